@@ -1,0 +1,82 @@
+/**
+ * `yaodian parse [--json] FILE...`: a readable outline of each document, or the JSON of the eval contract.
+ */
+import type { WorkPlan } from '../model.js';
+import { loadFiles } from '../parse/index.js';
+import { parseArgs } from './args.js';
+import { type CliIO, writeLine } from './io.js';
+
+/** The contract's JSON (../shared/eval/README.md) plus extra fields; the source lines are left out. */
+export function planToJson(plan: WorkPlan): Record<string, unknown> {
+  return {
+    file: plan.file,
+    title: plan.title,
+    shortName: plan.shortName,
+    issuer: plan.issuer,
+    docNumber: plan.docNumber,
+    issuedDate: plan.issuedDate,
+    year: plan.year,
+    region: plan.region,
+    encoding: plan.encoding,
+    sections: plan.sections,
+    items: plan.items.map((it) => ({
+      id: it.id,
+      printed: it.printed,
+      title: it.title,
+      leadUnits: it.leadUnits,
+      units: it.units,
+      deadlines: it.deadlines,
+      lines: it.lines,
+      assignments: it.assignments,
+      bodyDates: it.bodyDates,
+      body: it.body,
+    })),
+    notes: plan.notes,
+    warnings: plan.warnings,
+  };
+}
+
+export function outline(plan: WorkPlan): string {
+  const out: string[] = [];
+  out.push(`《${plan.title}》 ${plan.docNumber ?? ''}`.trim());
+  out.push(
+    `  发文：${plan.issuer ?? '未知'}  印发：${plan.issuedDate ?? '未知'}  地区：${plan.region?.name ?? '未知'}  年度：${plan.year ?? '未知'}  编码：${plan.encoding}`,
+  );
+  for (const s of plan.sections) {
+    out.push(`${s.number}、${s.title}`);
+    for (const it of plan.items.filter((i) => i.section === s.number)) {
+      out.push(`  ${it.id} ${it.printed}${it.title}  [第${it.lines[0]}–${it.lines[1]}行]`);
+      for (const a of it.assignments) {
+        const units = a.units.map((u) => (u.lead ? `${u.name}(牵头)` : u.kind === 'category' ? `${u.name}(类别)` : u.name));
+        const dl = a.deadlines.map((d) => (d.kind === 'date' ? d.date : d.text));
+        out.push(`      责任：${units.join('、') || '—'}${dl.length ? `  时限：${dl.join('、')}` : ''}`);
+      }
+      if (it.assignments.length === 0) out.push('      责任：（未列明）');
+      if (it.deadlines.length > 0 && it.assignments.every((a) => a.deadlines.length === 0)) {
+        out.push(`      时限：${it.deadlines.join('、')}`);
+      }
+    }
+  }
+  for (const n of plan.notes) out.push(`注：${n}`);
+  for (const w of plan.warnings) out.push(`警告：${w.message}`);
+  return out.join('\n');
+}
+
+export async function runParse(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'] });
+  if (args.positionals.length === 0) {
+    writeLine(io.stderr, '用法：yaodian parse [--json] 文件...');
+    return 2;
+  }
+  const { plans, errors } = await loadFiles(args.positionals);
+  for (const plan of plans) {
+    if (args.flags.has('json')) {
+      writeLine(io.stdout, JSON.stringify(planToJson(plan), null, plans.length === 1 ? 2 : undefined));
+    } else {
+      writeLine(io.stdout, outline(plan));
+      writeLine(io.stdout);
+    }
+  }
+  for (const e of errors) writeLine(io.stderr, `错误：${e.message}（${e.code}）`);
+  return errors.length > 0 ? 1 : 0;
+}

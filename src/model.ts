@@ -1,0 +1,152 @@
+/**
+ * The core data model: what a parsed 工作要点 document looks like, and what an answer looks like.
+ * Everything in src/ speaks these types; adapters translate them to and from platform payloads.
+ */
+
+/** Administrative level of the issuing region. */
+export type RegionLevel = 'province' | 'city' | 'district' | 'county' | 'unknown';
+
+export interface Region {
+  /** Full name as printed: 青田县, 温州市鹿城区, 浙江省, 义乌市. */
+  name: string;
+  /** Short name people use in chat: 青田, 鹿城, 浙江, 义乌, 旌德. */
+  short: string;
+  level: RegionLevel;
+}
+
+/** A unit named in an assignment, as printed (trailing 等 dropped, page-break spaces removed). */
+export interface UnitRef {
+  name: string;
+  /** `unit` is one named body (县财政局); `category` is a class of bodies (各行政机关, 县直有关单位). */
+  kind: 'unit' | 'category';
+  /** The unit leads this assignment (牵头, 牵头单位：, the unit before 会同). */
+  lead: boolean;
+}
+
+export type Deadline =
+  | { kind: 'date'; date: string; text: string }
+  | { kind: 'ongoing'; text: string }
+  | { kind: 'relative'; text: string; date?: string };
+
+/** One assignment parenthetical: who does the clause before it, and by when. */
+export interface Assignment {
+  units: UnitRef[];
+  deadlines: Deadline[];
+  /** The sentence(s) the assignment is attached to. */
+  clause: string;
+  /** The assignment text as printed, without its brackets. */
+  raw: string;
+  /** 1-based source line of the assignment. */
+  line: number;
+}
+
+export interface Section {
+  /** Chinese numeral as printed: 一, 二, … */
+  number: string;
+  title: string;
+  /** 1-based source line of the heading. */
+  line: number;
+}
+
+export interface Item {
+  /** Section number + ordinal inside the section: "三.1". */
+  id: string;
+  section: string;
+  ordinal: number;
+  /** The number as printed: （一）, (一), 1. */
+  printed: string;
+  /** First sentence, page breaks rejoined, final 。 dropped. */
+  title: string;
+  /** Full text of the item (title included), page breaks rejoined, assignments included. */
+  body: string;
+  /** 1-based inclusive source line range. */
+  lines: [number, number];
+  assignments: Assignment[];
+  /** Every unit named in the item's assignments, as printed, in order of appearance, deduplicated. */
+  units: string[];
+  /** Those of `units` marked as leading. */
+  leadUnits: string[];
+  /** Deadlines from the assignments: ISO dates, 持续推进, or the relative text; deduplicated. */
+  deadlines: string[];
+  /** Dates mentioned in the body outside assignments (2020年9月底前，完成…). */
+  bodyDates: Deadline[];
+}
+
+export interface ParseWarning {
+  code: string;
+  message: string;
+  line?: number;
+}
+
+export interface WorkPlan {
+  /** File name (no directory) the plan was read from. */
+  file: string;
+  /** The work points' own title (not the notice's). */
+  title: string;
+  /** A short name for citations: 青田要点 2021. */
+  shortName: string;
+  issuer: string | null;
+  docNumber: string | null;
+  issuedDate: string | null;
+  year: number | null;
+  region: Region | null;
+  sections: Section[];
+  items: Item[];
+  /** Document-wide notes such as "every item also has 各市、县（市、区）政府 as a responsible unit". */
+  notes: string[];
+  warnings: ParseWarning[];
+  /** Encoding the file was decoded from. */
+  encoding: string;
+  /** The normalized source lines (1-based line n is lines[n-1]), for citations and highlighting. */
+  lines: string[];
+}
+
+/** A pointer to one item, as shown to a chat user. */
+export interface Citation {
+  file: string;
+  /** Short name of the document: 青田要点. */
+  doc: string;
+  /** Full title of the document. */
+  docTitle: string;
+  item: string;
+  printed: string;
+  /** 三（一） — section number + printed item number. */
+  ref: string;
+  title: string;
+  units: string[];
+  leadUnits: string[];
+  deadlines: string[];
+  snippet: string;
+  score: number;
+  lines: [number, number];
+}
+
+export interface Answer {
+  intent: string;
+  text: string;
+  citations: Citation[];
+  followUps: string[];
+}
+
+export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';
+
+export interface IncomingMessage {
+  id: string;
+  platform: Platform;
+  chatId: string;
+  chatType: 'direct' | 'group';
+  senderId: string;
+  senderName?: string;
+  /** Text with the bot mention removed. */
+  text: string;
+  mentionedBot: boolean;
+  /** Epoch milliseconds. */
+  time: number;
+}
+
+export interface Adapter {
+  platform: Platform;
+  start(handle: (m: IncomingMessage) => Promise<Answer | undefined>): Promise<void>;
+  stop(): Promise<void>;
+  send(chatId: string, answer: Answer): Promise<void>;
+}

@@ -1,0 +1,156 @@
+/**
+ * Deadlines: 2021年11月底 → 2021-11-30, 2021年底前 → 2021-12-31, 持续推进 → ongoing,
+ * 本要点印发后一个月内 → issue date + 1 month (kept as text when the issue date is unknown).
+ */
+import type { Deadline } from '../model.js';
+
+export interface DateContext {
+  /** Work year of the document, for dates printed without a year (年底前, 9月底前). */
+  year: number | null;
+  /** Issue date (YYYY-MM-DD), for relative deadlines. */
+  issuedDate: string | null;
+}
+
+const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 一 → 1, 十二 → 12, 二十 → 20; ASCII digits pass through. */
+export function cnNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (!/^[零〇一二两三四五六七八九十百]+$/.test(s)) return null;
+  let total = 0;
+  let cur = 0;
+  for (const ch of s) {
+    if (ch === '百') {
+      total += (cur || 1) * 100;
+      cur = 0;
+    } else if (ch === '十') {
+      total += (cur || 1) * 10;
+      cur = 0;
+    } else cur = CN_DIGITS[ch] ?? 0;
+  }
+  return total + cur;
+}
+
+export function iso(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function endOfMonth(y: number, m: number): string {
+  return iso(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate());
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function addToDate(date: string, amount: { months?: number; days?: number }): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (amount.months) {
+    const t = new Date(Date.UTC(y, m - 1 + amount.months, 1));
+    const last = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
+    return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, Math.min(d, last));
+  }
+  const t = new Date(Date.UTC(y, m - 1, d + (amount.days ?? 0)));
+  return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
+const ONGOING = /持续推进|长期坚持|长期推进|持续开展|常态化推进|长期|持续/;
+const NUM = '\\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}';
+
+/** Parse one deadline phrase (the text after 完成时限：). Returns null when it holds no deadline. */
+export function parseDeadline(raw: string, ctx: DateContext): Deadline | null {
+  const text = raw.replace(/[\s\u3000]+/g, '').replace(/[。，,；;、）)]+$/, '');
+  if (!text) return null;
+  const rel = relativeDate(text, ctx.issuedDate);
+  if (rel !== undefined) return rel ? { kind: 'relative', text, date: rel } : { kind: 'relative', text };
+  const date = absoluteDate(text, ctx.year);
+  if (date) return { kind: 'date', date, text };
+  if (ONGOING.test(text)) return { kind: 'ongoing', text };
+  return null;
+}
+
+/** The last day a phrase such as 2021年11月底, 2021年底前, 2021年6月30日, 2021年第三季度 or 9月底前 allows. */
+function absoluteDate(text: string, docYear: number | null): string | null {
+  let m = text.match(/(\d{4})年(\d{1,2})月(\d{1,2})日/);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return validDate(y, mo, d) ? iso(y, mo, d) : null;
+  }
+  m = text.match(/(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})/);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return validDate(y, mo, d) ? iso(y, mo, d) : null;
+  }
+  m = text.match(new RegExp(`(?:(\\d{4})年)?(${NUM})月(?:份)?(上旬|中旬|下旬|底|末|中|初)?`));
+  if (m && (m[1] || docYear)) {
+    const y = m[1] ? Number(m[1]) : (docYear as number);
+    const mo = cnNumber(m[2] as string);
+    if (mo && mo >= 1 && mo <= 12) {
+      if (m[3] === '上旬' || m[3] === '初') return iso(y, mo, 10);
+      if (m[3] === '中旬' || m[3] === '中') return iso(y, mo, 20);
+      return endOfMonth(y, mo);
+    }
+  }
+  m = text.match(new RegExp(`(?:(\\d{4})年)?(?:第)?([一二三四1-4])季度`));
+  if (m && (m[1] || docYear)) {
+    const y = m[1] ? Number(m[1]) : (docYear as number);
+    const q = cnNumber(m[2] as string) as number;
+    return endOfMonth(y, q * 3);
+  }
+  m = text.match(/(?:(\d{4})年)?(上半年|下半年|年中|年底|年末|全年|年内)/);
+  if (m && (m[1] || docYear)) {
+    const y = m[1] ? Number(m[1]) : (docYear as number);
+    return m[2] === '上半年' || m[2] === '年中' ? iso(y, 6, 30) : iso(y, 12, 31);
+  }
+  m = text.match(/^(\d{4})年(?:前|内)?$/);
+  if (m) return iso(Number(m[1]), 12, 31);
+  return null;
+}
+
+/**
+ * 印发后一个月内, 本要点印发之日起30日内, 两周内: a date when the issue date is known, '' when it is not,
+ * undefined when the text is not a relative deadline.
+ */
+function relativeDate(text: string, issued: string | null): string | undefined {
+  const m = text.match(new RegExp(`(?:印发|发布|下发|出台)?(?:后|之日起)?(${NUM}|半)个?(月|周|星期|日|天|工作日)(?:内|以内|之内)`));
+  if (!m) return undefined;
+  if (!/印发|发布|下发|出台|之日起|后/.test(text)) return undefined;
+  if (!issued) return '';
+  const n = m[1] === '半' ? 0.5 : cnNumber(m[1] as string);
+  if (n === null) return '';
+  switch (m[2]) {
+    case '月':
+      return n === 0.5 ? addToDate(issued, { days: 15 }) : addToDate(issued, { months: n });
+    case '周':
+    case '星期':
+      return addToDate(issued, { days: Math.round(n * 7) });
+    default:
+      return addToDate(issued, { days: Math.round(n) });
+  }
+}
+
+/** The string an item lists for a deadline: ISO date, 持续推进, or the relative text. */
+export function deadlineKey(d: Deadline): string {
+  if (d.kind === 'date') return d.date;
+  if (d.kind === 'ongoing') return '持续推进';
+  return d.date ?? d.text;
+}
+
+/** Dates mentioned in running text: 2020年9月底前，完成…; 年底前全面完成…; 2021年6月30日前. */
+export function findBodyDates(text: string, ctx: DateContext): Deadline[] {
+  const out: Deadline[] = [];
+  const seen = new Set<string>();
+  const re = new RegExp(
+    `(?:(?:\\d{4}年)?(?:(?:${NUM})月(?:\\d{1,2}日|底|末|上旬|中旬|下旬)?|上半年|下半年|第[一二三四]季度)|(?:\\d{4})?年(?:底|末))(?:前|之前|以前)`,
+    'g',
+  );
+  for (const m of text.matchAll(re)) {
+    const d = parseDeadline(m[0], ctx);
+    if (d && d.kind === 'date' && !seen.has(d.date)) {
+      seen.add(d.date);
+      out.push(d);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * Reading a document file: size and type checks, encoding detection (UTF-8, UTF-16 with BOM, GBK/GB18030).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { YaodianError } from '../errors.js';
+
+export interface DecodedText {
+  text: string;
+  encoding: string;
+}
+
+/** Largest file we accept; work-point documents are tens of kilobytes. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+const MAGIC: Array<[number[], string]> = [
+  [[0x25, 0x50, 0x44, 0x46], 'PDF'],
+  [[0x50, 0x4b, 0x03, 0x04], 'ZIP/DOCX'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'DOC/XLS'],
+  [[0x89, 0x50, 0x4e, 0x47], 'PNG'],
+  [[0xff, 0xd8, 0xff], 'JPEG'],
+  [[0x1f, 0x8b], 'GZIP'],
+];
+
+function startsWith(buf: Uint8Array, sig: number[]): boolean {
+  return sig.every((b, i) => buf[i] === b);
+}
+
+function tryDecode(buf: Uint8Array, label: string): string | null {
+  try {
+    return new TextDecoder(label, { fatal: true }).decode(buf);
+  } catch {
+    return null;
+  }
+}
+
+/** Share of characters that are C0 controls other than tab, newline and carriage return. */
+function controlRatio(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f || c === 0xfffd) n++;
+  }
+  return n / text.length;
+}
+
+/**
+ * Decode a document's bytes. Throws a YaodianError naming the file when the bytes are empty,
+ * binary, or in no encoding we can read.
+ */
+export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
+  if (buf.length === 0 || /^[\s\u0000]*$/.test(Buffer.from(buf).toString('latin1'))) {
+    throw new YaodianError('FILE_EMPTY', `${file}：文件为空，没有可读取的内容。`);
+  }
+  if (buf.length > MAX_FILE_BYTES) {
+    throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文本。`);
+  }
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    const text = tryDecode(buf.subarray(3), 'utf-8') ?? decodeTruncatedUtf8(buf.subarray(3));
+    if (text !== null) return { text, encoding: 'utf-8-bom' };
+  }
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  for (const [sig, kind] of MAGIC) {
+    if (startsWith(buf, sig)) {
+      throw new YaodianError('FILE_BINARY', `${file}：这是 ${kind} 格式的二进制文件，请先转换为文本（.txt 或 .md）再导入。`);
+    }
+  }
+  const head = buf.subarray(0, 8192);
+  if (head.includes(0)) {
+    throw new YaodianError('FILE_BINARY', `${file}：文件含有二进制数据（NUL 字节），不是文本文件。`);
+  }
+  const utf8 = tryDecode(buf, 'utf-8') ?? decodeTruncatedUtf8(buf);
+  if (utf8 !== null) return checkText(utf8, 'utf-8', file);
+  const gb = tryDecode(buf, 'gb18030');
+  if (gb !== null) return checkText(gb, 'gb18030', file);
+  throw new YaodianError(
+    'FILE_ENCODING',
+    `${file}：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 文本后再导入。`,
+  );
+}
+
+/** A UTF-8 file cut in the middle of its last character: decode all but the broken tail. */
+function decodeTruncatedUtf8(buf: Uint8Array): string | null {
+  for (let cut = 1; cut <= 3 && cut < buf.length; cut++) {
+    const text = tryDecode(buf.subarray(0, buf.length - cut), 'utf-8');
+    if (text !== null) return text;
+  }
+  return null;
+}
+
+function checkText(text: string, encoding: string, file: string): DecodedText {
+  if (controlRatio(text) > 0.02) {
+    throw new YaodianError('FILE_BINARY', `${file}：文件含有大量控制字符，像是二进制文件而不是文本。`);
+  }
+  return { text, encoding };
+}
+
+/** Read and decode a file from disk. */
+export async function readDocument(path: string): Promise<DecodedText & { file: string }> {
+  const file = basename(path);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (cause) {
+    throw new YaodianError('FILE_NOT_FOUND', `${file}：找不到文件（${path}）。`, { cause });
+  }
+  if (!info.isFile()) throw new YaodianError('FILE_NOT_FOUND', `${file}：不是普通文件。`);
+  if (info.size > MAX_FILE_BYTES) {
+    throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文本。`);
+  }
+  const buf = await readFile(path);
+  return { file, ...decodeBuffer(buf, file) };
+}

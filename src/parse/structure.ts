@@ -1,0 +1,145 @@
+/**
+ * Sections (一、) and items (（一）, (一), 1.) from normalized lines, with page breaks rejoined.
+ */
+
+export interface RawSection {
+  number: string;
+  title: string;
+  line: number;
+}
+
+export interface RawItem {
+  section: string;
+  printed: string;
+  /** Body text after the printed number; paragraphs separated by \n, page breaks joined. */
+  body: string;
+  /** For each body offset where a source line starts, that 1-based line number. */
+  lineStarts: Array<[number, number]>;
+  firstLine: number;
+  lastLine: number;
+  /** Offsets in `body` where a new paragraph (after a blank line and a finished sentence) begins. */
+  paragraphStarts: number[];
+}
+
+export interface Structure {
+  sections: RawSection[];
+  items: RawItem[];
+  /** 0-based index of the first section heading (or item), where the preamble ends. */
+  bodyStart: number;
+  /** The style the items use. */
+  style: 'paren' | 'digit' | null;
+  /** True when the text stops in the middle of an item (no final punctuation, no colophon). */
+  truncated: boolean;
+}
+
+const CN_NUM = '[一二三四五六七八九十]{1,3}';
+export const SECTION_RE = new RegExp(`^(?:第)?(${CN_NUM})(?:部分)?[、．.]\\s*(.+)$`);
+const PAREN_ITEM = new RegExp(`^([（(]\\s*(${CN_NUM})\\s*[）)])\\s*`);
+const DIGIT_ITEM = /^((\d{1,2})\s*[.．、](?!\d))\s*/;
+/** Lines that end the body: copy lists, colophon, attachments. */
+const TRAILER =
+  /^(抄送|抄报|主送|附件[:：]|主题词|（此件|\(此件)|^\d{4}年\d{1,2}月\d{1,2}日(印发)?$|印发$|^[\u4e00-\u9fff]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/;
+const SENTENCE_END = /[。！？!?；;）)\]】」』”"]$/;
+/** A paragraph after the last item that speaks to the whole document, not to that item. */
+const CLOSING = /本要点|本通知|结合实际|各.{0,12}要(切实|结合|认真|抓紧)/;
+
+export function isSectionHeading(line: string): RegExpMatchArray | null {
+  const m = line.match(SECTION_RE);
+  if (!m) return null;
+  const title = m[2] as string;
+  // A heading is short; a long line with a full stop inside is body text that happens to start with 一、.
+  const head = title.split('。')[0] as string;
+  if (head.length > 60 || head.length === 0) return null;
+  return m;
+}
+
+export function itemMarker(line: string, style: 'paren' | 'digit'): RegExpMatchArray | null {
+  return line.match(style === 'paren' ? PAREN_ITEM : DIGIT_ITEM);
+}
+
+export function segment(lines: string[], startAt = 0): Structure {
+  let bodyStart = -1;
+  for (let i = startAt; i < lines.length; i++) {
+    if (isSectionHeading(lines[i] as string)) {
+      bodyStart = i;
+      break;
+    }
+  }
+  const from = bodyStart >= 0 ? bodyStart : startAt;
+  // The item style is that of the first numbered line after the first heading (（一） wins over 1. in three-level documents).
+  let style: Structure['style'] = null;
+  for (let i = from; i < lines.length && !style; i++) {
+    const l = lines[i] as string;
+    if (PAREN_ITEM.test(l)) style = 'paren';
+    else if (DIGIT_ITEM.test(l)) style = 'digit';
+  }
+  const sections: RawSection[] = [];
+  const items: RawItem[] = [];
+  let cur: RawItem | null = null;
+  let blankBefore = false;
+  let trailerSeen = false;
+  let sectionNo = '';
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line) {
+      blankBefore = true;
+      continue;
+    }
+    if (TRAILER.test(line)) {
+      trailerSeen = true;
+      break;
+    }
+    const heading = isSectionHeading(line);
+    if (heading) {
+      cur = null;
+      sectionNo = heading[1] as string;
+      const title = (heading[2] as string).split('。')[0]!.replace(/[：:]$/, '');
+      sections.push({ number: sectionNo, title, line: i + 1 });
+      blankBefore = false;
+      continue;
+    }
+    const marker = style ? itemMarker(line, style) : null;
+    if (marker) {
+      if (!sectionNo) {
+        sectionNo = '一';
+        sections.push({ number: '一', title: '', line: i + 1 });
+      }
+      const printed = (marker[1] as string).replace(/\s+/g, '');
+      const text = line.slice(marker[0].length);
+      cur = { section: sectionNo, printed, body: text, lineStarts: [[0, i + 1]], firstLine: i + 1, lastLine: i + 1, paragraphStarts: [0] };
+      items.push(cur);
+      blankBefore = false;
+      continue;
+    }
+    if (cur) {
+      const newParagraph = blankBefore && SENTENCE_END.test(cur.body);
+      const sep = newParagraph ? '\n' : '';
+      cur.body += sep;
+      cur.lineStarts.push([cur.body.length, i + 1]);
+      if (newParagraph) cur.paragraphStarts.push(cur.body.length);
+      cur.body += line;
+      cur.lastLine = i + 1;
+    }
+    blankBefore = false;
+  }
+  dropClosingParagraphs(items.at(-1));
+  const last = items.at(-1);
+  const truncated = !trailerSeen && last !== undefined && !SENTENCE_END.test(last.body.trimEnd());
+  return { sections, items, bodyStart: from, style, truncated };
+}
+
+/** After the last item, unnumbered paragraphs addressed to everyone (各部门要结合本要点…) are not part of it. */
+function dropClosingParagraphs(item: RawItem | undefined): void {
+  if (!item) return;
+  for (const start of item.paragraphStarts.slice(1)) {
+    const para = item.body.slice(start).split('\n')[0] ?? '';
+    if (CLOSING.test(para)) {
+      item.body = item.body.slice(0, start).replace(/\n$/, '');
+      item.lineStarts = item.lineStarts.filter(([off]) => off < start);
+      item.paragraphStarts = item.paragraphStarts.filter((p) => p < start);
+      item.lastLine = item.lineStarts.at(-1)?.[1] ?? item.firstLine;
+      // the last kept line may continue over several source lines; keep the last one that starts before the cut
+      return;
+    }
+  }
+}
