@@ -150,3 +150,15 @@ export interface Adapter {
   stop(): Promise<void>;
   send(chatId: string, answer: Answer): Promise<void>;
 }
+
+/** Who asks and when: the asker's own unit (for 我局) and the date that 本月/逾期 are relative to. */
+export interface AskContext {
+  unit?: string;
+  /** YYYY-MM-DD; defaults to today in Asia/Shanghai. */
+  today?: string;
+}
+
+/** What answers questions: the search and answer layer behind every platform. */
+export interface AnswerEngine {
+  answer(question: string, ctx?: AskContext): Answer;
+}
