@@ -39,7 +39,7 @@ export function findParentheticals(text: string): Span[] {
 const ROLE_LABEL =
   '(?:牵头|责任|配合|协同|协办|参与|主办|承办|主责|实施|落实|协助)(?:单位|部门)|责任(?:主体|领导)';
 const ROLE_RE = new RegExp(`(${ROLE_LABEL})\\s*[:：]`, 'g');
-const DEADLINE_RE = /(?:完成|办结)?(?:时限|时间)\s*[:：]\s*([^，,；;。）)]*)/g;
+const DEADLINE_RE = /(?:完成|办结)?(?:时限|时间|期限|时间节点)\s*[:：]\s*([^，,；;。）)]*)/g;
 const LEAD_LABEL = /^(牵头|主办|主责)/;
 const TAIL_DUTY = /(分别|共同|按职责分工|按职责|按照职责分工|依职责)?(牵头)?(组织)?(落实|负责|实施)$/;
 
@@ -51,7 +51,7 @@ export function isAssignment(inner: string): boolean {
   if (/(?:完成)?时限[:：]/.test(s)) return true;
   if (/号$|简称|统称|以下|下同|详见|见附件/.test(s) && !/负责$/.test(s)) return false;
   const first = (s.split('。')[0] ?? '').replace(/[，,]?(?:完成)?时限.*$/, '');
-  if (!TAIL_DUTY.test(first) && !/牵头$/.test(first)) return false;
+  if (!TAIL_DUTY.test(first) && !/(牵头|配合|参与|协助|协同)$/.test(first)) return false;
   const names = unlabeledUnits(first);
   return names.length > 0 && names.every((u) => looksLikeUnit(u.name));
 }

@@ -68,6 +68,8 @@ export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
     }
   }
   const head = buf.subarray(0, 8192);
+  const utf16 = utf16WithoutBom(head);
+  if (utf16) return checkText(new TextDecoder(utf16).decode(buf), utf16, file);
   if (head.includes(0)) {
     throw new YaodianError('FILE_BINARY', `${file}：文件含有二进制数据（NUL 字节），不是文本文件。`);
   }
@@ -79,6 +81,18 @@ export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
     'FILE_ENCODING',
     `${file}：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 文本后再导入。`,
   );
+}
+
+/** UTF-16 saved without a BOM: NUL bytes in the head, and one byte order decodes to plausible Chinese text. */
+function utf16WithoutBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (head.length < 16 || !head.includes(0)) return null;
+  const even = head.subarray(0, head.length - (head.length % 2));
+  for (const label of ['utf-16le', 'utf-16be'] as const) {
+    const text = new TextDecoder(label).decode(even);
+    const plausible = text.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\x20-\x7e\n\r\t“”‘’〈〉《》]/g)?.length ?? 0;
+    if (plausible / text.length > 0.95) return label;
+  }
+  return null;
 }
 
 /** A UTF-8 file cut in the middle of its last character: decode all but the broken tail. */

@@ -27,15 +27,18 @@ export interface Structure {
   /** 0-based index of the first section heading (or item), where the preamble ends. */
   bodyStart: number;
   /** The style the items use. */
-  style: 'paren' | 'digit' | null;
+  style: ItemStyle | null;
   /** True when the text stops in the middle of an item (no final punctuation, no colophon). */
   truncated: boolean;
 }
 
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
-export const SECTION_RE = new RegExp(`^(?:第)?(${CN_NUM})(?:部分)?[、．.]\\s*(.+)$`);
+export const SECTION_RE = new RegExp(`^(?:第(${CN_NUM})部分[、．.:：\\s]?|(${CN_NUM})[、．.])\\s*(.+)$`);
 const PAREN_ITEM = new RegExp(`^([（(]\\s*(${CN_NUM})\\s*[）)])\\s*`);
 const DIGIT_ITEM = /^((\d{1,2})\s*[.．、](?!\d))\s*/;
+const PAREN_DIGIT_ITEM = /^([（(]\s*(\d{1,2})\s*[）)])\s*/;
+const STYLES = { paren: PAREN_ITEM, digit: DIGIT_ITEM, 'paren-digit': PAREN_DIGIT_ITEM } as const;
+export type ItemStyle = keyof typeof STYLES;
 /** Lines that end the body: copy lists, colophon, attachments. */
 const TRAILER =
   /^(抄送|抄报|主送|附件[:：]|主题词|（此件|\(此件)|^\d{4}年\d{1,2}月\d{1,2}日(印发)?$|印发$|^[\u4e00-\u9fff]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/;
@@ -43,18 +46,19 @@ const SENTENCE_END = /[。！？!?；;）)\]】」』”"]$/;
 /** A paragraph after the last item that speaks to the whole document, not to that item. */
 const CLOSING = /本要点|本通知|结合实际|各.{0,12}要(切实|结合|认真|抓紧)/;
 
-export function isSectionHeading(line: string): RegExpMatchArray | null {
+/** A section heading: its number and title, or null. */
+export function isSectionHeading(line: string): { number: string; title: string } | null {
   const m = line.match(SECTION_RE);
   if (!m) return null;
-  const title = m[2] as string;
+  const title = m[3] as string;
   // A heading is short; a long line with a full stop inside is body text that happens to start with 一、.
   const head = title.split('。')[0] as string;
   if (head.length > 60 || head.length === 0) return null;
-  return m;
+  return { number: (m[1] ?? m[2]) as string, title };
 }
 
-export function itemMarker(line: string, style: 'paren' | 'digit'): RegExpMatchArray | null {
-  return line.match(style === 'paren' ? PAREN_ITEM : DIGIT_ITEM);
+export function itemMarker(line: string, style: ItemStyle): RegExpMatchArray | null {
+  return line.match(STYLES[style]);
 }
 
 export function segment(lines: string[], startAt = 0): Structure {
@@ -66,12 +70,12 @@ export function segment(lines: string[], startAt = 0): Structure {
     }
   }
   const from = bodyStart >= 0 ? bodyStart : startAt;
-  // The item style is that of the first numbered line after the first heading (（一） wins over 1. in three-level documents).
+  // The item style is that of the first numbered line after the first heading (（一） comes before 1. in
+  // three-level documents, so the 1. points stay inside their items).
   let style: Structure['style'] = null;
   for (let i = from; i < lines.length && !style; i++) {
     const l = lines[i] as string;
-    if (PAREN_ITEM.test(l)) style = 'paren';
-    else if (DIGIT_ITEM.test(l)) style = 'digit';
+    style = (Object.keys(STYLES) as ItemStyle[]).find((k) => STYLES[k].test(l)) ?? null;
   }
   const sections: RawSection[] = [];
   const items: RawItem[] = [];
@@ -92,8 +96,8 @@ export function segment(lines: string[], startAt = 0): Structure {
     const heading = isSectionHeading(line);
     if (heading) {
       cur = null;
-      sectionNo = heading[1] as string;
-      const title = (heading[2] as string).split('。')[0]!.replace(/[：:]$/, '');
+      sectionNo = heading.number;
+      const title = (heading.title.split('。')[0] as string).replace(/[：:]$/, '');
       sections.push({ number: sectionNo, title, line: i + 1 });
       blankBefore = false;
       continue;

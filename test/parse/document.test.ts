@@ -209,3 +209,23 @@ function gbTable(): Map<string, number[]> {
   }
   return cached;
 }
+
+describe('other forms of the same kind of document', () => {
+  it('第一部分 headings, （1） items, A负责、B配合 and 完成期限', () => {
+    const text = makeDocument({ sections: [{ title: 'x', items: [] }] })
+      .replace('一、x', '第一部分 重点工作\n\n（1）推进公开。（县财政局负责，县审计局配合）\n\n（2）加强解读。（牵头单位：县府办；完成期限：2021年10月底）');
+    const plan = parseText(text, 'd.txt');
+    expect(plan.sections[0]).toMatchObject({ number: '一', title: '重点工作' });
+    expect(plan.items.map((i) => [i.id, i.printed, i.units, i.leadUnits, i.deadlines])).toEqual([
+      ['一.1', '（1）', ['县财政局', '县审计局'], [], []],
+      ['一.2', '（2）', ['县府办'], ['县府办'], ['2021-10-31']],
+    ]);
+  });
+
+  it('UTF-16 without a BOM', () => {
+    const le = Buffer.from(sampleDocument(), 'utf16le');
+    const plan = parseBuffer(le, 'u16.txt');
+    expect(plan.encoding).toBe('utf-16le');
+    expect(plan.items).toHaveLength(4);
+  });
+});
