@@ -3,7 +3,7 @@
  * issue date, work year and region.
  */
 import type { Region, RegionLevel } from '../model.js';
-import { iso } from './deadlines.js';
+import { cnNumber, iso } from './deadlines.js';
 
 export interface Metadata {
   title: string | null;
@@ -16,7 +16,7 @@ export interface Metadata {
 }
 
 const DOC_NUMBER = /^[\u4e00-\u9fff]{0,12}[〔[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*号$/;
-const DATE_LINE = /^(\d{4})年(\d{1,2})月(\d{1,2})日(印发|发布|印)?$/;
+const DATE_LINE = /^(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日(印发|发布|印)?$/;
 const HEADER = /^(.{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|政府))文件$/;
 const SIGNATURE = /^.{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅)$/;
 
@@ -30,8 +30,13 @@ export function isWorkPointsTitle(line: string): boolean {
   );
 }
 
+/** 二〇二一 → 2021 (digit by digit); 十二 → 12. */
+function yearNumber(s: string): number {
+  return /^\d+$/.test(s) ? Number(s) : Number([...s].map((c) => cnNumber(c === '〇' ? '零' : c)).join(''));
+}
+
 function dateOf(m: RegExpMatchArray): string | null {
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [y, mo, d] = [yearNumber(m[1] as string), cnNumber(m[2] as string) ?? 0, cnNumber(m[3] as string) ?? 0];
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
   return iso(y, mo, d);
 }

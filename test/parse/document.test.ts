@@ -229,3 +229,17 @@ describe('other forms of the same kind of document', () => {
     expect(plan.items).toHaveLength(4);
   });
 });
+
+describe('metadata variants', () => {
+  it('an issue date in Chinese numerals', () => {
+    const plan = parseText(makeDocument({ date: '二〇二一年七月二十五日', sections: [{ title: '重点', items: ['甲项工作。（县财政局负责）'] }] }), 'd.txt');
+    expect(plan.issuedDate).toBe('2021-07-25');
+  });
+
+  it('no date by the signature: the colophon date; no 文件 header: the signature names the issuer', () => {
+    const text = makeDocument({ date: null, sections: [{ title: '重点', items: ['甲项工作。（县财政局负责）'] }] }).replace(/^.*文件\n/, '');
+    const plan = parseText(text, 'd.txt');
+    expect(plan.issuedDate).toBe('2021-07-25');
+    expect(plan.issuer).toBe('青田县人民政府办公室');
+  });
+});
