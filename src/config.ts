@@ -25,6 +25,9 @@ export const coreConfigSchema = z.object({
 
 export type CoreConfig = z.infer<typeof coreConfigSchema>;
 
+/** Variables whose values never appear in a message or a log. */
+const SECRET_NAME = /SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL/i;
+
 /** Validate `env` against `schema`; on failure throw a CONFIG error listing each bad variable and what it needs. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
   const result = schema.safeParse(env);
@@ -32,7 +35,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(环境变量)';
     const value = issue.path.length ? env[String(issue.path[0])] : undefined;
-    return `  ${name}：${issue.message}${value !== undefined ? `（当前值 ${JSON.stringify(value)}）` : ''}`;
+    const shown = value === undefined ? '' : SECRET_NAME.test(name) ? '（当前值已隐藏）' : `（当前值 ${JSON.stringify(value)}）`;
+    return `  ${name}：${issue.message}${shown}`;
   });
   throw new YaodianError('CONFIG', `配置有误，请在环境变量或 .env 中修正：\n${lines.join('\n')}`);
 }

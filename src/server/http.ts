@@ -2,7 +2,7 @@
  * The one HTTP server: health check, platform webhooks, the web page and its API all mount here.
  * JSON bodies keep their raw bytes (`request.rawBody`) because webhook signatures are computed over them.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../logger.js';
 
 declare module 'fastify' {
@@ -22,7 +22,7 @@ export function createHttpServer(options: HttpServerOptions, deps: { logger: Log
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const raw = body as Buffer;

@@ -88,3 +88,12 @@ describe('config', () => {
     expect(() => loadConfig(coreConfigSchema, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 });
+
+describe('config secrets', () => {
+  it('never shows the value of a secret variable in the error', async () => {
+    const { z } = await import('zod');
+    const schema = z.object({ LARK_APP_SECRET: z.string().min(10, '太短') });
+    expect(() => loadConfig(schema, { LARK_APP_SECRET: 'abc' })).toThrow(/LARK_APP_SECRET：太短（当前值已隐藏）/);
+    expect(() => loadConfig(schema, { LARK_APP_SECRET: 'abc' })).not.toThrow(/abc/);
+  });
+});
