@@ -15,6 +15,7 @@ if (!existsSync(scorer)) {
 const cli = `node ${JSON.stringify(join(root, 'dist', 'index.js'))}`;
 const runs = [
   ['parse', '--gold', join(shared, 'gold')],
+  ['qa', '--set', join(shared, 'eval', 'questions.jsonl')],
 ];
 let failed = 0;
 for (const [mode, flag, path] of runs) {

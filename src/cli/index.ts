@@ -5,25 +5,38 @@ import { isYaodianError } from '../errors.js';
 import { type CliIO, writeLine } from './io.js';
 import { runParse } from './parse.js';
 
-type Command = (argv: string[], io: CliIO) => Promise<number>;
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
-  parse: { run: async () => runParse, help: 'parse [--json] 文件...        解析工作要点，输出提纲或 JSON' },
-};
-
-export function usage(): string {
-  return ['要点助手 yaodian', '', '用法：yaodian <命令> [选项]', '', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
+export interface CommandDef {
+  /** Loaded on use, so that `parse` and `ask` never load the platform SDKs. */
+  run: () => Promise<Command>;
+  help: string;
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+const CORE_COMMANDS: Record<string, CommandDef> = {
+  parse: { run: async () => runParse, help: 'parse [--json] 文件...        解析工作要点，输出提纲或 JSON' },
+  ask: {
+    run: async () => (await import('./ask.js')).runAsk,
+    help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
+  },
+  chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位]   在终端里对话' },
+};
+
+export function usage(commands: Record<string, CommandDef> = CORE_COMMANDS): string {
+  return ['要点助手 yaodian', '', '用法：yaodian <命令> [选项]', '', ...Object.values(commands).map((c) => `  ${c.help}`)].join('\n');
+}
+
+/** Run the CLI. `extra` adds commands that live outside the core (serve, which starts the platform adapters). */
+export async function main(argv: string[], io: CliIO, extra: Record<string, CommandDef> = {}): Promise<number> {
+  const commands = { ...CORE_COMMANDS, ...extra };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    writeLine(io.stdout, usage());
+    writeLine(io.stdout, usage(commands));
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = commands[name];
   if (!command) {
-    writeLine(io.stderr, `未知命令：${name}\n\n${usage()}`);
+    writeLine(io.stderr, `未知命令：${name}\n\n${usage(commands)}`);
     return 2;
   }
   try {

@@ -14,6 +14,9 @@ import { type RawItem, segment } from './structure.js';
 
 export { decodeBuffer, readDocument } from './load.js';
 
+/** Files that sit beside documents but are none: README.md, SOURCES.md, LICENSE, CHANGELOG, hidden files. */
+export const NOT_DOCUMENTS = /^(readme|sources|license|licence|changelog|notice)(\.|$)|^\./i;
+
 /** File endings the loader reads as documents. */
 export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.markdown', '.text'];
 
@@ -196,7 +199,7 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
     throw new YaodianError('FILE_NOT_FOUND', `找不到文件目录：${dir}`, { cause });
   }
   const paths = names
-    .filter((n) => DOCUMENT_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext)) && !/^readme/i.test(n))
+    .filter((n) => DOCUMENT_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext)) && !NOT_DOCUMENTS.test(n))
     .sort()
     .map((n) => join(dir, n));
   return loadFiles(paths);

@@ -46,7 +46,8 @@ export function regionFromName(text: string): Region | null {
   let rest = text.replace(/\d{4}\s*年(度)?/g, '').replace(/^关于/, '');
   const parts: string[] = [];
   for (;;) {
-    const m = rest.match(/^([\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗))/);
+    // 温州市: not 温州 + 市…, so a part never ends right before another level character.
+    const m = rest.match(/^([\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗))(?![市县区旗州])/);
     if (!m) break;
     const part = m[1] as string;
     if (/^(政务|工作|人民|全|本)/.test(part)) break;

@@ -243,3 +243,15 @@ describe('metadata variants', () => {
     expect(plan.issuer).toBe('青田县人民政府办公室');
   });
 });
+
+describe('regions', () => {
+  it('names, short names and levels', async () => {
+    const { regionFromName } = await import('../../src/parse/metadata.js');
+    expect(regionFromName('2020年温州市鹿城区政务公开工作要点')).toEqual({ name: '温州市鹿城区', short: '鹿城', level: 'district' });
+    expect(regionFromName('2020年浙江省政务公开工作要点')).toEqual({ name: '浙江省', short: '浙江', level: 'province' });
+    expect(regionFromName('旌德县2021年政务公开工作要点')).toEqual({ name: '旌德县', short: '旌德', level: 'county' });
+    expect(regionFromName('2021年义乌市政务公开工作要点')).toMatchObject({ name: '义乌市', short: '义乌' });
+    expect(regionFromName('2021年杭州市西湖区政务公开工作要点')).toMatchObject({ name: '杭州市西湖区', short: '西湖' });
+    expect(regionFromName('政务公开工作要点')).toBeNull();
+  });
+});

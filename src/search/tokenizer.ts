@@ -1,0 +1,110 @@
+/**
+ * Chinese tokenizer for indexing and queries: jieba with a domain dictionary (unit names from the loaded plans,
+ * 政务 terms, an optional admin user dictionary), NFKC + lowercase normalization and stop-word removal.
+ * The same instance tokenizes documents and questions, so both sides cut words the same way.
+ */
+import { readFileSync } from 'node:fs';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+/** 政务 terms the default dictionary cuts apart (依申请公开 → 依/申请/公开). */
+export const GOV_TERMS: readonly string[] = [
+  '政务公开', '政府信息公开', '依申请公开', '主动公开', '政务新媒体', '新媒体', '政府网站', '政府门户网站', '双随机',
+  '一公开', '最多跑一次', '好差评', '政府公报', '12345', '标准目录', '政务舆情', '集约化', '预决算',
+  '重大建设项目', '公共数据', '公共资源配置', '查阅点', '政策解读', '行政规范性文件', '规范性文件', '行政执法',
+  '权责清单', '权力清单', '负面清单', '营商环境', '疫情防控', '涉疫', '政务服务', '办事指南', '政府信息',
+  '重大行政决策', '行政复议', '行政争议', '回应关切', '民生领域', '标准化规范化', '基层政务公开', '政务大厅',
+  '政府开放日', '政策文件库', '信息公开专栏', '公共企事业单位', '专项规划', '发展规划', '十四五', '浙里办',
+  '数字政府', '一网通办', '政务信息', '公共数据开放', '行政服务中心', '政务服务中心', '市场监管', '知识产权',
+  '政府债务', '政府采购', '惠民惠农', '村务公开', '居务公开', '突发公共事件', '考核评估', '监督监测',
+  '政策咨询', '新闻发布会', '图解', '网络舆情', '政民互动', '政府开放', '信用信息', '公共信用', '减税降费',
+  '稳企业', '稳增长', '年度报告', '工作年度报告', '领导小组', '试点领域', '重点领域',
+];
+
+/** Words that carry no topic: question words, particles, filler verbs. */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  '的', '了', '和', '与', '及', '以及', '或', '等', '有', '是', '在', '要', '把', '被', '对', '为', '将', '并', '从',
+  '吗', '呢', '吧', '啊', '呀', '么', '嘛', '请问', '请', '一下', '我', '我们', '你', '你们', '他们', '哪', '哪些',
+  '什么', '怎么', '怎样', '如何', '怎么样', '为什么', '哪里', '哪儿', '多少', '几', '是否', '有没有', '能否', '可以',
+  '要求', '需要', '应该', '应当', '方面', '相关', '有关', '内容', '情况', '问题', '工作', '任务', '做', '做好', '要做',
+  '干', '搞', '讲', '说', '说说', '介绍', '关于', '这个', '那个', '这些', '那些', '一个', '之', '其', '中', '上', '下',
+  '里', '个', '项', '条', '也', '都', '还', '就', '又', '而', '以', '于', '由', '向', '到', '给', '让', '使',
+]);
+
+export interface TokenizerOptions {
+  /** Path of an admin user dictionary: one word a line, optionally "word freq tag" (jieba format). */
+  userDictPath?: string;
+  /** Extra words (unit names, region names). */
+  words?: Iterable<string>;
+}
+
+const PUNCT = /^[\s\p{P}\p{S}]+$/u;
+const DOMAIN_FREQ = 200000;
+
+/** NFKC, lowercase, unify the 、 variants people type. */
+export function normalizeText(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+export class Tokenizer {
+  private readonly jieba: Jieba;
+  private readonly known = new Set<string>();
+
+  constructor(options: TokenizerOptions = {}) {
+    this.jieba = Jieba.withDict(dict);
+    this.addWords(GOV_TERMS);
+    if (options.userDictPath) this.loadUserDict(readFileSync(options.userDictPath, 'utf8'));
+    if (options.words) this.addWords(options.words);
+  }
+
+  /** Add words to the domain dictionary; returns how many were new. */
+  addWords(words: Iterable<string>): number {
+    const lines: string[] = [];
+    for (const raw of words) {
+      const w = normalizeText(raw).replace(/\s+/g, '');
+      if (w.length < 2 || this.known.has(w)) continue;
+      this.known.add(w);
+      lines.push(`${w} ${DOMAIN_FREQ} n`);
+    }
+    if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+    return lines.length;
+  }
+
+  /** Jieba user dictionary text: "word [freq] [tag]" per line; # starts a comment. */
+  loadUserDict(text: string): void {
+    const lines: string[] = [];
+    for (const line of text.split(/\r?\n/)) {
+      const t = line.replace(/#.*$/, '').trim();
+      if (!t) continue;
+      const [word, freq, tag] = t.split(/\s+/);
+      if (!word) continue;
+      const w = normalizeText(word);
+      this.known.add(w);
+      lines.push(`${w} ${freq && /^\d+$/.test(freq) ? freq : DOMAIN_FREQ} ${tag ?? 'n'}`);
+    }
+    if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+  }
+
+  has(word: string): boolean {
+    return this.known.has(normalizeText(word));
+  }
+
+  /** Words as jieba cuts them (no sub-words), normalized, punctuation and stop words removed. */
+  cut(text: string): string[] {
+    return this.jieba
+      .cut(normalizeText(text), false)
+      .map((w) => w.trim())
+      .filter((w) => w && !PUNCT.test(w) && !STOP_WORDS.has(w));
+  }
+
+  /**
+   * Index/query tokens: the words of `cut` plus, for long words, the dictionary sub-words jieba's search mode
+   * finds (政务新媒体 → 政务新媒体, 政务, 新媒体, 媒体), so a question using part of a term still matches.
+   */
+  tokenize(text: string): string[] {
+    return this.jieba
+      .cutForSearch(normalizeText(text), false)
+      .map((w) => w.trim())
+      .filter((w) => w && !PUNCT.test(w) && !STOP_WORDS.has(w));
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * The unit directory: every unit named in the loaded plans, keyed by region + canonical local name, with the
+ * items that name it. Resolves what a chat user types (青田县财政局, 青田财政局, 浙江省大数据局, 义乌市数管中心)
+ * to that identity.
+ */
+import type { Item, Region, UnitRef, WorkPlan } from '../model.js';
+import { AliasBook, cleanUnitName, levelChar, stripLevel } from './aliases.js';
+import { isCategoryName } from './categories.js';
+
+export interface UnitEntry {
+  /** region name + '|' + canonical local name. */
+  key: string;
+  region: Region;
+  /** Names as printed, in order of first appearance. */
+  names: string[];
+}
+
+export interface ResolvedUnit {
+  region: Region;
+  /** The local name as typed (region prefix removed). */
+  local: string;
+  key: string;
+  /** Known unit, when the plans name it. */
+  entry?: UnitEntry;
+}
+
+const LEVEL_OF: Record<string, Region['level']> = { 省: 'province', 市: 'city', 区: 'district', 县: 'county' };
+
+/** The plan's region, or one derived from its issuer or title when the parser left it null. */
+export function regionOf(plan: WorkPlan): Region {
+  if (plan.region) return plan.region;
+  const source = `${plan.issuer ?? ''} ${plan.title}`;
+  const m = source.match(/([\u4e00-\u9fa5]{1,8}?(?:省|自治区|市|区|县))(?:人民政府|政府|政务公开)/) ?? source.match(/\d{4}年([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县))/);
+  const name = m ? (m[1] as string) : plan.title;
+  return { name, short: shortRegionName(name), level: LEVEL_OF[name.slice(-1)] ?? 'unknown' };
+}
+
+/** 温州市鹿城区 → 鹿城, 青田县 → 青田, 浙江省 → 浙江. */
+export function shortRegionName(name: string): string {
+  const last = name.replace(/^.+?[省市](?=.+[市区县]$)/, '');
+  return last.length > 2 ? last.replace(/(省|市|区|县|自治区)$/, '') : last;
+}
+
+/** The ways a chat user names a region, longest first: 温州市鹿城区, 鹿城区, 鹿城. */
+export function regionForms(region: Region): string[] {
+  const forms = new Set<string>([region.name, region.short, shortRegionName(region.name)]);
+  const tail = region.name.replace(/^.+?[省市](?=.+[市区县]$)/, '');
+  forms.add(tail);
+  const level = levelChar(region.name);
+  if (level && region.short && !region.short.endsWith(level)) forms.add(region.short + level);
+  return [...forms].filter((f) => f.length >= 2).sort((a, b) => b.length - a.length);
+}
+
+export function unitRefsOf(item: Item): UnitRef[] {
+  const refs = item.assignments.flatMap((a) => a.units);
+  if (refs.length) return refs;
+  // Plans without assignment detail (older fixtures): fall back on the item's unit lists.
+  return item.units.map((name) => ({
+    name,
+    kind: isCategoryName(name) ? ('category' as const) : ('unit' as const),
+    lead: item.leadUnits.includes(name),
+  }));
+}
+
+export class UnitDirectory {
+  readonly aliases: AliasBook;
+  private readonly units = new Map<string, UnitEntry>();
+  private readonly regions = new Map<string, Region>();
+  /** Region forms (鹿城区, 鹿城, …) → region name, longest first when matching. */
+  private forms: [string, string][] = [];
+  private readonly pendingGroups: [string, string[]][] = [];
+
+  constructor(aliasGroups: [string, string[]][] = [], aliases = new AliasBook()) {
+    this.aliases = aliases;
+    this.pendingGroups.push(...aliasGroups);
+  }
+
+  /** Canonical identity key of a printed local name in a region. */
+  keyOf(region: Region, name: string): string {
+    const local = stripLevel(cleanUnitName(name), levelChar(region.name));
+    return this.aliases.canonical(region.name, local);
+  }
+
+  /** Plans the directory was built from, by file, so that removing one can rebuild the rest. */
+  private readonly plans = new Map<string, WorkPlan>();
+
+  addPlan(plan: WorkPlan): void {
+    if (this.plans.has(plan.file)) this.removePlan(plan.file);
+    this.plans.set(plan.file, plan);
+    this.indexPlan(plan);
+  }
+
+  /** Forget a plan: units and regions only it named disappear. */
+  removePlan(file: string): boolean {
+    if (!this.plans.delete(file)) return false;
+    this.units.clear();
+    this.regions.clear();
+    for (const p of this.plans.values()) {
+      const region = regionOf(p);
+      if (!this.regions.has(region.name)) this.regions.set(region.name, region);
+    }
+    this.rebuildForms();
+    for (const p of this.plans.values()) this.indexPlan(p);
+    return true;
+  }
+
+  private indexPlan(plan: WorkPlan): void {
+    const region = regionOf(plan);
+    if (!this.regions.has(region.name)) {
+      this.regions.set(region.name, region);
+      this.rebuildForms();
+      this.applyAliasGroups();
+    }
+    for (const item of plan.items) {
+      for (const ref of unitRefsOf(item)) {
+        if (ref.kind !== 'unit') continue;
+        const key = this.keyOf(region, ref.name);
+        const entry = this.units.get(key) ?? { key, region, names: [] };
+        const name = cleanUnitName(ref.name);
+        if (!entry.names.includes(name)) entry.names.push(name);
+        this.units.set(key, entry);
+      }
+    }
+  }
+
+  /** Admin alias groups; a group whose region is not loaded yet waits for it. */
+  addAliasGroups(groups: [string, string[]][]): void {
+    this.pendingGroups.push(...groups);
+    this.applyAliasGroups();
+  }
+
+  private applyAliasGroups(): void {
+    let applied = 0;
+    for (let i = this.pendingGroups.length - 1; i >= 0; i--) {
+      const [regionText, names] = this.pendingGroups[i] as [string, string[]];
+      if (regionText === '*') {
+        this.aliases.join('*', names.map((n) => stripLevel(cleanUnitName(n), '省市区县'.includes(n[0] ?? '') ? (n[0] as string) : '')));
+        this.pendingGroups.splice(i, 1);
+        applied++;
+        continue;
+      }
+      const region = this.findRegion(regionText);
+      if (!region) continue;
+      const level = levelChar(region.name);
+      const locals = names.map((n) => stripLevel(this.stripRegion(cleanUnitName(n), region), level));
+      this.aliases.join(region.name, locals);
+      this.pendingGroups.splice(i, 1);
+      applied++;
+    }
+    if (!applied) return;
+    // Keys may have changed: re-key the known units.
+    const entries = [...this.units.values()];
+    this.units.clear();
+    for (const e of entries) {
+      for (const name of e.names) {
+        const key = this.keyOf(e.region, name);
+        const cur = this.units.get(key) ?? { key, region: e.region, names: [] };
+        if (!cur.names.includes(name)) cur.names.push(name);
+        this.units.set(key, cur);
+      }
+    }
+  }
+
+  private rebuildForms(): void {
+    const forms: [string, string][] = [];
+    for (const r of this.regions.values()) for (const f of regionForms(r)) forms.push([f, r.name]);
+    this.forms = forms.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  private stripRegion(name: string, region: Region): string {
+    for (const f of regionForms(region)) if (name.startsWith(f) && name.length > f.length) return name.slice(f.length);
+    return name;
+  }
+
+  findRegion(text: string): Region | undefined {
+    const direct = this.regions.get(text);
+    if (direct) return direct;
+    for (const [form, name] of this.forms) if (text === form) return this.regions.get(name);
+    return undefined;
+  }
+
+  /** Regions a question mentions, with where the mention ends. */
+  regionsIn(text: string): { region: Region; start: number; end: number }[] {
+    const out: { region: Region; start: number; end: number }[] = [];
+    const taken: [number, number][] = [];
+    for (const [form, name] of this.forms) {
+      for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + 1)) {
+        const end = i + form.length;
+        if (taken.some(([s, e]) => i < e && end > s)) continue;
+        taken.push([i, end]);
+        const region = this.regions.get(name) as Region;
+        if (!out.some((o) => o.region.name === name)) out.push({ region, start: i, end });
+      }
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  allRegions(): Region[] {
+    return [...this.regions.values()];
+  }
+
+  /**
+   * Resolve what a user typed as a unit. With a region prefix (青田县财政局, 浙江省大数据局) the region is that
+   * one; without, `defaultRegion` when given, else every region that has a unit of that name.
+   */
+  resolve(text: string, defaultRegion?: Region): ResolvedUnit[] {
+    const name = cleanUnitName(text);
+    for (const [form, regionName] of this.forms) {
+      if (name.startsWith(form) && name.length > form.length) {
+        const region = this.regions.get(regionName) as Region;
+        return [this.resolved(region, name.slice(form.length))];
+      }
+    }
+    if (defaultRegion) return [this.resolved(defaultRegion, name)];
+    const found = [...this.regions.values()].map((r) => this.resolved(r, name)).filter((r) => r.entry);
+    return found;
+  }
+
+  private resolved(region: Region, local: string): ResolvedUnit {
+    const key = this.keyOf(region, local);
+    const entry = this.units.get(key);
+    return entry ? { region, local, key, entry } : { region, local, key };
+  }
+
+  get(key: string): UnitEntry | undefined {
+    return this.units.get(key);
+  }
+
+  unitsOf(regionName?: string): UnitEntry[] {
+    return [...this.units.values()].filter((u) => !regionName || u.region.name === regionName);
+  }
+
+  /**
+   * Every printed unit name, for the tokenizer dictionary. Region names stay out: 会同县 is a county, but in
+   * 县府办会同县财政局 the words are 县府办 / 会同 / 县财政局.
+   */
+  words(): string[] {
+    const out = new Set<string>();
+    for (const u of this.units.values()) for (const n of u.names) out.add(n);
+    return [...out];
+  }
+
+  /** Known units closest to what was typed (shared characters, then length), for 您是不是要找. */
+  nearest(text: string, region?: Region, limit = 3): UnitEntry[] {
+    const chars = new Set(cleanUnitName(text));
+    const scored = this.unitsOf(region?.name).map((u) => {
+      const n = u.names[0] as string;
+      let shared = 0;
+      for (const ch of new Set(n)) if (chars.has(ch)) shared++;
+      return { u, s: shared / Math.max(n.length, chars.size) };
+    });
+    return scored
+      .filter((x) => x.s > 0.3)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, limit)
+      .map((x) => x.u);
+  }
+}

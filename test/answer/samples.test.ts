@@ -1,0 +1,56 @@
+/** The answerer on the bundled sample documents, parsed by the real parser: questions as a chat user asks them. */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerer, type Answerer, type AskContext } from '../../src/answer/index.js';
+import type { Answer, WorkPlan } from '../../src/model.js';
+import { loadDirectory } from '../../src/parse/index.js';
+
+let bot: Answerer;
+let plans: WorkPlan[];
+const ask = (q: string, ctx: AskContext = {}): Answer => bot.answer(q, ctx);
+const planOf = (region: string) => plans.find((p) => p.title.includes(region))!;
+
+beforeAll(async () => {
+  ({ plans } = await loadDirectory(join(import.meta.dirname, '../../samples')));
+  bot = createAnswerer(plans);
+});
+
+describe('answers on the samples', () => {
+  it('topic: the first citation is about the topic', () => {
+    expect(ask('依申请公开有什么要求').citations[0]?.title).toMatch(/依申请公开/);
+    expect(ask('政务新媒体怎么管理').citations[0]?.title).toMatch(/政务新媒体/);
+    expect(ask('政府网站集约化建设').citations[0]?.title).toMatch(/集约化/);
+  });
+
+  it('unit: only items of that region naming the unit', () => {
+    const a = ask('鹿城区司法局负责哪些任务');
+    const file = planOf('鹿城').file;
+    expect(a.citations.length).toBeGreaterThan(0);
+    for (const c of a.citations) {
+      expect(c.file).toBe(file);
+      expect(c.units).toContain('区司法局');
+    }
+  });
+
+  it('unit: 我们单位 with a bare-name city plan (义乌 prints 数管中心)', () => {
+    const a = ask('我们单位有哪些任务', { unit: '义乌市数管中心' });
+    expect(a.citations.length).toBeGreaterThan(0);
+    for (const c of a.citations) expect(c.units).toContain('数管中心');
+  });
+
+  it('deadline: every cited item has a date within the range, in the named county', () => {
+    const a = ask('旌德县2021年9月底前要完成哪些任务');
+    expect(a.citations.length).toBeGreaterThan(0);
+    for (const c of a.citations) {
+      expect(c.file).toBe(planOf('旌德').file);
+      expect(c.deadlines.some((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d <= '2021-09-30')).toBe(true);
+    }
+  });
+
+  it('outline and item by reference', () => {
+    const six = ask('旌德要点第六部分有哪些任务');
+    expect(six.citations.length).toBe(planOf('旌德').items.filter((i) => i.section === '六').length);
+    expect(ask('浙江省要点二（三）是什么').citations.map((c) => c.item)).toEqual(['二.3']);
+    expect(ask('鹿城第16条').citations.map((c) => c.printed.replace(/\D/g, ''))).toEqual(['16']);
+  });
+});

@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runAsk } from '../../src/cli/ask.js';
+
+function io(input = '') {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  stdin.end(input);
+  return { io: { stdin, stdout, stderr }, out: () => out, err: () => err };
+}
+
+describe('yaodian ask', () => {
+  it('answers one question as JSON with --json', async () => {
+    const t = io();
+    expect(await runAsk(['--json', '依申请公开有什么要求'], t.io)).toBe(0);
+    const a = JSON.parse(t.out());
+    expect(a.intent).toBe('topic');
+    expect(a.citations[0].file).toMatch(/\.txt$/);
+    expect(a.citations[0].item).toMatch(/^[一二三四五六七八九十]+\.\d+$/);
+  });
+
+  it('prints the text without --json', async () => {
+    const t = io();
+    await runAsk(['帮助'], t.io);
+    expect(t.out()).toMatch(/要点助手/);
+  });
+
+  it('reads JSON lines from stdin and answers each in order, with per-line unit and today', async () => {
+    const lines = [
+      { q: '我局负责哪些任务', unit: '青田县财政局' },
+      { q: '逾期的任务', today: '2021-10-01' },
+      { q: '有哪些文件' },
+    ];
+    const t = io(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    expect(await runAsk(['--json'], t.io)).toBe(0);
+    const answers = t.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.intent)).toEqual(['unit_tasks', 'deadline', 'documents']);
+    expect(answers[0].citations.length).toBeGreaterThan(0);
+    for (const c of answers[1].citations) expect(c.deadlines.some((d: string) => d < '2021-10-01')).toBe(true);
+  });
+
+  it('rejects a malformed --today', async () => {
+    await expect(runAsk(['--today', '2021/10/01', '逾期的任务'], io().io)).rejects.toThrow(/YYYY-MM-DD/);
+    await expect(runAsk(['--today', '2021-02-30', '逾期的任务'], io().io)).rejects.toThrow(/YYYY-MM-DD/);
+  });
+});
