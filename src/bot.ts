@@ -6,13 +6,25 @@ import type { UnitBindings } from './bindings.js';
 import { createDeduper } from './dedupe.js';
 import { isYaodianError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { AnswerEngine, Answer, IncomingMessage } from './model.js';
+import type { AnswerEngine, Answer, IncomingMessage, Platform } from './model.js';
 import { shanghaiDate } from './time.js';
+
+/** Where the sender's unit comes from: the UNIT_BINDINGS file (sync) or the store (async, see store/bindings.ts). */
+export interface SenderUnits {
+  unitOf(platform: Platform, userId: string): string | undefined | Promise<string | undefined>;
+}
+
+/** Chat commands (绑定, 订阅, 完成 …): an Answer for a command, undefined to fall through to question answering. */
+export interface CommandHandler {
+  handle(message: IncomingMessage): Promise<Answer | undefined>;
+}
 
 export interface BotDeps {
   engine: AnswerEngine;
   logger: Logger;
-  bindings?: UnitBindings;
+  bindings?: UnitBindings | SenderUnits;
+  /** Tried before question answering. */
+  commands?: CommandHandler;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -41,7 +53,12 @@ export function createBot(deps: BotDeps): Bot {
         return undefined;
       }
       try {
-        const unit = deps.bindings?.unitOf(message.platform, message.senderId);
+        const command = await deps.commands?.handle({ ...message, text: message.text.trim() });
+        if (command) {
+          log.info({ messageId: message.id, platform: message.platform, chatId: message.chatId, intent: command.intent }, 'command');
+          return command;
+        }
+        const unit = await deps.bindings?.unitOf(message.platform, message.senderId);
         const answer = deps.engine.answer(message.text.trim(), { unit, today: shanghaiDate(now()) });
         log.info({ messageId: message.id, platform: message.platform, chatId: message.chatId, intent: answer.intent, citations: answer.citations.length }, 'answered');
         return answer;

@@ -21,6 +21,8 @@ export const REDACT_PATHS = [
   '*.DINGTALK_ROBOT_SECRET',
   '*.WECHATY_PUPPET_SERVICE_TOKEN',
   '*.ADMIN_TOKEN',
+  '*.DATABASE_URL',
+  '*.databaseUrl',
   'req.headers.authorization',
   'headers.authorization',
 ];

@@ -20,6 +20,14 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
   },
   chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位]   在终端里对话' },
+  digest: {
+    run: async () => (await import('./digest.js')).runDigest,
+    help: 'digest [--json] [--docs 目录] --unit 单位 [--today 日期]   某单位的每日要点（逾期、7日内到期、持续推进、新增）',
+  },
+  ledger: {
+    run: async () => (await import('./ledger.js')).runLedger,
+    help: 'ledger --unit 单位 [--csv|--json] [--docs 目录]   某单位的任务台账及进展',
+  },
 };
 
 export function usage(commands: Record<string, CommandDef> = CORE_COMMANDS): string {

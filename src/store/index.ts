@@ -1,0 +1,287 @@
+/**
+ * The store: documents, unit bindings, chat subscriptions, progress and the digest send log. One `Store`
+ * interface whose queries are written once with Kysely: embedded SQLite (better-sqlite3) in DATA_DIR by default,
+ * a shared PostgreSQL (pg) when DATABASE_URL is set, so that several bot instances can share one database.
+ * Migrations are applied when a store is opened.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { WorkPlan } from '../model.js';
+import { migrate } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type { Database } from './schema.js';
+export { migrate, MIGRATIONS } from './migrations.js';
+
+export const PROGRESS_STATES = ['未开始', '进行中', '已完成'] as const;
+export type ProgressStatus = (typeof PROGRESS_STATES)[number];
+
+export interface DocumentRecord {
+  file: string;
+  hash: string;
+  addedAt: string;
+  addedBy: string | null;
+}
+
+export interface ChatRecord {
+  platform: string;
+  chatId: string;
+  unit: string | null;
+  /** HH:MM Asia/Shanghai, or null when not subscribed. */
+  time: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+/** A subscribed chat: it has a unit and a digest time. */
+export interface Subscription {
+  platform: string;
+  chatId: string;
+  unit: string;
+  time: string;
+}
+
+export interface ProgressRecord {
+  file: string;
+  item: string;
+  unit: string;
+  status: ProgressStatus;
+  note: string | null;
+  by: string | null;
+  at: string;
+}
+
+export type DigestState = 'sending' | 'sent' | 'failed';
+
+export interface DigestRecord {
+  platform: string;
+  chatId: string;
+  date: string;
+  state: DigestState;
+  dedupeKey: string | null;
+  unit: string | null;
+  attempts: number;
+  updatedAt: string;
+}
+
+export interface Store {
+  /** Record a document version; a (file, hash) already stored keeps its first added time. Returns true when new. */
+  addDocument(doc: { file: string; hash: string; plan: WorkPlan; addedBy?: string | null; addedAt?: string }): Promise<boolean>;
+  documents(): Promise<DocumentRecord[]>;
+  /** The stored plans, newest version of each file. */
+  plans(): Promise<WorkPlan[]>;
+
+  bindUser(platform: string, userId: string, unit: string): Promise<void>;
+  unitOfUser(platform: string, userId: string): Promise<string | undefined>;
+
+  chat(platform: string, chatId: string): Promise<ChatRecord | undefined>;
+  setChatUnit(platform: string, chatId: string, unit: string, by?: string): Promise<void>;
+  /** Subscribe a chat to the daily digest at `time` (HH:MM); keeps its unit. */
+  subscribe(platform: string, chatId: string, time: string, by?: string): Promise<void>;
+  /** Returns false when the chat was not subscribed. */
+  unsubscribe(platform: string, chatId: string, by?: string): Promise<boolean>;
+  subscriptions(): Promise<Subscription[]>;
+
+  setProgress(p: { file: string; item: string; unit: string; status: ProgressStatus; note?: string | null; by?: string | null; at?: string }): Promise<void>;
+  progressOf(unit: string): Promise<ProgressRecord[]>;
+
+  digest(platform: string, chatId: string, date: string): Promise<DigestRecord | undefined>;
+  /** Mark a chat-day 'sending' (attempts + 1), creating the record if needed. */
+  digestSending(platform: string, chatId: string, date: string, dedupeKey: string | null, unit: string | null): Promise<void>;
+  /**
+   * Atomically claim a chat-day for sending (several instances may share the database): marks it 'sending'
+   * (attempts + 1) unless it is 'sent', or 'sending' since `staleBefore` or later (another instance, or this one,
+   * is on it). Returns whether this caller got the claim.
+   */
+  claimDigest(c: { platform: string; chatId: string; date: string; dedupeKey: string | null; unit: string | null; at: string; staleBefore: string }): Promise<boolean>;
+  digestDone(platform: string, chatId: string, date: string, state: 'sent' | 'failed'): Promise<void>;
+  /** The latest date before `before` on which the chat's digest was sent. */
+  lastDigestDate(platform: string, chatId: string, before: string): Promise<string | undefined>;
+
+  close(): Promise<void>;
+  readonly db: Kysely<Database>;
+}
+
+/** sha256 of a plan's normalized text: what identifies a document version. */
+export function planHash(plan: WorkPlan): string {
+  return createHash('sha256').update(plan.lines.join('\n')).digest('hex');
+}
+
+export function createStore(db: Kysely<Database>, clock: () => Date = () => new Date()): Store {
+  const now = () => clock().toISOString();
+  async function upsertChat(platform: string, chatId: string, set: { unit?: string | null; digest_time?: string | null }, by?: string) {
+    const at = now();
+    await db
+      .insertInto('chats')
+      .values({ platform, chat_id: chatId, unit: set.unit ?? null, digest_time: set.digest_time ?? null, updated_at: at, updated_by: by ?? null })
+      .onConflict((oc) => oc.columns(['platform', 'chat_id']).doUpdateSet({ ...set, updated_at: at, updated_by: by ?? null }))
+      .execute();
+  }
+  return {
+    db,
+    async addDocument({ file, hash, plan, addedBy, addedAt }) {
+      const r = await db
+        .insertInto('documents')
+        .values({ file, hash, plan_json: JSON.stringify(plan), added_at: addedAt ?? now(), added_by: addedBy ?? null })
+        .onConflict((oc) => oc.columns(['file', 'hash']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async documents() {
+      const rows = await db.selectFrom('documents').select(['file', 'hash', 'added_at', 'added_by']).orderBy('added_at').orderBy('file').execute();
+      return rows.map((r) => ({ file: r.file, hash: r.hash, addedAt: r.added_at, addedBy: r.added_by }));
+    },
+    async plans() {
+      const rows = await db.selectFrom('documents').select(['file', 'plan_json', 'added_at']).orderBy('added_at').execute();
+      const latest = new Map<string, string>();
+      for (const r of rows) latest.set(r.file, r.plan_json);
+      return [...latest.values()].map((j) => JSON.parse(j) as WorkPlan);
+    },
+    async bindUser(platform, userId, unit) {
+      const at = now();
+      await db
+        .insertInto('user_bindings')
+        .values({ platform, user_id: userId, unit, updated_at: at })
+        .onConflict((oc) => oc.columns(['platform', 'user_id']).doUpdateSet({ unit, updated_at: at }))
+        .execute();
+    },
+    async unitOfUser(platform, userId) {
+      const r = await db.selectFrom('user_bindings').select('unit').where('platform', '=', platform).where('user_id', '=', userId).executeTakeFirst();
+      return r?.unit;
+    },
+    async chat(platform, chatId) {
+      const r = await db.selectFrom('chats').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId).executeTakeFirst();
+      return r ? { platform: r.platform, chatId: r.chat_id, unit: r.unit, time: r.digest_time, updatedAt: r.updated_at, updatedBy: r.updated_by } : undefined;
+    },
+    setChatUnit: (platform, chatId, unit, by) => upsertChat(platform, chatId, { unit }, by),
+    subscribe: (platform, chatId, time, by) => upsertChat(platform, chatId, { digest_time: time }, by),
+    async unsubscribe(platform, chatId, by) {
+      const r = await db
+        .updateTable('chats')
+        .set({ digest_time: null, updated_at: now(), updated_by: by ?? null })
+        .where('platform', '=', platform)
+        .where('chat_id', '=', chatId)
+        .where('digest_time', 'is not', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async subscriptions() {
+      const rows = await db
+        .selectFrom('chats')
+        .select(['platform', 'chat_id', 'unit', 'digest_time'])
+        .where('digest_time', 'is not', null)
+        .where('unit', 'is not', null)
+        .orderBy('digest_time')
+        .orderBy('platform')
+        .orderBy('chat_id')
+        .execute();
+      return rows.map((r) => ({ platform: r.platform, chatId: r.chat_id, unit: r.unit as string, time: r.digest_time as string }));
+    },
+    async setProgress({ file, item, unit, status, note, by, at }) {
+      const when = at ?? now();
+      await db
+        .insertInto('progress')
+        .values({ file, item, unit, status, note: note ?? null, updated_by: by ?? null, updated_at: when })
+        .onConflict((oc) => oc.columns(['file', 'item', 'unit']).doUpdateSet({ status, note: note ?? null, updated_by: by ?? null, updated_at: when }))
+        .execute();
+    },
+    async progressOf(unit) {
+      const rows = await db.selectFrom('progress').selectAll().where('unit', '=', unit).orderBy('file').orderBy('item').execute();
+      return rows.map((r) => ({ file: r.file, item: r.item, unit: r.unit, status: r.status as ProgressStatus, note: r.note, by: r.updated_by, at: r.updated_at }));
+    },
+    async digest(platform, chatId, date) {
+      const r = await db.selectFrom('digests').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId).where('date', '=', date).executeTakeFirst();
+      return r
+        ? { platform: r.platform, chatId: r.chat_id, date: r.date, state: r.state as DigestState, dedupeKey: r.dedupe_key, unit: r.unit, attempts: Number(r.attempts), updatedAt: r.updated_at }
+        : undefined;
+    },
+    async digestSending(platform, chatId, date, dedupeKey, unit) {
+      const at = now();
+      await db
+        .insertInto('digests')
+        .values({ platform, chat_id: chatId, date, state: 'sending', dedupe_key: dedupeKey, unit, attempts: 1, updated_at: at })
+        .onConflict((oc) =>
+          oc.columns(['platform', 'chat_id', 'date']).doUpdateSet((eb) => ({ state: 'sending', dedupe_key: dedupeKey, unit, attempts: eb('digests.attempts', '+', 1), updated_at: at })),
+        )
+        .execute();
+    },
+    async claimDigest({ platform, chatId, date, dedupeKey, unit, at, staleBefore }) {
+      const r = await db
+        .insertInto('digests')
+        .values({ platform, chat_id: chatId, date, state: 'sending', dedupe_key: dedupeKey, unit, attempts: 1, updated_at: at })
+        .onConflict((oc) =>
+          oc
+            .columns(['platform', 'chat_id', 'date'])
+            .doUpdateSet((eb) => ({ state: 'sending', dedupe_key: dedupeKey, unit, attempts: eb('digests.attempts', '+', 1), updated_at: at }))
+            .where((eb) => eb.and([eb('digests.state', '!=', 'sent'), eb.or([eb('digests.state', '!=', 'sending'), eb('digests.updated_at', '<', staleBefore)])])),
+        )
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async digestDone(platform, chatId, date, state) {
+      await db.updateTable('digests').set({ state, updated_at: now() }).where('platform', '=', platform).where('chat_id', '=', chatId).where('date', '=', date).execute();
+    },
+    async lastDigestDate(platform, chatId, before) {
+      const r = await db
+        .selectFrom('digests')
+        .select('date')
+        .where('platform', '=', platform)
+        .where('chat_id', '=', chatId)
+        .where('state', '=', 'sent')
+        .where('date', '<', before)
+        .orderBy('date', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r?.date;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export interface OpenStoreOptions {
+  /** Directory of the SQLite file (yaodian.sqlite); ':memory:' for an in-memory database. */
+  dataDir?: string;
+  /** postgres://… — use a shared PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+  clock?: () => Date;
+}
+
+export const SQLITE_FILE = 'yaodian.sqlite';
+
+/** Where the SQLite store of a data directory lives. */
+export function sqlitePath(dataDir: string): string {
+  return dataDir === ':memory:' ? ':memory:' : join(dataDir, SQLITE_FILE);
+}
+
+/** Is there a store to read (a DATABASE_URL, or the SQLite file in DATA_DIR)? */
+export function storeExists(options: OpenStoreOptions): boolean {
+  return Boolean(options.databaseUrl) || (options.dataDir !== undefined && options.dataDir !== ':memory:' && existsSync(sqlitePath(options.dataDir)));
+}
+
+/** Open (and migrate) the store: PostgreSQL when databaseUrl is set, else SQLite in dataDir (default ./data). */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  let db: Kysely<Database>;
+  if (options.databaseUrl) {
+    const pg = (await import('pg')).default;
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 5 }) }) });
+  } else {
+    const dataDir = options.dataDir ?? './data';
+    if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
+    const Sqlite = (await import('better-sqlite3')).default;
+    const database = new Sqlite(sqlitePath(dataDir));
+    if (dataDir !== ':memory:') database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return createStore(db, options.clock);
+}

@@ -1,0 +1,66 @@
+/**
+ * The store's tables, as Kysely sees them. Every column is text or integer so that the same queries run on
+ * SQLite (embedded, one instance) and PostgreSQL (shared by several instances). Times are ISO-8601 strings (UTC),
+ * dates are YYYY-MM-DD in Asia/Shanghai, times of day HH:MM in Asia/Shanghai.
+ */
+import type { Generated } from 'kysely';
+
+export interface DocumentsTable {
+  /** File name (no directory), as in WorkPlan.file. */
+  file: string;
+  /** sha256 of the normalized text. */
+  hash: string;
+  /** The parsed WorkPlan as JSON. */
+  plan_json: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface UserBindingsTable {
+  platform: string;
+  user_id: string;
+  unit: string;
+  updated_at: string;
+}
+
+export interface ChatsTable {
+  platform: string;
+  chat_id: string;
+  /** The chat's unit (本群绑定). */
+  unit: string | null;
+  /** HH:MM Asia/Shanghai; null when not subscribed. */
+  digest_time: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface ProgressTable {
+  file: string;
+  item: string;
+  unit: string;
+  status: string;
+  note: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface DigestsTable {
+  platform: string;
+  chat_id: string;
+  /** YYYY-MM-DD Asia/Shanghai. */
+  date: string;
+  /** 'sending' before the send, 'sent' after, 'failed' when every retry failed. */
+  state: string;
+  dedupe_key: string | null;
+  unit: string | null;
+  attempts: Generated<number>;
+  updated_at: string;
+}
+
+export interface Database {
+  documents: DocumentsTable;
+  user_bindings: UserBindingsTable;
+  chats: ChatsTable;
+  progress: ProgressTable;
+  digests: DigestsTable;
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import Database from 'better-sqlite3';
+import { migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
+import { storeBindings, syncDocuments, documentDates } from '../../src/store/bindings.js';
+import { createBindings } from '../../src/bindings.js';
+import { plan } from '../helpers/plans.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close().catch(() => {});
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'yaodian-store-'));
+  dirs.push(d);
+  return d;
+}
+
+async function memoryStore(clock?: () => Date): Promise<Store> {
+  const s = await openStore({ dataDir: ':memory:', ...(clock ? { clock } : {}) });
+  stores.push(s);
+  return s;
+}
+
+describe('store migrations', () => {
+  it('apply to a fresh database and create every table', async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    expect(await migrate(db)).toEqual(Object.keys(MIGRATIONS));
+    const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
+    expect(tables).toEqual(['chats', 'digests', 'documents', 'progress', 'user_bindings']);
+    await db.destroy();
+  });
+
+  it('are idempotent: a second run applies nothing and keeps the data', async () => {
+    const dir = tempDir();
+    const first = await openStore({ dataDir: dir });
+    await first.bindUser('lark', 'u1', '旌德县财政局');
+    await first.close();
+    expect(storeExists({ dataDir: dir })).toBe(true);
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(sqlitePath(dir)) }) });
+    expect(await migrate(db)).toEqual([]);
+    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
+    await db.destroy();
+    const again = await openStore({ dataDir: dir });
+    stores.push(again);
+    expect(await again.unitOfUser('lark', 'u1')).toBe('旌德县财政局');
+  });
+
+  it('storeExists is false for a data directory without a database', () => {
+    expect(storeExists({ dataDir: tempDir() })).toBe(false);
+  });
+});
+
+describe('store', () => {
+  it('keeps user bindings per platform and replaces them on rebinding', async () => {
+    const s = await memoryStore();
+    await s.bindUser('lark', 'u1', '旌德县财政局');
+    await s.bindUser('dingtalk', 'u1', '青田县财政局');
+    await s.bindUser('lark', 'u1', '旌德县政府办');
+    expect(await s.unitOfUser('lark', 'u1')).toBe('旌德县政府办');
+    expect(await s.unitOfUser('dingtalk', 'u1')).toBe('青田县财政局');
+    expect(await s.unitOfUser('wechat', 'u1')).toBeUndefined();
+  });
+
+  it('store bindings come first, then the UNIT_BINDINGS file', async () => {
+    const s = await memoryStore();
+    const b = storeBindings(s, createBindings({ 'lark:u2': '青田县财政局', 'lark:u1': '义乌市财政局' }));
+    await s.bindUser('lark', 'u1', '旌德县财政局');
+    expect(await b.unitOf('lark', 'u1')).toBe('旌德县财政局');
+    expect(await b.unitOf('lark', 'u2')).toBe('青田县财政局');
+    expect(await b.unitOf('lark', 'u3')).toBeUndefined();
+  });
+
+  it('subscriptions need both a unit and a time; unsubscribe keeps the unit', async () => {
+    const s = await memoryStore();
+    await s.subscribe('lark', 'c1', '08:30', 'admin');
+    expect(await s.subscriptions()).toEqual([]);
+    await s.setChatUnit('lark', 'c1', '旌德县财政局', 'admin');
+    await s.setChatUnit('dingtalk', 'c2', '青田县财政局');
+    await s.subscribe('dingtalk', 'c2', '07:45');
+    expect(await s.subscriptions()).toEqual([
+      { platform: 'dingtalk', chatId: 'c2', unit: '青田县财政局', time: '07:45' },
+      { platform: 'lark', chatId: 'c1', unit: '旌德县财政局', time: '08:30' },
+    ]);
+    expect(await s.unsubscribe('lark', 'c1')).toBe(true);
+    expect(await s.unsubscribe('lark', 'c1')).toBe(false);
+    expect((await s.chat('lark', 'c1'))?.unit).toBe('旌德县财政局');
+    expect((await s.chat('lark', 'c1'))?.time).toBeNull();
+  });
+
+  it('keeps progress per item and unit, the latest update winning', async () => {
+    const s = await memoryStore();
+    await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '进行中', note: '已起草', by: 'lark:u1', at: '2021-11-20T01:00:00.000Z' });
+    await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成', by: 'lark:u1', at: '2021-11-26T01:00:00.000Z' });
+    await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县政府办', status: '进行中' });
+    expect(await s.progressOf('旌德县财政局')).toEqual([
+      { file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成', note: null, by: 'lark:u1', at: '2021-11-26T01:00:00.000Z' },
+    ]);
+    expect((await s.progressOf('旌德县政府办'))[0]?.status).toBe('进行中');
+  });
+
+  it('records a document version once, with its first added time', async () => {
+    let now = new Date('2021-11-20T00:00:00Z');
+    const s = await memoryStore(() => now);
+    const p = plan('jd.txt', '旌德县', 2021, [['一.1', '做好财政信息公开。', ['县财政局'], ['2021-11-30']]]);
+    expect(await syncDocuments(s, [p], { now: () => now })).toEqual(['jd.txt']);
+    now = new Date('2021-11-25T00:00:00Z');
+    expect(await syncDocuments(s, [p], { now: () => now })).toEqual([]);
+    // The first batch is the baseline: never 新增.
+    expect((await documentDates(s)).has('jd.txt')).toBe(false);
+    const q = plan('qt.txt', '青田县', 2021, [['一.1', '规范依申请公开。', ['县府办'], ['2021-12-31']]]);
+    expect(await syncDocuments(s, [p, q], { now: () => now, by: 'upload' })).toEqual(['qt.txt']);
+    expect((await documentDates(s)).get('qt.txt')).toBe('2021-11-25T00:00:00.000Z');
+    expect((await s.documents()).find((d) => d.file === 'qt.txt')?.addedBy).toBe('upload');
+    expect((await s.documents())[0]?.hash).toBe(planHash(p));
+    expect((await s.plans())[0]?.items[0]?.id).toBe('一.1');
+  });
+
+  it('logs digests: sending, then sent, attempts counted, last sent date', async () => {
+    const s = await memoryStore();
+    await s.digestSending('lark', 'c1', '2021-11-24', 'k1', '旌德县财政局');
+    await s.digestDone('lark', 'c1', '2021-11-24', 'sent');
+    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
+    expect(await s.digest('lark', 'c1', '2021-11-25')).toMatchObject({ state: 'sending', attempts: 1, dedupeKey: 'k2' });
+    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
+    expect((await s.digest('lark', 'c1', '2021-11-25'))?.attempts).toBe(2);
+    expect(await s.lastDigestDate('lark', 'c1', '2021-11-25')).toBe('2021-11-24');
+    expect(await s.lastDigestDate('lark', 'c1', '2021-11-24')).toBeUndefined();
+  });
+});
