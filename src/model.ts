@@ -144,11 +144,18 @@ export interface IncomingMessage {
   time: number;
 }
 
+export interface SendOptions {
+  /** A key the platform uses to drop a repeated message (Lark's message uuid); digests pass one per chat-day. */
+  dedupeKey?: string;
+}
+
 export interface Adapter {
   platform: Platform;
+  /** True when send() passes `dedupeKey` to the platform, so a resend after a crash cannot show twice. */
+  supportsDedupeKey?: boolean;
   start(handle: (m: IncomingMessage) => Promise<Answer | undefined>): Promise<void>;
   stop(): Promise<void>;
-  send(chatId: string, answer: Answer): Promise<void>;
+  send(chatId: string, answer: Answer, options?: SendOptions): Promise<void>;
 }
 
 /** Who asks and when: the asker's own unit (for 我局) and the date that 本月/逾期 are relative to. */

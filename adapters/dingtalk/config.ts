@@ -1,0 +1,53 @@
+/**
+ * DingTalk settings from the environment.
+ */
+import { z } from 'zod';
+import { optionalEnv, requireTogether } from '../shared/config.js';
+
+export const dingtalkConfigSchema = z
+  .object({
+    DINGTALK_CLIENT_ID: optionalEnv,
+    DINGTALK_CLIENT_SECRET: optionalEnv,
+    DINGTALK_MODE: optionalEnv.pipe(z.enum(['stream', 'webhook'], { message: '应为 stream（Stream 模式）或 webhook' }).default('stream')),
+    DINGTALK_ROBOT_WEBHOOK: optionalEnv.pipe(
+      z
+        .string()
+        .refine((v) => /^https?:\/\/\S+access_token=\S+$/.test(v), { message: '应为自定义机器人的 Webhook 地址（含 access_token=）' })
+        .optional(),
+    ),
+    DINGTALK_ROBOT_SECRET: optionalEnv,
+  })
+  .superRefine((v, ctx) => {
+    // Reported without a path so loadConfig does not echo the secret's value.
+    if (v.DINGTALK_ROBOT_SECRET && !v.DINGTALK_ROBOT_SECRET.startsWith('SEC')) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'DINGTALK_ROBOT_SECRET 应为自定义机器人“加签”的密钥（以 SEC 开头）' });
+    }
+    requireTogether(ctx, { DINGTALK_CLIENT_ID: v.DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET: v.DINGTALK_CLIENT_SECRET });
+    if (v.DINGTALK_ROBOT_SECRET && !v.DINGTALK_ROBOT_WEBHOOK) {
+      ctx.addIssue({ code: 'custom', path: ['DINGTALK_ROBOT_WEBHOOK'], message: '设置了 DINGTALK_ROBOT_SECRET 时也必须设置 DINGTALK_ROBOT_WEBHOOK' });
+    }
+  });
+
+export type DingtalkEnv = z.infer<typeof dingtalkConfigSchema>;
+
+export interface DingtalkConfig {
+  /** Enterprise-internal app credentials (AppKey / AppSecret); absent when the adapter only pushes. */
+  clientId?: string;
+  clientSecret?: string;
+  mode: 'stream' | 'webhook';
+  /** Custom robot for pushes to one group (digests). */
+  robotWebhook?: string;
+  robotSecret?: string;
+}
+
+export function dingtalkConfigFrom(env: DingtalkEnv): DingtalkConfig | undefined {
+  const app = env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET;
+  if (!app && !env.DINGTALK_ROBOT_WEBHOOK) return undefined;
+  return {
+    clientId: app ? env.DINGTALK_CLIENT_ID : undefined,
+    clientSecret: app ? env.DINGTALK_CLIENT_SECRET : undefined,
+    mode: env.DINGTALK_MODE,
+    robotWebhook: env.DINGTALK_ROBOT_WEBHOOK,
+    robotSecret: env.DINGTALK_ROBOT_SECRET,
+  };
+}

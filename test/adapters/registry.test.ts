@@ -1,0 +1,85 @@
+/**
+ * startAdapters: config validated once (a bad value names the variable), adapters started only when their
+ * credentials are set, none set → [].
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { planAdapters, startAdapters } from '../../adapters/registry.js';
+import type { Bot } from '../../src/bot.js';
+import { isYaodianError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import { createHttpServer } from '../../src/server/http.js';
+import { startLarkFake, type LarkFake } from '../helpers/lark-fake.js';
+import { sampleBot } from './bot.js';
+
+let bot: Bot;
+let fake: LarkFake;
+beforeAll(async () => {
+  ({ bot } = await sampleBot());
+  fake = await startLarkFake();
+});
+afterAll(() => fake.close());
+
+const deps = () => ({ logger: silentLogger(), bot, http: createHttpServer({}, { logger: silentLogger() }) });
+
+function configError(env: Record<string, string>): string {
+  try {
+    planAdapters(env);
+  } catch (e) {
+    expect(isYaodianError(e) && e.code).toBe('CONFIG');
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+}
+
+describe('adapter registry', () => {
+  it('no credentials: no adapters', async () => {
+    expect(await startAdapters({}, deps())).toEqual([]);
+    expect(await startAdapters({ LARK_APP_ID: '', DINGTALK_CLIENT_ID: '  ' }, deps())).toEqual([]);
+  });
+
+  it('a bad value stops start-up with a CONFIG error naming the variable', () => {
+    expect(configError({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'poll' })).toContain('LARK_MODE');
+    expect(configError({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718' })).toContain('LARK_APP_SECRET');
+    expect(configError({ LARK_APP_ID: 'not-an-app', LARK_APP_SECRET: 's' })).toContain('LARK_APP_ID');
+    expect(configError({ LARK_APP_ID: 'x', LARK_APP_SECRET: 's', LARK_MODE: 'webhook' })).toContain('LARK_VERIFICATION_TOKEN');
+    expect(configError({ DINGTALK_MODE: 'http' })).toContain('DINGTALK_MODE');
+    expect(configError({ DINGTALK_ROBOT_WEBHOOK: 'not a url' })).toContain('DINGTALK_ROBOT_WEBHOOK');
+    expect(configError({ DINGTALK_CLIENT_SECRET: 'x' })).toContain('DINGTALK_CLIENT_ID');
+    expect(configError({ WECHATY_PUPPET: 'rm -rf' })).toContain('WECHATY_PUPPET');
+    const secret = 'very-secret-value';
+    const robot = configError({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc', DINGTALK_ROBOT_SECRET: secret });
+    expect(robot).toContain('DINGTALK_ROBOT_SECRET');
+    expect(robot).not.toContain(secret);
+    expect(configError({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: secret, LARK_MODE: 'poll' })).not.toContain(secret);
+  });
+
+  it('plans only the platforms whose credentials are set', () => {
+    const plan = planAdapters({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc', DINGTALK_ROBOT_SECRET: 'SECx' });
+    expect(plan.lark).toBeUndefined();
+    expect(plan.wechat).toBeUndefined();
+    expect(plan.dingtalk).toMatchObject({ clientId: undefined, robotWebhook: expect.stringContaining('access_token=abc') });
+    expect(planAdapters({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 't' }).wechat).toMatchObject({ puppet: 'wechaty-puppet-service', token: 't' });
+    expect(planAdapters({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's' }).lark).toMatchObject({ mode: 'ws', domain: 'https://open.feishu.cn' });
+  });
+
+  it('starts a configured Lark webhook adapter and mounts its route; stop() is clean', async () => {
+    const d = deps();
+    const adapters = await startAdapters(
+      { LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_VERIFICATION_TOKEN: 'tok', LARK_DOMAIN: fake.url },
+      d,
+    );
+    expect(adapters.map((a) => a.platform)).toEqual(['lark']);
+    const res = await d.http.inject({ method: 'POST', url: '/lark/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ type: 'url_verification', token: 'tok', challenge: 'c1' }) });
+    expect(res.json()).toEqual({ challenge: 'c1' });
+    await Promise.all(adapters.map((a) => a.stop()));
+    await d.http.close();
+  });
+
+  it('a push-only DingTalk robot starts without a connection', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const adapters = await startAdapters({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' }, deps());
+    expect(adapters.map((a) => a.platform)).toEqual(['dingtalk']);
+    await adapters[0]!.stop();
+    info.mockRestore();
+  });
+});
