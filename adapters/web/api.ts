@@ -1,0 +1,242 @@
+/**
+ * The web page's JSON API, mounted on the one fastify server. Every route validates its input with a JSON schema;
+ * errors are Chinese sentences. Admin routes (upload, delete) need ADMIN_TOKEN as a bearer token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isYaodianError } from '../../src/errors.js';
+import { errorOf, INGEST_EXTENSIONS } from '../../src/ingest/index.js';
+import { defaultUnitMatch, digestFor, filterRows, ledgerRows, sortRows, timeline, toCsv, toXlsx, unitStats, type LedgerRow } from '../../src/ledger/index.js';
+import type { Logger } from '../../src/logger.js';
+import type { WorkPlan } from '../../src/model.js';
+import { shanghaiDate } from '../../src/time.js';
+import { regionOf } from '../../src/units/directory.js';
+import type { DocumentLibrary } from './library.js';
+import { askMessage, type AskBody, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
+import { documentDetail, documentSummary, renderAnswer } from './render.js';
+
+export interface WebApiOptions {
+  library: DocumentLibrary;
+  logger: Logger;
+  /** ADMIN_TOKEN; unset → admin routes answer 403. */
+  adminToken?: string | undefined;
+  /** Largest upload, bytes (default 10 MB). */
+  uploadLimit?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+const APOLOGY = '抱歉，处理您的问题时出了点问题，请稍后再试。如果一直出现，请联系管理员。';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time bearer check over equal-length digests. */
+export function tokenMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const dateString = { type: 'string', pattern: DATE_PATTERN, maxLength: 10 } as const;
+const ledgerQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    doc: { type: 'string', maxLength: 200 },
+    region: { type: 'string', maxLength: 50 },
+    unit: { type: 'string', maxLength: 100 },
+    lead: { type: 'boolean' },
+    named: { type: 'boolean' },
+    from: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    to: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    status: { type: 'string', enum: ['', 'overdue', 'due_soon', 'upcoming', 'ongoing', 'no_deadline'] },
+    today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+  },
+} as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+
+function fail(reply: FastifyReply, status: number, error: string, message: string) {
+  return reply.code(status).send({ error, message });
+}
+
+function attachmentName(name: string): string {
+  return `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export async function registerWebApi(app: FastifyInstance, options: WebApiOptions): Promise<void> {
+  const { library } = options;
+  const log = options.logger.child({ component: 'web' });
+  const now = options.now ?? (() => new Date());
+  const uploadLimit = options.uploadLimit ?? 10 * 1024 * 1024;
+  const today = (t?: string) => (t && t.length ? t : shanghaiDate(now()));
+
+  await app.register(multipart, { limits: { fileSize: uploadLimit, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
+
+  const checkDates = (req: FastifyRequest, reply: FastifyReply, values: (string | undefined)[]) => {
+    for (const v of values) {
+      if (v && !isRealDate(v)) {
+        void fail(reply, 400, 'bad_date', `日期不存在：${v}`);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  async function admin(request: FastifyRequest, reply: FastifyReply) {
+    if (!options.adminToken) {
+      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
+    }
+    const header = request.headers.authorization ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    if (!m || !tokenMatches((m[1] as string).trim(), options.adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="yaodian"');
+      return fail(reply, 401, 'unauthorized', m ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
+    }
+  }
+
+  const common = { schemaErrorFormatter: formatValidation };
+
+  app.post<{ Body: AskBody }>(
+    '/api/ask',
+    {
+      ...common,
+      bodyLimit: 16 * 1024,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['q'],
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
+            unit: { type: 'string', maxLength: 100 },
+            today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+          },
+        },
+        response: { 400: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { question, unit, today: day, message } = askMessage(request.body);
+      if (!checkDates(request, reply, [day])) return reply;
+      try {
+        const answer = library.engine.answer(question, { ...(unit ? { unit } : {}), today: today(day) });
+        log.info({ messageId: message.id, platform: 'web', intent: answer.intent, citations: answer.citations.length }, 'answered');
+        return renderAnswer(answer);
+      } catch (e) {
+        if (isYaodianError(e) && e.user) return renderAnswer({ intent: 'user-error', text: e.message, citations: [], followUps: [] });
+        log.error({ err: e, messageId: message.id }, 'web ask failed');
+        return renderAnswer({ intent: 'error', text: APOLOGY, citations: [], followUps: [] });
+      }
+    },
+  );
+
+  app.get('/api/documents', { ...common }, async () => ({
+    documents: library.list().map(documentSummary),
+    errors: library.loadErrors,
+    accept: INGEST_EXTENSIONS,
+    uploadLimit,
+    adminEnabled: Boolean(options.adminToken),
+  }));
+
+  app.get<{ Params: { id: string } }>('/api/documents/:id', { ...common, schema: { params: idParams } }, async (request, reply) => {
+    const entry = library.get(request.params.id);
+    if (!entry) return fail(reply, 404, 'not_found', `没有这份文件：${request.params.id}`);
+    return documentDetail(entry);
+  });
+
+  app.post('/api/documents', { ...common, onRequest: admin, bodyLimit: uploadLimit + 64 * 1024 }, async (request, reply) => {
+    if (!request.isMultipart()) return fail(reply, 400, 'not_multipart', '请以 multipart/form-data 上传文件（字段名 file）。');
+    const part = await request.file();
+    if (!part) return fail(reply, 400, 'no_file', '没有收到文件：请选择一个文件再上传。');
+    const bytes = await part.toBuffer();
+    if (part.file.truncated) return fail(reply, 413, 'too_large', `文件过大（上限 ${Math.round(uploadLimit / 1024 / 1024)} MB）。`);
+    const name = part.filename || 'upload.txt';
+    try {
+      const { entry, replaced } = await library.put(name, bytes);
+      return reply.code(replaced ? 200 : 201).send({ replaced, report: entry.report, document: documentSummary(entry) });
+    } catch (e) {
+      if (isYaodianError(e) && e.user) {
+        const { code, message } = errorOf(name, e);
+        const status = code === 'BAD_ARGUMENT' ? 415 : code === 'FILE_TOO_LARGE' ? 413 : 422;
+        return reply.code(status).send({ error: code, message, file: name, kept: library.get(name) ? '原有同名文件保持不变。' : undefined });
+      }
+      throw e;
+    }
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/documents/:id', { ...common, onRequest: admin, schema: { params: idParams } }, async (request, reply) => {
+    const ok = await library.remove(request.params.id);
+    if (!ok) return fail(reply, 404, 'not_found', `没有这份文件：${request.params.id}`);
+    return { deleted: request.params.id };
+  });
+
+  app.get('/api/units', { ...common }, async () => {
+    const plans = library.plans();
+    const rows = ledgerRows(plans, { today: today(), keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
+    return {
+      units: unitStats(rows).map((s) => ({ key: s.unitKey, name: s.unit, region: s.region, category: s.category, items: s.total, lead: s.lead })),
+      regions: [...new Set(plans.map((p) => regionOf(p).name))],
+      documents: plans.map((p) => ({ id: p.file, shortName: p.shortName, region: regionOf(p).name })),
+    };
+  });
+
+  app.get<{ Querystring: { unit: string; date?: string } }>(
+    '/api/digest',
+    {
+      ...common,
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['unit'],
+          additionalProperties: false,
+          properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, date: { anyOf: [dateString, { type: 'string', maxLength: 0 }] } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { unit, date } = request.query;
+      if (!checkDates(request, reply, [date])) return reply;
+      const dir = library.answerer.directory;
+      const known = dir.resolve(unit).filter((r) => r.entry);
+      const matches = known.length
+        ? (plan: WorkPlan, printed: string) => known.some((r) => regionOf(plan).name === r.region.name && dir.keyOf(r.region, printed) === r.key)
+        : (plan: WorkPlan, printed: string) => defaultUnitMatch(plan, printed, unit);
+      const d = digestFor(library.plans(), unit.trim(), today(date), { matches });
+      return { ...d, message: d.total ? undefined : `没有找到“${unit}”负责的任务，请检查单位名称（可加上地区，如“青田县财政局”）。` };
+    },
+  );
+
+  function rowsFor(q: LedgerQuery): { rows: LedgerRow[]; day: string } {
+    const day = today(q.today);
+    const all = ledgerRows(library.plans(), { today: day, keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
+    return { rows: sortRows(filterRows(all, ledgerFilter(q))), day };
+  }
+
+  const ledgerRoute = { ...common, schema: { querystring: ledgerQuerySchema } };
+
+  app.get<{ Querystring: LedgerQuery }>('/api/ledger', ledgerRoute, async (request, reply) => {
+    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    const { rows, day } = rowsFor(request.query);
+    const items = new Set(rows.map((r) => `${r.file}#${r.item}`)).size;
+    return { today: day, total: rows.length, items, rows: rows.slice(0, 2000), truncated: rows.length > 2000, stats: unitStats(rows), timeline: timeline(rows) };
+  });
+
+  app.get<{ Querystring: LedgerQuery }>('/api/ledger.csv', ledgerRoute, async (request, reply) => {
+    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    const { rows, day } = rowsFor(request.query);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', attachmentName(`任务台账-${day}.csv`))
+      .send(toCsv(rows));
+  });
+
+  app.get<{ Querystring: LedgerQuery }>('/api/ledger.xlsx', ledgerRoute, async (request, reply) => {
+    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    const { rows, day } = rowsFor(request.query);
+    const buf = await toXlsx(rows, { title: `任务台账 ${day}` });
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', attachmentName(`任务台账-${day}.xlsx`))
+      .send(buf);
+  });
+}

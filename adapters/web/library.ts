@@ -1,0 +1,194 @@
+/**
+ * The document library behind the web page and API: the loaded plans, where each came from, and the answerer
+ * built over them. Uploads are kept under DATA_DIR/documents/ so a restart keeps them. A change (upload,
+ * replace, delete) parses and indexes aside, writes the file, then swaps the answerer in one assignment, so a
+ * failed parse or write leaves the old documents serving. Changes run one at a time.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { createAnswerer, type Answerer, type AnswererOptions } from '../../src/answer/index.js';
+import { YaodianError } from '../../src/errors.js';
+import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, parseDocument, reportOf } from '../../src/ingest/index.js';
+import type { Logger } from '../../src/logger.js';
+import type { AnswerEngine, WorkPlan } from '../../src/model.js';
+
+export type DocumentSource = 'upload' | 'docs' | 'samples';
+
+export interface LibraryEntry {
+  plan: WorkPlan;
+  source: DocumentSource;
+  report: FileReport;
+}
+
+export interface LibraryOptions {
+  /** DATA_DIR/documents: uploads are written here. */
+  uploadDir: string;
+  /** Folder given by DOCS_DIR or --docs (read only). */
+  docsDir?: string;
+  /** The bundled samples, loaded when neither docsDir nor uploads give any document. */
+  samplesDir?: string;
+  answerer?: AnswererOptions;
+  logger: Logger;
+  /** Called after an upload, replacement or removal has been swapped in (e.g. to record new documents for 新增). */
+  onChange?: (plans: WorkPlan[]) => void | Promise<void>;
+}
+
+const TOMBSTONES = '.removed.json';
+
+/** A file name safe to keep on disk and show: no directories, no control characters, a known ending. */
+export function safeFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim();
+  if (!base || base.startsWith('.') || base.length > 200) throw new YaodianError('BAD_ARGUMENT', `文件名不可用：${name}`);
+  if (!formatOf(base)) throw new YaodianError('BAD_ARGUMENT', `不支持的文件类型：${base}。请上传 ${INGEST_EXTENSIONS.join('、')} 文件。`);
+  return base;
+}
+
+export class DocumentLibrary {
+  private entries = new Map<string, LibraryEntry>();
+  private current: Answerer;
+  private removed = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Files that failed at start-up, for the documents list. */
+  loadErrors: { file: string; code: string; message: string; source: DocumentSource }[] = [];
+
+  private constructor(private readonly options: LibraryOptions) {
+    this.current = createAnswerer([], options.answerer);
+  }
+
+  static async open(options: LibraryOptions): Promise<DocumentLibrary> {
+    const lib = new DocumentLibrary(options);
+    await lib.load();
+    return lib;
+  }
+
+  private async load(): Promise<void> {
+    const { uploadDir, docsDir, samplesDir, logger } = this.options;
+    await mkdir(uploadDir, { recursive: true });
+    try {
+      const list: unknown = JSON.parse(await readFile(join(uploadDir, TOMBSTONES), 'utf8'));
+      if (Array.isArray(list)) for (const f of list) if (typeof f === 'string') this.removed.add(f);
+    } catch {
+      /* no tombstones yet */
+    }
+    const uploads = await ingestDirectory(uploadDir);
+    const baseDir = docsDir ?? (uploads.reports.length === 0 ? samplesDir : undefined);
+    const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
+    const base = baseDir ? await ingestDirectory(baseDir) : { plans: [], reports: [], errors: [] };
+    const add = (result: typeof uploads, source: DocumentSource) => {
+      for (const r of result.reports) {
+        if (this.removed.has(r.file) && source !== 'upload') continue;
+        if (r.error) {
+          this.loadErrors.push({ file: r.file, ...r.error, source });
+          logger.warn({ file: r.file, code: r.error.code, source }, r.error.message);
+          continue;
+        }
+        const plan = result.plans.find((p) => p.file === r.file);
+        if (plan) this.entries.set(plan.file, { plan, source, report: r });
+      }
+    };
+    add(base, baseSource);
+    add(uploads, 'upload');
+    this.current = createAnswerer(this.plans(), this.options.answerer);
+    logger.info({ documents: this.entries.size, errors: this.loadErrors.length, docsDir: baseDir ?? null, uploadDir }, 'documents loaded');
+  }
+
+  /** The engine the bot and the API ask: always the latest answerer. */
+  get engine(): AnswerEngine {
+    return { answer: (q, ctx) => this.current.answer(q, ctx) };
+  }
+
+  get answerer(): Answerer {
+    return this.current;
+  }
+
+  plans(): WorkPlan[] {
+    return [...this.entries.values()].map((e) => e.plan);
+  }
+
+  list(): LibraryEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(file: string): LibraryEntry | undefined {
+    return this.entries.get(file);
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Add or replace a document from uploaded bytes. Parse errors throw (a YaodianError) and change nothing.
+   */
+  put(name: string, bytes: Buffer): Promise<{ entry: LibraryEntry; replaced: boolean }> {
+    return this.serial(async () => {
+      const file = safeFileName(name);
+      const started = Date.now();
+      // 1. Parse aside.
+      const plan = await parseDocument(bytes, file);
+      const entry: LibraryEntry = { plan, source: 'upload', report: reportOf(plan, formatOf(file) ?? 'unknown', Date.now() - started) };
+      // 2. Index aside.
+      const next = new Map(this.entries);
+      const replaced = next.has(file);
+      next.set(file, entry);
+      const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
+      // 3. Keep the file (temp + rename, so a half-written file never replaces the old one).
+      const target = join(this.options.uploadDir, file);
+      const tmp = join(this.options.uploadDir, `.${file}.${process.pid}.${Date.now()}.tmp`);
+      try {
+        await writeFile(tmp, bytes);
+        await rename(tmp, target);
+      } catch (cause) {
+        await rm(tmp, { force: true });
+        throw new YaodianError('INTERNAL', `保存文件失败：${file}`, { user: false, cause });
+      }
+      if (this.removed.delete(file)) await this.saveTombstones();
+      // 4. Swap.
+      this.entries = next;
+      this.current = answerer;
+      this.options.logger.info({ file, items: plan.items.length, replaced }, 'document stored');
+      await this.changed();
+      return { entry, replaced };
+    });
+  }
+
+  /** Remove a document; false when there is none by that name. */
+  remove(file: string): Promise<boolean> {
+    return this.serial(async () => {
+      const old = this.entries.get(file);
+      if (!old) return false;
+      const next = new Map(this.entries);
+      next.delete(file);
+      const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
+      const onDisk = join(this.options.uploadDir, file);
+      if (old.source === 'upload' && existsSync(onDisk)) await rm(onDisk, { force: true });
+      if (old.source !== 'upload') {
+        // A bundled or DOCS_DIR document is not deleted from its folder; remember that it was removed.
+        this.removed.add(file);
+        await this.saveTombstones();
+      }
+      this.entries = next;
+      this.current = answerer;
+      this.options.logger.info({ file, source: old.source }, 'document removed');
+      await this.changed();
+      return true;
+    });
+  }
+
+  /** Tell the listener; its failure is logged, never undoes the change. */
+  private async changed(): Promise<void> {
+    try {
+      await this.options.onChange?.(this.plans());
+    } catch (err) {
+      this.options.logger.error({ err }, 'document change listener failed');
+    }
+  }
+
+  private async saveTombstones(): Promise<void> {
+    const path = join(this.options.uploadDir, TOMBSTONES);
+    await writeFile(path, JSON.stringify([...this.removed].sort(), null, 1));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Web requests → core inputs: the ask body → question + AskContext (and an IncomingMessage for logging),
+ * ledger query strings → a LedgerFilter, and fastify validation errors → Chinese sentences.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import type { IncomingMessage } from '../../src/model.js';
+import type { LedgerFilter, TaskStatus } from '../../src/ledger/index.js';
+
+export interface AskBody {
+  q: string;
+  unit?: string;
+  today?: string;
+}
+
+export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+
+export function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export function askMessage(body: AskBody, senderId = 'web'): { question: string; unit?: string; today?: string; message: IncomingMessage } {
+  const question = body.q.replace(/\s+/g, ' ').trim();
+  const unit = body.unit?.trim() || undefined;
+  const today = body.today?.trim() || undefined;
+  return {
+    question,
+    ...(unit ? { unit } : {}),
+    ...(today ? { today } : {}),
+    message: { id: randomUUID(), platform: 'web', chatId: senderId, chatType: 'direct', senderId, text: question, mentionedBot: true, time: Date.now() },
+  };
+}
+
+export interface LedgerQuery {
+  doc?: string;
+  region?: string;
+  unit?: string;
+  lead?: boolean;
+  from?: string;
+  to?: string;
+  status?: TaskStatus;
+  named?: boolean;
+  today?: string;
+}
+
+export function ledgerFilter(q: LedgerQuery): LedgerFilter {
+  const f: LedgerFilter = {};
+  if (q.doc) f.doc = q.doc;
+  if (q.region) f.region = q.region;
+  if (q.unit) f.unit = q.unit;
+  if (q.lead) f.lead = true;
+  if (q.from) f.from = q.from;
+  if (q.to) f.to = q.to;
+  if (q.status) f.status = q.status;
+  if (q.named) f.namedOnly = true;
+  return f;
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  q: '问题 q',
+  unit: '单位 unit',
+  today: '日期 today',
+  date: '日期 date',
+  from: '开始日期 from',
+  to: '结束日期 to',
+  status: '状态 status',
+  id: '文件编号 id',
+  doc: '文件 doc',
+  region: '地区 region',
+  lead: 'lead',
+  named: 'named',
+};
+
+const PART: Record<string, string> = { body: '请求体', querystring: '查询参数', params: '路径参数', headers: '请求头' };
+
+/** Chinese text for ajv errors: 缺少问题 q；日期 today 格式应为 YYYY-MM-DD. */
+export function formatValidation(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const parts = errors.map((e) => {
+    const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const params = e.params as Record<string, unknown>;
+    const field = (key: string) => FIELD_NAMES[key] ?? key;
+    switch (e.keyword) {
+      case 'required':
+        return `缺少${field(String(params['missingProperty']))}`;
+      case 'additionalProperties':
+        return `不认识的参数 ${String(params['additionalProperty'])}`;
+      case 'maxLength':
+        return `${field(path)}过长（最多 ${String(params['limit'])} 个字符）`;
+      case 'minLength':
+        return `${field(path)}不能为空`;
+      case 'pattern':
+      case 'format':
+        return /today|date|from|to/.test(path) ? `${field(path)}格式应为 YYYY-MM-DD` : `${field(path)}格式不正确`;
+      case 'enum':
+        return `${field(path)}应为 ${((params['allowedValues'] as unknown[]) ?? []).join('、')} 之一`;
+      case 'type':
+        return path ? `${field(path)}类型应为 ${String(params['type'])}` : `${PART[dataVar] ?? dataVar}应为 JSON 对象`;
+      default:
+        return `${field(path) || (PART[dataVar] ?? dataVar)}不正确（${e.message ?? e.keyword}）`;
+    }
+  });
+  return new Error(parts.join('；'));
+}

@@ -1,0 +1,66 @@
+/**
+ * Core results → the web API's JSON: answers with links to the cited lines, document summaries and details.
+ */
+import type { Answer, Citation, WorkPlan } from '../../src/model.js';
+import { itemRef } from '../../src/answer/compose.js';
+import { regionOf } from '../../src/units/directory.js';
+import type { LibraryEntry } from './library.js';
+
+export interface WebCitation extends Citation {
+  /** Page link that opens the item with its lines highlighted. */
+  href: string;
+}
+
+export interface WebAnswer extends Omit<Answer, 'citations'> {
+  citations: WebCitation[];
+}
+
+export function itemHref(file: string, item: string): string {
+  return `#doc=${encodeURIComponent(file)}&item=${encodeURIComponent(item)}`;
+}
+
+export function renderAnswer(a: Answer): WebAnswer {
+  return { ...a, citations: a.citations.map((c) => ({ ...c, href: itemHref(c.file, c.item) })) };
+}
+
+export function documentSummary(e: LibraryEntry) {
+  const p = e.plan;
+  return {
+    id: p.file,
+    file: p.file,
+    title: p.title,
+    shortName: p.shortName,
+    region: p.region?.name ?? regionOf(p).name,
+    year: p.year,
+    issuer: p.issuer,
+    docNumber: p.docNumber,
+    issuedDate: p.issuedDate,
+    sections: p.sections.length,
+    items: p.items.length,
+    warnings: p.warnings,
+    notes: e.report.notes,
+    format: e.report.format,
+    source: e.source,
+  };
+}
+
+export function documentDetail(e: LibraryEntry) {
+  const p: WorkPlan = e.plan;
+  return {
+    ...documentSummary(e),
+    sectionList: p.sections,
+    planNotes: p.notes,
+    items: p.items.map((i) => ({
+      id: i.id,
+      section: i.section,
+      printed: i.printed,
+      ref: itemRef(i),
+      title: i.title,
+      units: i.units,
+      leadUnits: i.leadUnits,
+      deadlines: i.deadlines,
+      lines: i.lines,
+    })),
+    lines: p.lines,
+  };
+}

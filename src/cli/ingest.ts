@@ -1,0 +1,38 @@
+/**
+ * `yaodian ingest [--json] DIR`: load a folder of 工作要点 documents (.txt/.md/.docx/.pdf/.html), with a progress
+ * line per file and a report per file (items, warnings, errors). Exit code 1 when no file could be read.
+ */
+import { YaodianError } from '../errors.js';
+import { ingestDirectory, type FileReport } from '../ingest/index.js';
+import { parseArgs } from './args.js';
+import { type CliIO, writeLine } from './io.js';
+
+function summary(r: FileReport): string {
+  if (!r.ok) return `✗ ${r.file}：${r.error?.message ?? '无法读取'}`;
+  const extra = [r.warnings.length ? `${r.warnings.length} 条提示` : '', ...r.notes].filter(Boolean).join('，');
+  return `✓ ${r.file}：${r.sections} 个部分、${r.items} 项任务${extra ? `（${extra}）` : ''}`;
+}
+
+export async function runIngest(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'] });
+  const dir = args.positionals[0];
+  if (!dir || args.positionals.length > 1) throw new YaodianError('BAD_ARGUMENT', '用法：yaodian ingest [--json] 目录');
+  const json = args.flags.has('json');
+  const result = await ingestDirectory(dir, (r, i, total) => {
+    if (!json) writeLine(io.stderr, `[${i + 1}/${total}] ${summary(r)}`);
+  });
+  if (json) {
+    writeLine(io.stdout, JSON.stringify({ dir, reports: result.reports }, null, 2));
+  } else {
+    writeLine(io.stdout, `目录 ${dir}：共 ${result.reports.length} 个文件，读取成功 ${result.plans.length} 个，失败 ${result.errors.length} 个。`);
+    for (const r of result.reports) {
+      writeLine(io.stdout, summary(r));
+      for (const w of r.warnings) writeLine(io.stdout, `    提示${w.line ? `（第 ${w.line} 行）` : ''}：${w.message}`);
+    }
+  }
+  if (result.reports.length === 0) {
+    writeLine(io.stderr, `目录中没有可读取的文件（支持 .txt、.md、.docx、.pdf、.html）：${dir}`);
+    return 1;
+  }
+  return result.plans.length ? 0 : 1;
+}

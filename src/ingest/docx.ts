@@ -1,0 +1,232 @@
+/**
+ * .docx → text, one paragraph per line, keeping Word's automatic list numbering.
+ *
+ * Word stores 一、 / （一） / 1. of auto-numbered paragraphs in numbering.xml, not in the text runs, and mammoth's
+ * raw text drops them. So the package is read here: document.xml paragraphs (numPr or a numbered paragraph style),
+ * numbering.xml levels (start, numFmt, lvlText, overrides) and styles.xml, and each paragraph's label is rebuilt
+ * with per-list counters. mammoth is the fallback when the package cannot be read this way.
+ */
+import { YaodianError } from '../errors.js';
+import { readZip } from './zip.js';
+
+interface Level {
+  start: number;
+  fmt: string;
+  text: string;
+}
+
+interface NumDef {
+  abstractId: string;
+  overrides: Map<number, number>;
+}
+
+interface Numbering {
+  abstracts: Map<string, Map<number, Level>>;
+  nums: Map<string, NumDef>;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function decodeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] === '#') {
+      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(code) ? String.fromCodePoint(code) : m;
+    }
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+function attr(tag: string, name: string): string | undefined {
+  const m = new RegExp(`${name}="([^"]*)"`).exec(tag);
+  return m ? decodeXml(m[1] as string) : undefined;
+}
+
+/** The value attribute of the first `<w:NAME .../>` inside `xml`. */
+function val(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<w:${name}(?:\\s[^>]*)?/?>`).exec(xml);
+  return m ? attr(m[0], 'w:val') : undefined;
+}
+
+function readNumbering(xml: string | undefined): Numbering {
+  const abstracts = new Map<string, Map<number, Level>>();
+  const nums = new Map<string, NumDef>();
+  if (!xml) return { abstracts, nums };
+  for (const m of xml.matchAll(/<w:abstractNum\s([^>]*)>([\s\S]*?)<\/w:abstractNum>/g)) {
+    const id = attr(m[1] as string, 'w:abstractNumId') ?? '';
+    const levels = new Map<number, Level>();
+    for (const l of (m[2] as string).matchAll(/<w:lvl\s([^>]*)>([\s\S]*?)<\/w:lvl>/g)) {
+      const ilvl = Number(attr(l[1] as string, 'w:ilvl') ?? '0');
+      const body = l[2] as string;
+      levels.set(ilvl, { start: Number(val(body, 'start') ?? '1'), fmt: val(body, 'numFmt') ?? 'decimal', text: val(body, 'lvlText') ?? '' });
+    }
+    abstracts.set(id, levels);
+  }
+  for (const m of xml.matchAll(/<w:num\s([^>]*)>([\s\S]*?)<\/w:num>/g)) {
+    const id = attr(m[1] as string, 'w:numId') ?? '';
+    const body = m[2] as string;
+    const overrides = new Map<number, number>();
+    for (const o of body.matchAll(/<w:lvlOverride\s([^>]*)>([\s\S]*?)<\/w:lvlOverride>/g)) {
+      const start = val(o[2] as string, 'startOverride');
+      if (start !== undefined) overrides.set(Number(attr(o[1] as string, 'w:ilvl') ?? '0'), Number(start));
+    }
+    nums.set(id, { abstractId: val(body, 'abstractNumId') ?? '', overrides });
+  }
+  return { abstracts, nums };
+}
+
+/** Paragraph styles that carry numbering: styleId → {numId, ilvl}. */
+function readStyleNumbering(xml: string | undefined): Map<string, { numId: string; ilvl: number }> {
+  const out = new Map<string, { numId: string; ilvl: number }>();
+  if (!xml) return out;
+  for (const m of xml.matchAll(/<w:style\s([^>]*)>([\s\S]*?)<\/w:style>/g)) {
+    const id = attr(m[1] as string, 'w:styleId');
+    const numPr = /<w:numPr>([\s\S]*?)<\/w:numPr>/.exec(m[2] as string);
+    if (!id || !numPr) continue;
+    const numId = val(numPr[1] as string, 'numId');
+    if (numId) out.set(id, { numId, ilvl: Number(val(numPr[1] as string, 'ilvl') ?? '0') });
+  }
+  return out;
+}
+
+const DIGITS = '〇一二三四五六七八九';
+
+/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五. */
+export function chineseNumber(n: number): string {
+  if (n <= 0) return String(n);
+  if (n < 10) return DIGITS[n] as string;
+  if (n < 20) return `十${n % 10 ? DIGITS[n % 10] : ''}`;
+  if (n < 100) return `${DIGITS[Math.floor(n / 10)]}十${n % 10 ? DIGITS[n % 10] : ''}`;
+  if (n < 1000) {
+    const rest = n % 100;
+    return `${DIGITS[Math.floor(n / 100)]}百${rest === 0 ? '' : rest < 10 ? `零${DIGITS[rest]}` : rest < 20 ? `一${chineseNumber(rest)}` : chineseNumber(rest)}`;
+  }
+  return String(n);
+}
+
+function roman(n: number): string {
+  const table: Array<[number, string]> = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  let out = '';
+  for (const [v, s] of table) while (n >= v) (out += s), (n -= v);
+  return out;
+}
+
+function letters(n: number): string {
+  const c = String.fromCharCode(64 + (((n - 1) % 26) + 1));
+  return c.repeat(Math.floor((n - 1) / 26) + 1);
+}
+
+export function formatNumber(n: number, fmt: string): string {
+  switch (fmt) {
+    case 'chineseCounting':
+    case 'chineseCountingThousand':
+    case 'chineseLegalSimplified':
+    case 'ideographTraditional':
+    case 'japaneseCounting':
+    case 'taiwaneseCounting':
+    case 'taiwaneseCountingThousand':
+      return chineseNumber(n);
+    case 'upperLetter':
+      return letters(n);
+    case 'lowerLetter':
+      return letters(n).toLowerCase();
+    case 'upperRoman':
+      return roman(n);
+    case 'lowerRoman':
+      return roman(n).toLowerCase();
+    case 'decimalFullWidth':
+    case 'decimalFullWidth2':
+      return String(n).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    case 'decimalEnclosedCircle':
+    case 'decimalEnclosedCircleChinese':
+      return n >= 1 && n <= 20 ? String.fromCharCode(0x2460 + n - 1) : String(n);
+    case 'decimalZero':
+      return String(n).padStart(2, '0');
+    case 'none':
+      return '';
+    default:
+      return String(n);
+  }
+}
+
+/** Text of one paragraph's runs: w:t, tabs and breaks; field codes and deleted text skipped. */
+function paragraphText(xml: string): string {
+  let out = '';
+  for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([\s\S]*?)<\/w:t>|<w:(tab|br|cr)(?:\s[^>]*)?\/>/g)) {
+    if (m[1] !== undefined) out += decodeXml(m[1]);
+    else if (m[2] === 'tab') out += '\t';
+    else out += '\n';
+  }
+  return out;
+}
+
+export interface DocxText {
+  text: string;
+  /** Paragraphs whose automatic number was rebuilt. */
+  numbered: number;
+}
+
+/** Convert a .docx package to text (one line per paragraph, automatic numbers put back in front). */
+export function docxToText(buf: Buffer, file = 'document.docx'): DocxText {
+  const zip = readZip(buf, file);
+  const doc = zip.get('word/document.xml')?.toString('utf8');
+  if (!doc) throw new YaodianError('FILE_BINARY', `${file}：不是 Word 文档（缺少 word/document.xml）。`);
+  const numbering = readNumbering(zip.get('word/numbering.xml')?.toString('utf8'));
+  const styleNums = readStyleNumbering(zip.get('word/styles.xml')?.toString('utf8'));
+  const counters = new Map<string, number[]>();
+  const lines: string[] = [];
+  let numbered = 0;
+  const body = /<w:body>([\s\S]*)<\/w:body>/.exec(doc)?.[1] ?? doc;
+  for (const m of body.matchAll(/<w:p(?:\s[^>]*)?\/>|<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g)) {
+    const p = m[1] ?? '';
+    const pPr = /<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(p)?.[1] ?? '';
+    const runs = pPr ? p.replace(/<w:pPr>[\s\S]*?<\/w:pPr>/, '') : p;
+    let text = paragraphText(runs.replace(/<w:del\s[\s\S]*?<\/w:del>/g, '').replace(/<w:instrText[\s\S]*?<\/w:instrText>/g, ''));
+    let numId: string | undefined;
+    let ilvl = 0;
+    const numPr = /<w:numPr>([\s\S]*?)<\/w:numPr>/.exec(pPr)?.[1];
+    const styleId = val(pPr, 'pStyle');
+    const fromStyle = styleId ? styleNums.get(styleId) : undefined;
+    if (numPr) {
+      numId = val(numPr, 'numId') ?? fromStyle?.numId;
+      ilvl = Number(val(numPr, 'ilvl') ?? fromStyle?.ilvl ?? 0);
+    } else if (fromStyle) {
+      numId = fromStyle.numId;
+      ilvl = fromStyle.ilvl;
+    }
+    const def = numId && numId !== '0' ? numbering.nums.get(numId) : undefined;
+    const levels = def ? numbering.abstracts.get(def.abstractId) : undefined;
+    const level = levels?.get(ilvl);
+    if (def && levels && level && numId && text.trim()) {
+      const startOf = (l: number) => def.overrides.get(l) ?? levels.get(l)?.start ?? 1;
+      let c = counters.get(numId);
+      if (!c) {
+        c = [];
+        counters.set(numId, c);
+      }
+      c[ilvl] = c[ilvl] === undefined ? startOf(ilvl) : (c[ilvl] as number) + 1;
+      c.length = ilvl + 1; // deeper levels restart
+      if (level.fmt !== 'bullet') {
+        const label = level.text.replace(/%(\d)/g, (_, d: string) => {
+          const l = Number(d) - 1;
+          const n = c[l] ?? startOf(l);
+          const f = l === ilvl ? level.fmt : (levels.get(l)?.fmt ?? 'decimal');
+          return formatNumber(n, f);
+        });
+        if (label) {
+          text = label + text.replace(/^\s+/, '');
+          numbered++;
+        }
+      }
+    }
+    lines.push(...text.split('\n'));
+  }
+  return { text: lines.join('\n'), numbered };
+}
+
+/** mammoth's raw text, for packages the reader above cannot handle (automatic numbers may be missing). */
+export async function docxToTextWithMammoth(buf: Buffer): Promise<string> {
+  const mammoth = (await import('mammoth')).default;
+  const result = await mammoth.extractRawText({ buffer: buf });
+  return result.value.replace(/\n\n/g, '\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * .html from government sites → text: navigation, headers, footers, scripts and styles removed, the article
+ * kept, one paragraph per line.
+ */
+import { decodeXml } from './docx.js';
+
+const DROP_TAGS = ['script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe', 'select', 'button', 'svg', 'object'];
+/** id/class words of page furniture on government sites (menus, breadcrumbs, share bars, footers). */
+const FURNITURE = /(?:^|[\s_-])(nav|navbar|menu|header|head|top|footer|foot|bottom|breadcrumb|crumb|position|location|sidebar|side|share|toolbar|tools|copyright|banner|search|links?|friend-?links?)(?:$|[\s_-])/i;
+/** Containers that hold the article body, best first. */
+const ARTICLE_HINTS: RegExp[] = [
+  /<[a-z0-9]+\s[^>]*(?:id|class)\s*=\s*["'][^"']*\b(?:TRS_Editor|TRS_UEDITOR|UCAP-CONTENT|zoom|Zoom|article-content|art_con|artContent|zw|xxgk_content|pages_content|content_text|conTxt)\b[^>]*>/,
+  /<article(?:\s[^>]*)?>/i,
+  /<main(?:\s[^>]*)?>/i,
+];
+const BLOCK = /^(p|div|br|h[1-6]|li|tr|table|section|article|main|ul|ol|dl|dt|dd|blockquote|pre|hr|td|th|center|title|body)$/i;
+
+/** End index (exclusive) of the element whose start tag begins at `start`, balancing same-name tags. */
+function elementEnd(html: string, start: number): number {
+  const name = /^<([a-zA-Z0-9]+)/.exec(html.slice(start))?.[1]?.toLowerCase();
+  if (!name) return start + 1;
+  const re = new RegExp(`<(/?)${name}(?=[\\s>/])[^>]*>`, 'gi');
+  re.lastIndex = start;
+  let depth = 0;
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    if (m[1]) depth--;
+    else if (!m[0].endsWith('/>')) depth++;
+    if (depth <= 0) return m.index + m[0].length;
+  }
+  return html.length;
+}
+
+function removeElements(html: string, test: (openTag: string, name: string) => boolean): string {
+  let out = '';
+  let i = 0;
+  const re = /<([a-zA-Z][a-zA-Z0-9]*)(?:\s[^>]*)?>/g;
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    if (m.index < i) continue;
+    if (!test(m[0], (m[1] as string).toLowerCase())) continue;
+    out += html.slice(i, m.index);
+    i = elementEnd(html, m.index);
+    re.lastIndex = i;
+  }
+  return out + html.slice(i);
+}
+
+function textOf(html: string): string {
+  const withBreaks = html.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^>]*)?\/?>/g, (_, name: string) => (BLOCK.test(name) ? '\n' : ''));
+  return decodeXml(withBreaks.replace(/&nbsp;/gi, ' '))
+    .split('\n')
+    .map((l) => l.replace(/[ \t\r\f\v\u00a0]+/g, ' ').trim())
+    .filter((l) => l.length > 0)
+    .join('\n');
+}
+
+export function htmlToText(html: string): string {
+  let h = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  h = removeElements(h, (_, name) => DROP_TAGS.includes(name));
+  const title = /<title(?:\s[^>]*)?>([\s\S]*?)<\/title>/i.exec(h)?.[1];
+  h = h.replace(/<head(?:\s[^>]*)?>[\s\S]*?<\/head>/i, '');
+  h = removeElements(h, (tag, name) => {
+    if (name === 'body' || name === 'html') return false;
+    const idClass = [...tag.matchAll(/\s(?:id|class)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]).join(' ');
+    return idClass !== '' && FURNITURE.test(idClass);
+  });
+  for (const hint of ARTICLE_HINTS) {
+    const m = hint.exec(h);
+    if (!m) continue;
+    const inner = textOf(h.slice(m.index, elementEnd(h, m.index)));
+    if (inner.length >= 50) {
+      // Keep the page's heading when the article box does not repeat it.
+      const heading = /<h1(?:\s[^>]*)?>([\s\S]*?)<\/h1>/i.exec(h.slice(0, m.index))?.[1];
+      const head = heading ? textOf(heading) : '';
+      return head && !inner.includes(head) ? `${head}\n${inner}` : inner;
+    }
+  }
+  const text = textOf(h);
+  if (text) return text;
+  return title ? textOf(title) : '';
+}
