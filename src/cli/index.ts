@@ -20,6 +20,10 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
   },
   chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位]   在终端里对话' },
+  ingest: {
+    run: async () => (await import('./ingest.js')).runIngest,
+    help: 'ingest [--json] 目录             导入目录中的文件（.txt/.md/.docx/.pdf/.html），逐个报告',
+  },
   digest: {
     run: async () => (await import('./digest.js')).runDigest,
     help: 'digest [--json] [--docs 目录] --unit 单位 [--today 日期]   某单位的每日要点（逾期、7日内到期、持续推进、新增）',
