@@ -11,7 +11,7 @@ import type { Bot } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { LocalDWClient, startDingtalkGateway, startRobotServer, type DingtalkGateway, type RobotServer } from '../helpers/dingtalk-fake.js';
-import { captureLogs, eventually, sampleBot } from './bot.js';
+import { captureLogs, eventually, sampleBot } from '../helpers/samples.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/dingtalk-robot-group.json', import.meta.url), 'utf8'));
 const SECRET = 'dingtalk-app-secret-never-logged-xyz';

@@ -13,7 +13,7 @@ import type { Answerer } from '../../src/answer/index.js';
 import type { Bot } from '../../src/bot.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { FAKE_TENANT_TOKEN, startLarkFake, type LarkFake } from '../helpers/lark-fake.js';
-import { captureLogs, eventually, sampleBot } from './bot.js';
+import { captureLogs, eventually, sampleBot } from '../helpers/samples.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/lark-message-group.json', import.meta.url), 'utf8'));
 const ENCRYPT_KEY = 'kl9PDY3dCxAbJ7nCvJ8X2ImLQ8Vz0Hq3';

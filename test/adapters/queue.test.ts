@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformError, backoffDelay, createChatChains, createOutbox } from '../../adapters/shared/queue.js';
 import { silentLogger } from '../../src/logger.js';
-import { captureLogs } from './bot.js';
+import { captureLogs } from '../helpers/samples.js';
 import { createLogger } from '../../src/logger.js';
 import { fakeClock } from './fake-clock.js';
 

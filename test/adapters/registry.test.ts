@@ -9,7 +9,7 @@ import { isYaodianError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { startLarkFake, type LarkFake } from '../helpers/lark-fake.js';
-import { sampleBot } from './bot.js';
+import { sampleBot } from '../helpers/samples.js';
 
 let bot: Bot;
 let fake: LarkFake;

@@ -14,7 +14,7 @@ import { maskSecrets, summarize } from '../../adapters/shared/sdk-logger.js';
 import { normalizeWechat, type WechatSnapshot } from '../../adapters/wechat/normalize.js';
 import { WECHAT_TEXT_LIMIT, renderWechat } from '../../adapters/wechat/render.js';
 import type { Answer } from '../../src/model.js';
-import { sampleEngine } from './bot.js';
+import { sampleEngine } from '../helpers/samples.js';
 
 const larkFixture = JSON.parse(readFileSync(new URL('./fixtures/lark-message-group.json', import.meta.url), 'utf8'));
 const dingFixture = JSON.parse(readFileSync(new URL('./fixtures/dingtalk-robot-group.json', import.meta.url), 'utf8'));

@@ -7,7 +7,7 @@ import type { Answerer } from '../../src/answer/index.js';
 import type { Bot } from '../../src/bot.js';
 import { silentLogger } from '../../src/logger.js';
 import { createWechatWorld } from '../helpers/wechat-fake.js';
-import { eventually, sampleBot } from './bot.js';
+import { eventually, sampleBot } from '../helpers/samples.js';
 
 let bot: Bot;
 let engine: Answerer;

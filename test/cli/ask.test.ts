@@ -1,18 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureIO as io } from '../helpers/io.js';
 import { runAsk } from '../../src/cli/ask.js';
 
-function io(input = '') {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  stdin.end(input);
-  return { io: { stdin, stdout, stderr }, out: () => out, err: () => err };
-}
 
 describe('yaodian ask', () => {
   it('answers one question as JSON with --json', async () => {

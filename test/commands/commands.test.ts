@@ -1,11 +1,10 @@
-import { join } from 'node:path';
+import { samplePlans, sampleEngine } from '../helpers/samples.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { createBot } from '../../src/bot.js';
 import { createCommands, parseAdminIds, parseProgress, parseTimeOfDay, type Commands } from '../../src/commands/index.js';
 import { silentLogger } from '../../src/logger.js';
 import type { IncomingMessage, WorkPlan } from '../../src/model.js';
-import { loadDirectory } from '../../src/parse/index.js';
 import { storeBindings } from '../../src/store/bindings.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
@@ -13,8 +12,8 @@ const JD = '2021-旌德县政务公开工作要点.txt';
 let plans: WorkPlan[];
 let answerer: Answerer;
 beforeAll(async () => {
-  ({ plans } = await loadDirectory(join(import.meta.dirname, '../../samples')));
-  answerer = createAnswerer(plans);
+  plans = await samplePlans();
+  answerer = await sampleEngine();
 });
 
 const stores: Store[] = [];

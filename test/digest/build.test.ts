@@ -1,10 +1,9 @@
-import { join } from 'node:path';
+import { samplePlans, sampleEngine } from '../helpers/samples.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerer, type Answerer } from '../../src/answer/index.js';
+import type { Answerer } from '../../src/answer/index.js';
 import { buildDigest, digestJson, firstWorkingDay, isFirstWorkingDay } from '../../src/digest/build.js';
 import { renderDigest } from '../../src/digest/render.js';
 import { canonicalUnitName, lookupUnit } from '../../src/digest/units.js';
-import { loadDirectory } from '../../src/parse/index.js';
 import type { WorkPlan } from '../../src/model.js';
 import type { ProgressRecord } from '../../src/store/index.js';
 
@@ -13,8 +12,8 @@ let plans: WorkPlan[];
 let answerer: Answerer;
 
 beforeAll(async () => {
-  ({ plans } = await loadDirectory(join(import.meta.dirname, '../../samples')));
-  answerer = createAnswerer(plans);
+  plans = await samplePlans();
+  answerer = await sampleEngine();
 });
 
 const ids = (entries: { item: string }[]) => entries.map((e) => e.item);

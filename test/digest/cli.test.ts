@@ -1,23 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { captureIO as io } from '../helpers/io.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDigest, runLedger } from '../../src/cli/digest.js';
 import { main } from '../../src/cli/index.js';
 import { openStore } from '../../src/store/index.js';
 
-function io() {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  stdin.end('');
-  return { io: { stdin, stdout, stderr }, out: () => out, err: () => err };
-}
 
 const SAMPLES = join(import.meta.dirname, '../../samples');
 const SEEDS = join(import.meta.dirname, '../../../shared/seeds');

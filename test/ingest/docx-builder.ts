@@ -2,7 +2,7 @@
  * Builds a small, real .docx (WordprocessingML in a ZIP) whose section and item numbers are Word automatic
  * numbering (numbering.xml + numPr), not text: 一、 at level 0 and （一） at level 1.
  */
-import { writeZip } from '../../src/ingest/zip.js';
+import { writeZip } from '../helpers/zip-writer.js';
 
 export interface DocxParagraph {
   text: string;

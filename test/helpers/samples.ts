@@ -6,14 +6,22 @@ import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { createBot, type Bot } from '../../src/bot.js';
 import { silentLogger } from '../../src/logger.js';
+import type { WorkPlan } from '../../src/model.js';
 import { loadDirectory } from '../../src/parse/index.js';
 
 export const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'samples');
 
+let plans: Promise<WorkPlan[]> | undefined;
 let engine: Promise<Answerer> | undefined;
 
+/** The bundled samples, parsed once per test file. */
+export function samplePlans(): Promise<WorkPlan[]> {
+  plans ??= loadDirectory(samplesDir).then((r) => r.plans);
+  return plans;
+}
+
 export function sampleEngine(): Promise<Answerer> {
-  engine ??= loadDirectory(samplesDir).then((r) => createAnswerer(r.plans));
+  engine ??= samplePlans().then((p) => createAnswerer(p));
   return engine;
 }
 
