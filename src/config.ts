@@ -12,7 +12,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const coreConfigSchema = z.object({
-  PORT: z.coerce.number({ message: '应为端口号（1–65535 的整数）' }).int('应为整数').min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ message: '应为端口号（0–65535 的整数，0 表示任选空闲端口）' }).int('应为整数').min(0, '应为 0–65535').max(65535, '应为 0–65535').default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DOCS_DIR: optionalString.describe('工作要点文件目录；不设置时用自带的 samples/'),
   DATA_DIR: z.string().min(1).default('./data'),
