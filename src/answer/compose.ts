@@ -6,10 +6,10 @@ import type { Answer, Citation, Item, WorkPlan } from '../model.js';
 import type { Hit } from './retrieve.js';
 import { printedCore } from './retrieve.js';
 
-/** 三（一） for （一）; 四·16 for 16. */
+/** 三（一） for （一）; 四、第16条 for 16. (numbered straight through, so the number alone finds it). */
 export function itemRef(item: Item): string {
   const core = printedCore(item.printed);
-  return /^[一二三四五六七八九十]+$/.test(core) ? `${item.section}（${core}）` : `${item.section}·${core}`;
+  return /^[一二三四五六七八九十]+$/.test(core) ? `${item.section}（${core}）` : `${item.section}、第${core}条`;
 }
 
 const docName = (plan: WorkPlan) => plan.shortName || plan.title;
