@@ -7,7 +7,7 @@ import { ItemIndex } from '../search/index.js';
 import { GOV_TERMS, Tokenizer } from '../search/tokenizer.js';
 import { readAliasFile } from '../units/aliases.js';
 import { isCategoryName } from '../units/categories.js';
-import { UnitDirectory, regionOf, type ResolvedUnit } from '../units/directory.js';
+import { UnitDirectory, fullUnitName, regionOf, type ResolvedUnit } from '../units/directory.js';
 import { answer, citationOf, listText } from './compose.js';
 import { detectIntent, type Intent } from './intents.js';
 import { categoryItems, deadlineItems, itemsByRef, plansInScope, sectionItems, topicItems, unitItems, type Hit } from './retrieve.js';
@@ -101,7 +101,9 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   }
 
   function noMatch(intent: Intent, what: string, region?: Region): Answer {
-    const units = intent.name === 'topic' ? [] : directory.nearest(what, region).map((u) => u.names[0] as string);
+    // Without a region the same local name stands in several documents: name each with its region.
+    const near = intent.name === 'topic' ? [] : directory.nearest(what, region);
+    const units = [...new Set(near.map((u) => (region ? (u.names[0] as string) : fullUnitName(u.region, u.names[0] as string))))];
     const terms = units.length ? [] : suggestTerms(what);
     const guess = [...units, ...terms];
     const text = [`没有在已载入的文件中找到与“${what}”相关的内容。`, guess.length ? `您是不是要找：${guess.join('、')}？` : '可以换个说法，或发送“帮助”查看我能回答的问题。'].join('');

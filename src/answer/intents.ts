@@ -168,11 +168,18 @@ export function detectIntent(question: string, dir: UnitDirectory, today: string
   const selfUnit = self && unit ? unit : undefined;
 
   // A named unit: the text before 负责/牵头/有哪些 ends like a body's name or is a known unit.
+  // Also the passive form: 哪些任务由鹿城区司法局负责.
   let named: string | undefined;
   if (!self) {
+    const passive = q.match(/由(.+?)(牵头|负责|承担|参与|配合|完成|落实)/);
     const m = q.match(/^(?:请问|查一下|查询|帮我查|看看)?(.+?)(牵头|负责|参与|承担|配合|有哪些|有什么|要做|需要|要完成|涉及|的任务|的工作|的职责|任务|工作|本月|下周|本周|逾期|\d{1,2}月)/);
-    const cand = m?.[1]?.replace(/(的|都|还|要|需要)$/, '');
-    if (cand && ((UNIT_END.test(cand) && cand.length <= 20) || dir.resolve(cand).some((r) => r.entry))) named = cand;
+    for (const raw of [passive?.[1], m?.[1]]) {
+      const cand = raw?.replace(/(的|都|还|要|需要)$/, '');
+      if (cand && ((UNIT_END.test(cand) && cand.length <= 20) || dir.resolve(cand).some((r) => r.entry))) {
+        named = cand;
+        break;
+      }
+    }
   }
   const leadOnly = /牵头/.test(q) && !/参与|配合/.test(q);
 

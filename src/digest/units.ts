@@ -3,7 +3,7 @@
  * canonical name the store keeps (旌德县财政局, 温州市鹿城区司法局, 义乌市数管中心).
  */
 import type { Region } from '../model.js';
-import type { ResolvedUnit, UnitDirectory } from '../units/directory.js';
+import { fullUnitName, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
 
 export type UnitLookup =
   | { kind: 'found'; name: string; unit: ResolvedUnit }
@@ -14,8 +14,7 @@ export type UnitLookup =
 
 /** 旌德县 + 县财政局 → 旌德县财政局; 义乌市 + 数管中心 → 义乌市数管中心. */
 export function canonicalUnitName(unit: ResolvedUnit): string {
-  const local = unit.entry?.names[0] ?? unit.local;
-  return `${unit.region.name}${local}`.replace(/^(.+?)(县|区|市|省)\2/, '$1$2');
+  return fullUnitName(unit.region, unit.entry?.names[0] ?? unit.local);
 }
 
 /** Resolve a typed unit name; `defaultRegion` (e.g. the chat's unit's region) decides between regions. */

@@ -24,6 +24,11 @@ export interface ResolvedUnit {
   entry?: UnitEntry;
 }
 
+/** A unit's name with its region, as people write it: 旌德县 + 县财政局 → 旌德县财政局; 义乌市 + 数管中心 → 义乌市数管中心. */
+export function fullUnitName(region: Region, local: string): string {
+  return `${region.name}${local}`.replace(/^(.+?)(县|区|市|省)\2/, '$1$2');
+}
+
 const LEVEL_OF: Record<string, Region['level']> = { 省: 'province', 市: 'city', 区: 'district', 县: 'county' };
 
 /** The plan's region, or one derived from its issuer or title when the parser left it null. */

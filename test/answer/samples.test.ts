@@ -32,6 +32,22 @@ describe('answers on the samples', () => {
     }
   });
 
+  it('unit: the passive form (哪些任务由…负责) asks the same as the active one', () => {
+    const passive = ask('哪些任务由鹿城区司法局负责');
+    expect(passive.intent).toBe(ask('鹿城区司法局负责哪些任务').intent);
+    expect(passive.citations.map((c) => c.item)).toEqual(ask('鹿城区司法局负责哪些任务').citations.map((c) => c.item));
+    expect(ask('哪些工作由青田县府办牵头').citations.every((c) => c.leadUnits.includes('县府办'))).toBe(true);
+  });
+
+  it('unit: a misspelt name without a region suggests each region’s unit once, with its region', () => {
+    const a = ask('县财正局负责哪些任务');
+    expect(a.citations).toEqual([]);
+    expect(a.text).toMatch(/您是不是要找：.*青田县财政局/);
+    expect(a.text).toMatch(/旌德县财政局/);
+    const suggested = a.text.split('您是不是要找：')[1]!.replace(/？.*$/, '').split('、');
+    expect(new Set(suggested).size).toBe(suggested.length);
+  });
+
   it('unit: 我们单位 with a bare-name city plan (义乌 prints 数管中心)', () => {
     const a = ask('我们单位有哪些任务', { unit: '义乌市数管中心' });
     expect(a.citations.length).toBeGreaterThan(0);
