@@ -107,7 +107,15 @@ export function deadlineRange(q: string, today: string): DeadlineRange | undefin
     return { from: today, to: addDays(today, days), label: `${within[0]}到期` };
   }
   if (/即将到期|快到期|近期到期|马上到期/.test(q)) return { from: today, to: addDays(today, 30), label: '30天内到期' };
-  if (/今年年底|年底前|年底到期|年内/.test(q) && !/\d{4}年/.test(q)) return { to: `${ty}-12-31`, label: '年底前' };
+  // 2021年底前 / 2021年上半年: that year; 今年年底: today's year; 年底前 alone: each document's work year.
+  const yearEnd = q.match(/(\d{4})年(底|末|上半年|年中)(前|之前|以前)?/);
+  if (yearEnd && (yearEnd[3] || DEADLINE_WORD.test(q.slice((yearEnd.index ?? 0) + yearEnd[0].length)))) {
+    const y = Number(yearEnd[1]);
+    const half = yearEnd[2] === '上半年' || yearEnd[2] === '年中';
+    return { to: half ? `${y}-06-30` : `${y}-12-31`, label: `${y}年${half ? '上半年' : '底前'}` };
+  }
+  if (/今年年底|今年底|今年内/.test(q)) return { to: `${ty}-12-31`, label: `${ty}年底前` };
+  if (/年底前|年底到期|年末前|年内/.test(q) && !/\d{4}年/.test(q)) return { label: '年底前', monthOnly: { month: 12, before: true } };
   const m = q.match(new RegExp(`(?:(\\d{4})年)?(\\d{1,2}|${CN_NUM})月(份|底|末|中旬|上旬|下旬|\\d{1,2}日)?`));
   if (m && DEADLINE_WORD.test(q.slice((m.index ?? 0) + m[0].length))) {
     const month = cnToNumber(m[2] as string);

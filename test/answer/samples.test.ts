@@ -32,6 +32,17 @@ describe('answers on the samples', () => {
     }
   });
 
+  it('deadline: 2021年底前 / 年底前 / 今年年底 cover dated deadlines up to the end of that year', () => {
+    const jd = planOf('旌德').file;
+    const dated = planOf('旌德').items.filter((i) => i.deadlines.some((d) => /^2021-/.test(d))).map((i) => i.id).sort();
+    for (const [q, today] of [['2021年底前要完成哪些工作', undefined], ['年底前要完成哪些任务', undefined], ['今年年底前要完成哪些任务', '2021-06-01']] as const) {
+      const a = ask(q, today ? { today } : {});
+      expect(a.intent, q).toBe('deadline');
+      expect(a.citations.filter((c) => c.file === jd).map((c) => c.item).sort(), q).toEqual(dated);
+    }
+    expect(ask('今年年底前要完成哪些任务', { today: '2020-03-01' }).citations.every((c) => c.deadlines.some((d) => d <= '2020-12-31'))).toBe(true);
+  });
+
   it('unit: the passive form (哪些任务由…负责) asks the same as the active one', () => {
     const passive = ask('哪些任务由鹿城区司法局负责');
     expect(passive.intent).toBe(ask('鹿城区司法局负责哪些任务').intent);
