@@ -4,7 +4,7 @@
  */
 import type { Item, WorkPlan } from '../model.js';
 import type { ItemIndex } from '../search/index.js';
-import type { Tokenizer } from '../search/tokenizer.js';
+import { bracketReadings, type Tokenizer } from '../search/tokenizer.js';
 import { categoryCovers } from '../units/categories.js';
 import { regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
 import { cnToNumber, endOfMonth, type DeadlineRange, type Intent } from './intents.js';
@@ -171,7 +171,7 @@ export function topicItems(index: ItemIndex, tokenizer: Tokenizer, plans: WorkPl
     const item = plan?.items.find((it) => it.id === h.item);
     if (!plan || !item) continue;
     const inTitle = share(words, item.title);
-    const anywhere = share(words, `${item.title}${item.body}`);
+    const anywhere = share(words, `${item.title}${item.body} ${bracketReadings(item.body)}`);
     hits.push({ plan, item, score: h.score * (1 + inTitle) * (0.5 + anywhere), matched: h.terms, cover: anywhere });
   }
   return hits.sort((a, b) => b.score - a.score).slice(0, limit);

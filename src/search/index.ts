@@ -8,7 +8,7 @@
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { WorkPlan } from '../model.js';
-import type { Tokenizer } from './tokenizer.js';
+import { bracketReadings, type Tokenizer } from './tokenizer.js';
 
 export interface ItemDoc {
   id: string;
@@ -67,7 +67,7 @@ export function itemDocs(plan: WorkPlan): ItemDoc[] {
     file: plan.file,
     item: it.id,
     title: it.title,
-    body: it.body,
+    body: `${it.body} ${bracketReadings(it.body)}`,
     section: sectionTitle.get(it.section) ?? '',
     doc: `${plan.title} ${plan.shortName}`,
     units: it.units.join(' '),

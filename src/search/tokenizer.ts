@@ -42,6 +42,18 @@ const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 const DOMAIN_FREQ = 200000;
 
 /** NFKC, lowercase, unify the 、 variants people type. */
+/**
+ * The readings a bracketed alternative stands for, for indexing: 村（居）务公开 → 村务公开 居务公开,
+ * 村（居）民委员会 → 村民委员会 居民委员会. Returns the readings only (empty when there are none).
+ */
+export function bracketReadings(text: string): string {
+  const out: string[] = [];
+  for (const m of text.matchAll(/([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,2})[）)]([\u4e00-\u9fff]{1,4})/g)) {
+    out.push(`${m[1]}${m[3]}`, `${m[2]}${m[3]}`);
+  }
+  return out.join(' ');
+}
+
 export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }

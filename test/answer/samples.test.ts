@@ -43,6 +43,17 @@ describe('answers on the samples', () => {
     expect(ask('今年年底前要完成哪些任务', { today: '2020-03-01' }).citations.every((c) => c.deadlines.some((d) => d <= '2020-12-31'))).toBe(true);
   });
 
+  it('topic: a bracketed alternative is found under each reading (村（居）务公开 → 村务公开, 居务公开)', () => {
+    for (const q of ['村务公开', '居务公开怎么衔接']) {
+      const a = ask(q);
+      expect(a.citations.length, q).toBeGreaterThan(0);
+      for (const c of a.citations) {
+        const item = plans.find((p) => p.file === c.file)!.items.find((i) => i.id === c.item)!;
+        expect(item.body.replace(/\(/g, '（').replace(/\)/g, '）')).toContain('村（居）');
+      }
+    }
+  });
+
   it('unit: the passive form (哪些任务由…负责) asks the same as the active one', () => {
     const passive = ask('哪些任务由鹿城区司法局负责');
     expect(passive.intent).toBe(ask('鹿城区司法局负责哪些任务').intent);

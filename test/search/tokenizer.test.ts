@@ -40,3 +40,12 @@ describe('tokenizer', () => {
     expect(t.has('浙里问')).toBe(true);
   });
 });
+
+describe('bracketed alternatives', () => {
+  it('index both readings', async () => {
+    const { bracketReadings } = await import('../../src/search/tokenizer.js');
+    expect(bracketReadings('与村（居）务公开有效衔接').split(' ')).toEqual(['村务公开有', '居务公开有']);
+    expect(bracketReadings('指导村(居)民委员会').split(' ')).toEqual(['村民委员会', '居民委员会']);
+    expect(bracketReadings('没有括号的句子')).toBe('');
+  });
+});
