@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import type { IncomingMessage } from '../../src/model.js';
-import type { LedgerFilter, TaskStatus } from '../../src/ledger/index.js';
+import type { LedgerFilter } from '../../src/ledger/index.js';
 
 export interface AskBody {
   q: string;
@@ -32,28 +32,15 @@ export function askMessage(body: AskBody, senderId = 'web'): { question: string;
   };
 }
 
-export interface LedgerQuery {
-  doc?: string;
-  region?: string;
-  unit?: string;
-  lead?: boolean;
-  from?: string;
-  to?: string;
-  status?: TaskStatus;
-  named?: boolean;
-  today?: string;
-}
+/** The ledger's query string: the filter's fields as the page names them (named = namedOnly), plus today. */
+export type LedgerQuery = Omit<LedgerFilter, 'namedOnly'> & { named?: boolean; today?: string };
 
+/** Query string → filter: empty values and false flags dropped. */
 export function ledgerFilter(q: LedgerQuery): LedgerFilter {
-  const f: LedgerFilter = {};
-  if (q.doc) f.doc = q.doc;
-  if (q.region) f.region = q.region;
-  if (q.unit) f.unit = q.unit;
-  if (q.lead) f.lead = true;
-  if (q.from) f.from = q.from;
-  if (q.to) f.to = q.to;
-  if (q.status) f.status = q.status;
-  if (q.named) f.namedOnly = true;
+  const { named, today: _today, lead, ...rest } = q;
+  const f: LedgerFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== '')) as LedgerFilter;
+  if (lead) f.lead = true;
+  if (named) f.namedOnly = true;
   return f;
 }
 
