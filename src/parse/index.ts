@@ -8,7 +8,7 @@ import type { Deadline, Item, ParseWarning, WorkPlan } from '../model.js';
 import { extractAssignments } from './assignments.js';
 import { type DateContext, deadlineKey, findBodyDates } from './deadlines.js';
 import { decodeBuffer, readDocument } from './load.js';
-import { extractMetadata, isWorkPointsTitle } from './metadata.js';
+import { extractMetadata, workPointsTitleAt } from './metadata.js';
 import { toLines } from './normalize.js';
 import { type RawItem, segment } from './structure.js';
 
@@ -100,8 +100,8 @@ export function parseText(text: string, file: string, options: ParseOptions = {}
     throw new YaodianError('FILE_EMPTY', `${file}：文件只有空白，没有可读取的内容。`);
   }
   // Sections start after the work points' own title when there is one (the notice before it has no sections).
-  const titleIdx = lines.findIndex(isWorkPointsTitle);
-  const structure = segment(lines, titleIdx >= 0 ? titleIdx + 1 : 0);
+  const titleAt = lines.map((_, i) => workPointsTitleAt(lines, i)).find((t) => t !== null);
+  const structure = segment(lines, titleAt ? titleAt.end + 1 : 0);
   if (structure.items.length === 0) {
     throw new YaodianError(
       'NO_STRUCTURE',

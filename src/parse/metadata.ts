@@ -35,6 +35,22 @@ function yearNumber(s: string): number {
   return /^\d+$/.test(s) ? Number(s) : Number([...s].map((c) => cnNumber(c === '〇' ? '零' : c)).join(''));
 }
 
+/**
+ * The work points' title starting at line i: the line itself, or the line joined with the next non-blank one
+ * when a wrap split it (2021年青田县政务公开 / 工作要点). `end` is the index of the last line used.
+ */
+export function workPointsTitleAt(lines: string[], i: number): { title: string; end: number } | null {
+  const line = lines[i] ?? '';
+  if (isWorkPointsTitle(line)) return { title: line, end: i };
+  if (!line || line.length > 40 || /[。；，,：:]/.test(line) || /要点$/.test(line)) return null;
+  let j = i + 1;
+  while (j < lines.length && j <= i + 2 && !lines[j]) j++;
+  const next = lines[j] ?? '';
+  if (next.length > 20 || !/要点$/.test(next)) return null;
+  const joined = line + next;
+  return isWorkPointsTitle(joined) ? { title: joined, end: j } : null;
+}
+
 function dateOf(m: RegExpMatchArray): string | null {
   const [y, mo, d] = [yearNumber(m[1] as string), cnNumber(m[2] as string) ?? 0, cnNumber(m[3] as string) ?? 0];
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
@@ -91,8 +107,9 @@ export function extractMetadata(lines: string[], preambleEnd: number): Metadata 
       const nm = line.match(/关于印发(.+?)的通知/);
       if (nm) noticeTitle = nm[1] as string;
     }
-    if (isWorkPointsTitle(line)) {
-      title = line;
+    const t = workPointsTitleAt(lines, i);
+    if (t && t.end < preambleEnd) {
+      title = t.title;
       titleLine = i;
     }
     const dm = line.match(DATE_LINE);

@@ -255,3 +255,15 @@ describe('regions', () => {
     expect(regionFromName('政务公开工作要点')).toBeNull();
   });
 });
+
+describe('a title wrapped over two lines', () => {
+  it('is joined', () => {
+    const text = makeDocument({ sections: [{ title: '重点', items: ['甲项工作。（县财政局负责）'] }] }).replace(
+      '2021年青田县政务公开工作要点\n\n总体',
+      '2021年青田县政务公开\n工作要点\n\n总体',
+    );
+    const plan = parseText(text, 'd.txt');
+    expect(plan.title).toBe('2021年青田县政务公开工作要点');
+    expect(plan.items.map((i) => i.id)).toEqual(['一.1']);
+  });
+});
