@@ -22,6 +22,9 @@ export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.markdown', '.text'];
 
 /** First sentence of an item: up to the first 。 or the first assignment, without the final 。. */
 function titleOf(body: string): string {
+  // 推进以下工作：\n1.… — a title that introduces sub-points ends at its colon.
+  const intro = body.match(/^([^\n。]{2,80})[：:]\n/);
+  if (intro) return (intro[1] as string).trim();
   const flat = body.replace(/\n/g, '');
   let end = flat.length;
   const stop = flat.search(/[。！？]/);

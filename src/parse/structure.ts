@@ -42,6 +42,8 @@ export type ItemStyle = keyof typeof STYLES;
 /** Lines that end the body: copy lists, colophon, attachments. */
 const TRAILER =
   /^(抄送|抄报|主送|附件[:：]|主题词|（此件|\(此件)|^\d{4}年\d{1,2}月\d{1,2}日(印发)?$|印发$|^[\u4e00-\u9fff]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/;
+/** A numbered point inside an item (the level below the items): 1. 1、 （1） ①. */
+const SUB_POINT = /^(\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳])/;
 const SENTENCE_END = /[。！？!?；;）)\]】」』”"]$/;
 /** A paragraph after the last item that speaks to the whole document, not to that item. */
 const CLOSING = /本要点|本通知|结合实际|各.{0,12}要(切实|结合|认真|抓紧)/;
@@ -116,7 +118,10 @@ export function segment(lines: string[], startAt = 0): Structure {
       continue;
     }
     if (cur) {
-      const newParagraph = blankBefore && SENTENCE_END.test(cur.body);
+      // A sub-point (1. / （1）) always starts its own paragraph; otherwise a line after a blank line and a
+      // finished sentence does, and anything else is the same sentence cut by a page break.
+      const subPoint = SUB_POINT.test(line);
+      const newParagraph = subPoint || (blankBefore && SENTENCE_END.test(cur.body));
       const sep = newParagraph ? '\n' : '';
       cur.body += sep;
       cur.lineStarts.push([cur.body.length, i + 1]);

@@ -267,3 +267,16 @@ describe('a title wrapped over two lines', () => {
     expect(plan.items.map((i) => i.id)).toEqual(['一.1']);
   });
 });
+
+describe('sub-points inside an item', () => {
+  it('start their own paragraphs, and a title introducing them ends at its colon', () => {
+    const text = makeDocument({
+      sections: [{ title: '重点', items: ['推进以下三项工作：\n1.完善目录。\n2.加强培训。（县司法局负责）', '乙项工作。（县财政局负责）'] }],
+    });
+    const plan = parseText(text, 'd.txt');
+    expect(plan.items[0]?.title).toBe('推进以下三项工作');
+    expect(plan.items[0]?.body).toBe('推进以下三项工作：\n1.完善目录。\n2.加强培训。（县司法局负责）');
+    expect(plan.items[0]?.units).toEqual(['县司法局']);
+    expect(plan.items[1]?.title).toBe('乙项工作');
+  });
+});
