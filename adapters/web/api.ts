@@ -19,7 +19,7 @@ import { documentDetail, documentSummary, renderAnswer } from './render.js';
 export interface WebApiOptions {
   library: DocumentLibrary;
   logger: Logger;
-  /** ADMIN_TOKEN; unset → admin routes answer 403. */
+  /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
   /** Largest upload, bytes (default 10 MB). */
   uploadLimit?: number;
@@ -83,12 +83,13 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   };
 
   async function admin(request: FastifyRequest, reply: FastifyReply) {
-    if (!options.adminToken) {
-      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
-    }
     const header = request.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
-    if (!m || !tokenMatches((m[1] as string).trim(), options.adminToken)) {
+    // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
+    if (m && !options.adminToken) {
+      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
+    }
+    if (!m || !options.adminToken || !tokenMatches((m[1] as string).trim(), options.adminToken)) {
       reply.header('www-authenticate', 'Bearer realm="yaodian"');
       return fail(reply, 401, 'unauthorized', m ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
     }

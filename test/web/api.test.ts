@@ -138,9 +138,10 @@ describe('documents', () => {
     expect(tokenMatches('a', 'ab')).toBe(false);
   });
 
-  it('403 when no ADMIN_TOKEN is configured', async () => {
+  it('403 when no ADMIN_TOKEN is configured (401 still without any token)', async () => {
     await app.close();
     await build(undefined);
+    expect((await app.inject({ method: 'POST', url: '/api/documents', ...multipart('a.txt', 'x') })).statusCode).toBe(401);
     const r = await app.inject({ method: 'POST', url: '/api/documents', ...multipart('a.txt', 'x'), headers: { ...multipart('a.txt', 'x').headers, ...auth } });
     expect(r.statusCode).toBe(403);
     expect(r.json().message).toMatch(/ADMIN_TOKEN/);
