@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { YaodianError } from './errors.js';
 
 /** Empty strings in the environment count as unset. */
-const optionalString = z
+export const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));

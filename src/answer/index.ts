@@ -6,6 +6,7 @@ import type { Answer, Citation, Region, WorkPlan } from '../model.js';
 import { ItemIndex } from '../search/index.js';
 import { GOV_TERMS, Tokenizer } from '../search/tokenizer.js';
 import { readAliasFile } from '../units/aliases.js';
+import { shanghaiDate } from '../time.js';
 import { isCategoryName } from '../units/categories.js';
 import { UnitDirectory, fullUnitName, regionOf, type ResolvedUnit } from '../units/directory.js';
 import { answer, citationOf, listText } from './compose.js';
@@ -46,9 +47,6 @@ export interface Answerer {
 
 /** A topic hit must hold at least this weighted share of the question's words. */
 const MIN_COVER = 0.5;
-
-const localToday = (d: Date) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 const HELP_TEXT = [
   '我是要点助手，可以回答关于已载入工作要点的问题，每条回答都注明出处：',
@@ -268,7 +266,7 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   }
 
   function answerOne(question: string, ctx: AskContext = {}): Answer {
-    const today = ctx.today ?? localToday(options.now ? options.now() : new Date());
+    const today = ctx.today ?? shanghaiDate(options.now ? options.now() : new Date());
     const intent = detectIntent(question, directory, today, ctx.unit);
     switch (intent.name) {
       case 'help':

@@ -3,6 +3,8 @@
  * Pure: the clock comes in as `today`.
  */
 import type { Region } from '../model.js';
+import { cnNumber } from '../parse/deadlines.js';
+import { addDays, endOfMonth } from '../time.js';
 import type { UnitDirectory } from '../units/directory.js';
 
 export type IntentName = 'help' | 'documents' | 'outline' | 'item' | 'deadline' | 'unit' | 'topic';
@@ -41,21 +43,6 @@ export interface Intent {
 const CN = '零〇一二两三四五六七八九十';
 const CN_NUM = `[${CN}]{1,3}`;
 
-export function cnToNumber(s: string): number | null {
-  if (/^\d+$/.test(s)) return Number(s);
-  let total = 0;
-  let cur = 0;
-  for (const ch of s) {
-    const d = '零一二三四五六七八九'.indexOf(ch === '〇' ? '零' : ch === '两' ? '二' : ch);
-    if (ch === '十') {
-      total += (cur || 1) * 10;
-      cur = 0;
-    } else if (d >= 0) cur = d;
-    else return null;
-  }
-  return total + cur;
-}
-
 export function numberToCn(n: number): string {
   const d = '零一二三四五六七八九';
   if (n < 10) return d[n] as string;
@@ -64,16 +51,7 @@ export function numberToCn(n: number): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-export const isoDate = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 const parseIso = (s: string) => new Date(`${s}T00:00:00Z`);
-export function addDays(iso: string, days: number): string {
-  const d = parseIso(iso);
-  d.setUTCDate(d.getUTCDate() + days);
-  return isoDate(d);
-}
-export function endOfMonth(year: number, month: number): string {
-  return isoDate(new Date(Date.UTC(year, month, 0)));
-}
 
 const HELP = /^(帮助|help|\?|？|菜单|功能|使用说明|说明|你好|您好|hi|hello|在吗)[!！。.?？]*$|你能做什么|你会什么|能干什么|能做什么|怎么用|如何使用|怎么使用|有什么功能/i;
 const DOCS = /(有哪些|哪些|什么|列出|所有|全部)的?(文件|文档|要点)|(文件|文档)(列表|清单)|加载了(哪些|什么)/;
@@ -102,7 +80,7 @@ export function deadlineRange(q: string, today: string): DeadlineRange | undefin
   }
   const within = q.match(/(\d+|[一二三四五六七八九十两]+)(天|日|周|个月)(内|以内|之内)/);
   if (within && /到期|完成|截止/.test(q)) {
-    const n = cnToNumber(within[1] as string) ?? 0;
+    const n = cnNumber(within[1] as string) ?? 0;
     const days = within[2] === '周' ? n * 7 : within[2] === '个月' ? n * 30 : n;
     return { from: today, to: addDays(today, days), label: `${within[0]}到期` };
   }
@@ -118,7 +96,7 @@ export function deadlineRange(q: string, today: string): DeadlineRange | undefin
   if (/年底前|年底到期|年末前|年内/.test(q) && !/\d{4}年/.test(q)) return { label: '年底前', monthOnly: { month: 12, before: true } };
   const m = q.match(new RegExp(`(?:(\\d{4})年)?(\\d{1,2}|${CN_NUM})月(份|底|末|中旬|上旬|下旬|\\d{1,2}日)?`));
   if (m && DEADLINE_WORD.test(q.slice((m.index ?? 0) + m[0].length))) {
-    const month = cnToNumber(m[2] as string);
+    const month = cnNumber(m[2] as string);
     if (!month || month < 1 || month > 12) return undefined;
     const before = /^(前|之前|以前|底前|末前)/.test(q.slice((m.index ?? 0) + m[0].length).replace(/^(底|末)/, '')) || /前/.test(q.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 2));
     const dayText = /^\d{1,2}日$/.test(m[3] ?? '') ? (m[3] as string) : '底';
@@ -160,14 +138,14 @@ export function detectIntent(question: string, dir: UnitDirectory, today: string
   if (ref) return { ...base, name: 'item', rule: 'section（n）', section: ref[1] as string, printed: ref[2] as string };
   const partItem = q.match(new RegExp(`第(${CN_NUM}|\\d{1,2})部分(?:的)?第(${CN_NUM}|\\d{1,2})(项|条|点)`));
   if (partItem) {
-    const sec = cnToNumber(partItem[1] as string) ?? 0;
-    return { ...base, name: 'item', rule: '第n部分第m项', section: numberToCn(sec), printed: `#${cnToNumber(partItem[2] as string) ?? 0}` };
+    const sec = cnNumber(partItem[1] as string) ?? 0;
+    return { ...base, name: 'item', rule: '第n部分第m项', section: numberToCn(sec), printed: `#${cnNumber(partItem[2] as string) ?? 0}` };
   }
   const nth = q.match(new RegExp(`第(\\d{1,3}|${CN_NUM})(条|项|点)`));
-  if (nth) return { ...base, name: 'item', rule: '第n条', printed: String(cnToNumber(nth[1] as string) ?? nth[1]) };
+  if (nth) return { ...base, name: 'item', rule: '第n条', printed: String(cnNumber(nth[1] as string) ?? nth[1]) };
   const part = q.match(new RegExp(`第(${CN_NUM}|\\d{1,2})(部分|章|节|大项|方面)|(${CN_NUM})、?部分`));
   if (part) {
-    const n = cnToNumber((part[1] ?? part[3]) as string) ?? 0;
+    const n = cnNumber((part[1] ?? part[3]) as string) ?? 0;
     return { ...base, name: 'outline', rule: '第n部分', section: numberToCn(n) };
   }
 

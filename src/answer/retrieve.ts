@@ -7,7 +7,9 @@ import type { ItemIndex } from '../search/index.js';
 import { bracketReadings, type Tokenizer } from '../search/tokenizer.js';
 import { categoryCovers } from '../units/categories.js';
 import { regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
-import { cnToNumber, endOfMonth, type DeadlineRange, type Intent } from './intents.js';
+import { cnNumber } from '../parse/deadlines.js';
+import { endOfMonth } from '../time.js';
+import type { DeadlineRange, Intent } from './intents.js';
 
 export interface Hit {
   plan: WorkPlan;
@@ -126,10 +128,10 @@ export function itemsByRef(plans: WorkPlan[], section: string | undefined, print
     let found: Item | undefined;
     if (printed.startsWith('#')) found = inSection[Number(printed.slice(1)) - 1];
     else {
-      const n = cnToNumber(printed);
+      const n = cnNumber(printed);
       found = inSection.find((it) => {
         const core = printedCore(it.printed);
-        return core === printed || (n !== null && cnToNumber(core) === n);
+        return core === printed || (n !== null && cnNumber(core) === n);
       });
       // 第16条 in a plan numbered （一）… within sections: the 16th item overall.
       if (!found && !section && n !== null && !plan.items.some((it) => /^\d/.test(printedCore(it.printed)))) found = plan.items[n - 1];

@@ -16,7 +16,7 @@
 import type { UnitBindings } from '../bindings.js';
 import type { Hit } from '../answer/retrieve.js';
 import { itemsByRef } from '../answer/retrieve.js';
-import { cnToNumber } from '../answer/intents.js';
+import { cnNumber } from '../parse/deadlines.js';
 import { buildDigest } from '../digest/build.js';
 import { buildLedger, ledgerAnswer } from '../digest/ledger.js';
 import { renderDigest } from '../digest/render.js';
@@ -91,7 +91,7 @@ export function parseProgress(rest: string): { doc?: string; section: string; nu
   if (at < 0) return undefined;
   const m = (expanded[at] as string).match(ITEM_REF) as RegExpMatchArray;
   const doc = expanded.slice(0, at).join('').replace(/[《》]/g, '');
-  const n = cnToNumber(m[2] as string);
+  const n = cnNumber(m[2] as string);
   if (n === null) return undefined;
   return { ...(doc ? { doc } : {}), section: m[1] as string, number: String(n), note: expanded.slice(at + 1).join(' ') };
 }

@@ -2,11 +2,8 @@
  * Settings of the store, the chat commands and the digests (to be merged into src/config.ts by the lead).
  */
 import { z } from 'zod';
+import { optionalString } from '../config.js';
 
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const digestConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),

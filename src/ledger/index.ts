@@ -8,6 +8,7 @@ import type { Item, Region, WorkPlan } from '../model.js';
 import { itemRef } from '../answer/compose.js';
 import { regionOf, regionForms, unitRefsOf } from '../units/directory.js';
 import { cleanUnitName, levelChar, stripLevel } from '../units/aliases.js';
+import { addDays } from '../time.js';
 
 export type TaskStatus = 'overdue' | 'due_soon' | 'upcoming' | 'ongoing' | 'no_deadline';
 
@@ -51,11 +52,6 @@ export interface LedgerOptions {
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
-export function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 export function defaultKeyOf(region: Region, name: string): string {
   return `${region.name}|${stripLevel(cleanUnitName(name), levelChar(region.name))}`;

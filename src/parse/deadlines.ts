@@ -3,6 +3,7 @@
  * 本要点印发后一个月内 → issue date + 1 month (kept as text when the issue date is unknown).
  */
 import type { Deadline } from '../model.js';
+import { addDays, addMonths, endOfMonth, iso } from '../time.js';
 
 export interface DateContext {
   /** Work year of the document, for dates printed without a year (年底前, 9月底前). */
@@ -31,29 +32,11 @@ export function cnNumber(s: string): number | null {
   return total + cur;
 }
 
-export function iso(y: number, m: number, d: number): string {
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-export function endOfMonth(y: number, m: number): string {
-  return iso(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate());
-}
-
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-export function addToDate(date: string, amount: { months?: number; days?: number }): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  if (amount.months) {
-    const t = new Date(Date.UTC(y, m - 1 + amount.months, 1));
-    const last = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
-    return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, Math.min(d, last));
-  }
-  const t = new Date(Date.UTC(y, m - 1, d + (amount.days ?? 0)));
-  return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
 
 const ONGOING = /持续推进|长期坚持|长期推进|持续开展|常态化推进|长期|持续/;
 const NUM = '\\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}';
@@ -121,12 +104,12 @@ function relativeDate(text: string, issued: string | null): string | undefined {
   if (n === null) return '';
   switch (m[2]) {
     case '月':
-      return n === 0.5 ? addToDate(issued, { days: 15 }) : addToDate(issued, { months: n });
+      return n === 0.5 ? addDays(issued, 15) : addMonths(issued, n);
     case '周':
     case '星期':
-      return addToDate(issued, { days: Math.round(n * 7) });
+      return addDays(issued, Math.round(n * 7));
     default:
-      return addToDate(issued, { days: Math.round(n) });
+      return addDays(issued, Math.round(n));
   }
 }
 

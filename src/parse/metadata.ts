@@ -3,7 +3,8 @@
  * issue date, work year and region.
  */
 import type { Region, RegionLevel } from '../model.js';
-import { cnNumber, iso } from './deadlines.js';
+import { iso } from '../time.js';
+import { cnNumber } from './deadlines.js';
 
 export interface Metadata {
   title: string | null;

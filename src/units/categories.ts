@@ -4,18 +4,13 @@
  * from the items that name a unit.
  */
 import type { UnitRef } from '../model.js';
+import { isCategoryName } from '../parse/unit-names.js';
 
 /** What a category or a unit is: a department of the government, a township/street, or a lower government. */
 export type Scope = 'department' | 'township' | 'government';
 
-const CATEGORY_HEAD = /^(各|其他|其它|有关|相关|所有|全体|全市|全县|全区|全省)/;
-const CATEGORY_ANY = /有关|相关|各(?!种)|直属|授权的|等单位|等部门/;
-const CATEGORY_BARE = /^(县|市|区|省|镇|乡)(直|级)?(单位|部门|机关)$/;
-
-/** A class of bodies rather than one body. */
-export function isCategoryName(name: string): boolean {
-  return CATEGORY_HEAD.test(name) || CATEGORY_ANY.test(name) || CATEGORY_BARE.test(name);
-}
+/** A class of bodies rather than one body (the parser's rule, so both agree on every name). */
+export { isCategoryName };
 
 export function isCategory(ref: UnitRef): boolean {
   return ref.kind === 'category';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addDays, defaultUnitMatch, digestFor, filterRows, ledgerRows, timeline, toCsv, unitStats } from '../../src/ledger/index.js';
+import { addDays } from '../../src/time.js';
+import { defaultUnitMatch, digestFor, filterRows, ledgerRows, timeline, toCsv, unitStats } from '../../src/ledger/index.js';
 import { parseText } from '../../src/parse/index.js';
 import type { WorkPlan } from '../../src/model.js';
 
