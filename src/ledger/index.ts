@@ -69,7 +69,8 @@ export function statusOf(item: Item, today: string, soonDays = 7): { due: string
   const due = dates[0] ?? null;
   if (due) {
     if (due < today) return { due, status: 'overdue' };
-    if (due <= addDays(today, soonDays)) return { due, status: 'due_soon' };
+    // The same window as the digest's 7日内到期: today … today + soonDays − 1.
+    if (due < addDays(today, soonDays)) return { due, status: 'due_soon' };
     return { due, status: 'upcoming' };
   }
   if (item.deadlines.includes('持续推进') || item.assignments.some((a) => a.deadlines.some((d) => d.kind === 'ongoing'))) return { due, status: 'ongoing' };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/time.js';
-import { defaultUnitMatch, digestFor, filterRows, ledgerRows, timeline, toCsv, unitStats } from '../../src/ledger/index.js';
+import { defaultUnitMatch, digestFor, statusOf, filterRows, ledgerRows, timeline, toCsv, unitStats } from '../../src/ledger/index.js';
 import { parseText } from '../../src/parse/index.js';
 import type { WorkPlan } from '../../src/model.js';
 
@@ -55,6 +55,10 @@ describe('ledger rows and status', () => {
     expect(csv.startsWith('\uFEFF文件,')).toBe(true);
     expect(csv).not.toMatch(/,=SUM/);
     expect(addDays('2021-12-30', 3)).toBe('2022-01-02');
+    // 7天内到期 is the digest's window: today … today+6.
+    const due = (d: string) => statusOf({ ...plan.items[0]!, deadlines: [d], bodyDates: [] }, today).status;
+    expect(due(addDays(today, 6))).toBe('due_soon');
+    expect(due(addDays(today, 7))).toBe('upcoming');
   });
 });
 
