@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { YaodianError } from '../errors.js';
 import type { Answer } from '../model.js';
-import { loadDirectory } from '../parse/index.js';
+import { ingestDirectory } from '../ingest/index.js';
 import { createAnswerer, type Answerer, type AskContext } from '../answer/index.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
@@ -36,10 +36,13 @@ export function checkToday(today: string | undefined): string | undefined {
 
 export const ANSWER_OPTIONS = { flags: ['json'], values: ['docs', 'unit', 'today', 'dict', 'aliases'] };
 
-/** Load the documents of --docs (default samples/) and build an answerer; load errors go to stderr. */
+/**
+ * Load the documents of --docs (default samples/) the way serve does (.txt .md .docx .pdf .html) and build an
+ * answerer; load errors go to stderr.
+ */
 export async function answererFromArgs(args: ParsedArgs, io: CliIO): Promise<Answerer> {
   const dir = args.values.get('docs') ?? defaultDocsDir();
-  const { plans, errors } = await loadDirectory(dir);
+  const { plans, errors } = await ingestDirectory(dir);
   for (const e of errors) writeLine(io.stderr, `警告：${e.message.startsWith(e.file) ? e.message : `${e.file}：${e.message}`}`);
   if (!plans.length) throw new YaodianError('FILE_NOT_FOUND', `目录中没有可读取的工作要点文件：${dir}`);
   const dict = args.values.get('dict');

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIO as io } from '../helpers/io.js';
+import { sampleDocument } from '../helpers/documents.js';
 import { runAsk } from '../../src/cli/ask.js';
 
 
@@ -31,6 +35,16 @@ describe('yaodian ask', () => {
     expect(answers.map((a) => a.intent)).toEqual(['unit_tasks', 'deadline', 'documents']);
     expect(answers[0].citations.length).toBeGreaterThan(0);
     for (const c of answers[1].citations) expect(c.deadlines.some((d: string) => d < '2021-10-01')).toBe(true);
+  });
+
+  it('reads the same formats as serve: an .html page in --docs is asked about like a .txt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yaodian-ask-'));
+    const paragraphs = sampleDocument().split('\n').filter(Boolean).map((l) => `<p>${l}</p>`).join('');
+    writeFileSync(join(dir, '要点.html'), `<html><body><nav>首页 | 政务公开</nav><article>${paragraphs}</article></body></html>`);
+    const t = io();
+    expect(await runAsk(['--json', '--docs', dir, '依申请公开有什么要求'], t.io)).toBe(0);
+    const answer = JSON.parse(t.out());
+    expect(answer.citations[0]).toMatchObject({ file: '要点.html', item: '三.1' });
   });
 
   it('rejects a malformed --today', async () => {
