@@ -2,6 +2,9 @@
  * The core data model: what a parsed 工作要点 document looks like, and what an answer looks like.
  * Everything in src/ speaks these types; adapters translate them to and from platform payloads.
  */
+import type { Turn } from './query/followup.js';
+import type { Query } from './query/schema.js';
+import type { Correction } from './search/spelling.js';
 
 /** Administrative level of the issuing region. */
 export type RegionLevel = 'province' | 'city' | 'district' | 'county' | 'unknown';
@@ -126,6 +129,10 @@ export interface Answer {
   text: string;
   citations: Citation[];
   followUps: string[];
+  /** How the question was read (the typed query); kept by the chat for follow-ups. */
+  query?: Query;
+  /** Typos read as vocabulary words (政府公抱 → 政府公报). */
+  corrections?: Correction[];
 }
 
 export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';
@@ -158,12 +165,20 @@ export interface Adapter {
   send(chatId: string, answer: Answer, options?: SendOptions): Promise<void>;
 }
 
-/** Who asks and when: the asker's own unit (for 我局) and the date that 本月/逾期 are relative to. */
+/** Who asks and when: the asker's own unit (for 我局), the date that 本月/逾期 are relative to, the chat's last turn. */
 export interface AskContext {
   unit?: string;
   /** YYYY-MM-DD; defaults to today in Asia/Shanghai. */
   today?: string;
+  /** The chat's previous question and reply, for follow-ups (那义乌呢, 第三条的责任单位是谁). */
+  previous?: Turn;
 }
+
+/** What a chat remembers of one answer, for the next message's follow-up. */
+export function turnOf(answer: Answer, at: number): Turn | undefined {
+  return answer.query ? { query: answer.query, citations: answer.citations.map((c) => `${c.file}#${c.item}`), at } : undefined;
+}
+export type { Turn };
 
 /** What answers questions: the search and answer layer behind every platform. */
 export interface AnswerEngine {

@@ -14,24 +14,37 @@ export function itemRef(item: Item): string {
 
 const docName = (plan: WorkPlan) => plan.shortName || plan.title;
 
-/** The sentence of the body that holds most of the given words (or the title), at most 90 characters. */
+/** Longest snippet shown under a cited title. */
+const SNIPPET_MAX = 60;
+
+/**
+ * The sentence of the body that holds most of the given words (longer words count more), shortened to a window
+ * around the words it holds; the title when no sentence holds any.
+ */
 export function snippetOf(item: Item, words: string[]): string {
   const sentences = item.body
     .replace(/\n/g, '')
     .split(/(?<=[。；;！？])/)
     .map((s) => s.trim())
     .filter(Boolean);
+  const ws = [...new Set(words.map((w) => w.toLowerCase()).filter(Boolean))];
   let best = item.title;
   let bestScore = 0;
   for (const s of sentences) {
     const norm = s.normalize('NFKC').toLowerCase();
-    const score = words.reduce((n, w) => n + (w && norm.includes(w.toLowerCase()) ? w.length : 0), 0);
+    const score = ws.reduce((n, w) => n + (norm.includes(w) ? w.length : 0), 0);
     if (score > bestScore) {
       best = s;
       bestScore = score;
     }
   }
-  return best.length > 90 ? `${best.slice(0, 89)}…` : best;
+  if (best.length <= SNIPPET_MAX) return best;
+  // A window around the first word found, leaving some context before it.
+  const norm = best.normalize('NFKC').toLowerCase();
+  const at = Math.min(...ws.map((w) => norm.indexOf(w)).filter((i) => i >= 0), best.length);
+  const start = at === best.length ? 0 : Math.max(0, Math.min(at - 12, best.length - SNIPPET_MAX));
+  const cut = best.slice(start, start + SNIPPET_MAX);
+  return `${start > 0 ? '…' : ''}${cut}${start + SNIPPET_MAX < best.length ? '…' : ''}`;
 }
 
 export function citationOf(hit: Hit, words: string[] = []): Citation {
@@ -69,13 +82,30 @@ export function citationLine(c: Citation, n: number): string {
   return `${n}. 《${c.doc}》${c.ref} ${c.title} — ${unitsText(c)} — ${deadlineText(c)}`;
 }
 
-/** The list part of a reply: up to `max` lines in full, then 另有N项. */
-export function listText(citations: Citation[], max: number, more: string): string {
-  const lines = citations.slice(0, max).map((c, i) => citationLine(c, i + 1));
+/** The snippet line under a cited title, when it says more than the title: why the item matched. */
+export function snippetLine(c: Citation): string | undefined {
+  const s = c.snippet.replace(/[。；;]$/, '');
+  if (!s || c.title.includes(s) || s === c.title) return undefined;
+  return `   “${s}”`;
+}
+
+/** The list part of a reply: up to `max` lines in full (with the matching sentence when `snippets`), then 另有N项. */
+export function listText(citations: Citation[], max: number, more: string, snippets = false): string {
+  const lines: string[] = [];
+  citations.slice(0, max).forEach((c, i) => {
+    lines.push(citationLine(c, i + 1));
+    const s = snippets ? snippetLine(c) : undefined;
+    if (s) lines.push(s);
+  });
   if (citations.length > max) lines.push(`另有${citations.length - max}项${more}`);
   return lines.join('\n');
 }
 
 export function answer(intent: string, text: string, citations: Citation[] = [], followUps: string[] = []): Answer {
   return { intent, text, citations, followUps };
+}
+
+/** 县府办（牵头）、县财政局 for the units line of an item in full. */
+export function unitsLine(c: Citation): string {
+  return unitsText(c);
 }

@@ -1,15 +1,13 @@
 /**
- * Retrieval: the items an intent asks for. Unit questions and deadline questions select exactly; topic questions
- * rank with the search index and a title-coverage bonus.
+ * Retrieval: exact selections of items by document, unit (and role), deadline and outline position. Topic ranking
+ * lives in topic.ts.
  */
 import type { Item, WorkPlan } from '../model.js';
-import type { ItemIndex } from '../search/index.js';
-import { bracketReadings, type Tokenizer } from '../search/tokenizer.js';
+import { cnNumber } from '../parse/deadlines.js';
+import { rangeIn } from '../query/dates.js';
+import type { DeadlineRange, Role } from '../query/schema.js';
 import { categoryCovers } from '../units/categories.js';
 import { regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
-import { cnNumber } from '../parse/deadlines.js';
-import { endOfMonth } from '../time.js';
-import type { DeadlineRange, Intent } from './intents.js';
 
 export interface Hit {
   plan: WorkPlan;
@@ -22,13 +20,13 @@ export interface Hit {
 }
 
 /** Plans a question is about: those of the named regions and year; all when it names none. */
-export function plansInScope(plans: WorkPlan[], intent: Pick<Intent, 'regions' | 'year'>): WorkPlan[] {
+export function plansInScope(plans: WorkPlan[], scope: { regions: string[]; year?: number | undefined }): WorkPlan[] {
   let out = plans;
-  if (intent.regions.length) {
-    const names = new Set(intent.regions.map((r) => r.name));
+  if (scope.regions.length) {
+    const names = new Set(scope.regions);
     out = out.filter((p) => names.has(regionOf(p).name));
   }
-  if (intent.year) out = out.filter((p) => p.year === intent.year);
+  if (scope.year) out = out.filter((p) => p.year === scope.year);
   return out;
 }
 
@@ -36,12 +34,16 @@ export interface UnitResult {
   named: Hit[];
   /** Items in the unit's region assigned to a category covering the unit (and not naming it). */
   categories: { hit: Hit; names: string[] }[];
-  /** For 牵头 questions: items that name the unit without it leading. */
+  /** Items that name the unit in another role than the one asked (牵头 asked, 配合 found; or the reverse). */
   notLeading: Hit[];
 }
 
-/** Items whose assignments name the unit (under any alias) in the unit's own region. */
-export function unitItems(dir: UnitDirectory, plans: WorkPlan[], unit: ResolvedUnit, leadOnly = false): UnitResult {
+/**
+ * Items whose assignments name the unit (under any alias) in the unit's own region. `role`: 'lead' keeps the items
+ * it leads, 'support' those it is named in without leading; `true` is the older spelling of 'lead'.
+ */
+export function unitItems(dir: UnitDirectory, plans: WorkPlan[], unit: ResolvedUnit, role: Role | boolean = 'any'): UnitResult {
+  const want: Role = role === true ? 'lead' : role === false ? 'any' : role;
   const result: UnitResult = { named: [], categories: [], notLeading: [] };
   for (const plan of plans) {
     const region = regionOf(plan);
@@ -51,7 +53,8 @@ export function unitItems(dir: UnitDirectory, plans: WorkPlan[], unit: ResolvedU
       const mine = refs.filter((r) => r.kind === 'unit' && dir.keyOf(region, r.name) === unit.key);
       if (mine.length) {
         const hit = { plan, item, score: 1, matched: [...new Set(mine.map((r) => r.name))] };
-        if (!leadOnly || mine.some((r) => r.lead)) result.named.push(hit);
+        const leads = mine.some((r) => r.lead);
+        if (want === 'any' || (want === 'lead') === leads) result.named.push(hit);
         else result.notLeading.push(hit);
         continue;
       }
@@ -83,17 +86,7 @@ export function itemDates(item: Item): string[] {
   return item.deadlines.filter((d) => ISO.test(d));
 }
 
-/** The range for one plan: a month without a year is read in the plan's work year. */
-export function rangeFor(range: DeadlineRange, plan: WorkPlan, today: string): { from?: string; to?: string } {
-  if (!range.monthOnly) return { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}) };
-  const year = plan.year ?? Number(today.slice(0, 4));
-  const { month, before, day } = range.monthOnly;
-  const last = endOfMonth(year, month);
-  const to = day && day < Number(last.slice(8)) ? `${last.slice(0, 8)}${String(day).padStart(2, '0')}` : last;
-  return before ? { to } : { from: `${year}-${String(month).padStart(2, '0')}-01`, to };
-}
-
-/** Items with a deadline date inside the range, earliest first. */
+/** Items with a deadline date inside the range (each plan's work year for a range without a year), earliest first. */
 export function deadlineItems(plans: WorkPlan[], range: DeadlineRange, today: string): Hit[] {
   const hits: Hit[] = [];
   if (range.ongoing) {
@@ -101,7 +94,7 @@ export function deadlineItems(plans: WorkPlan[], range: DeadlineRange, today: st
     return hits;
   }
   for (const plan of plans) {
-    const { from, to } = rangeFor(range, plan, today);
+    const { from, to } = rangeIn(range, plan.year, today);
     for (const item of plan.items) {
       const dates = itemDates(item).filter((d) => (!from || d >= from) && (!to || d <= to));
       if (dates.length) hits.push({ plan, item, score: 1, matched: dates.sort() });
@@ -140,41 +133,4 @@ export function itemsByRef(plans: WorkPlan[], section: string | undefined, print
     if (found) hits.push({ plan, item: found, score: 1, matched: [] });
   }
   return hits;
-}
-
-/** How many index hits the topic re-ranking looks at. */
-export const RERANK = 100;
-
-/** The question's words with their weights (idf over the indexed items): rare words say most about the topic. */
-export function weightedWords(index: ItemIndex, tokenizer: Tokenizer, terms: string): [string, number][] {
-  return [...new Set(tokenizer.cut(terms))].map((w) => [w, index.idf(w)]);
-}
-
-/** Weighted share of the words found in a text. */
-function share(words: [string, number][], text: string): number {
-  const total = words.reduce((s, [, w]) => s + w, 0);
-  if (!total) return 0;
-  const t = text.normalize('NFKC').toLowerCase();
-  return words.filter(([w]) => t.includes(w)).reduce((s, [, w]) => s + w, 0) / total;
-}
-
-/**
- * Topic search: index scores times (1 + weighted share of the question's words in the item title) times the share
- * found anywhere in the item, so an item whose title is about the topic outranks one that mentions it in passing.
- */
-export function topicItems(index: ItemIndex, tokenizer: Tokenizer, plans: WorkPlan[], terms: string, limit = 20, all = false): Hit[] {
-  const byFile = new Map(plans.map((p) => [p.file, p]));
-  const words = weightedWords(index, tokenizer, terms);
-  const hits: Hit[] = [];
-  // Re-rank the index's best RERANK hits only: the bonus reorders near neighbours, it does not rescue the tail.
-  const found = index.search(terms, all ? { limit: RERANK } : { files: new Set(byFile.keys()), limit: RERANK });
-  for (const h of found) {
-    const plan = byFile.get(h.file);
-    const item = plan?.items.find((it) => it.id === h.item);
-    if (!plan || !item) continue;
-    const inTitle = share(words, item.title);
-    const anywhere = share(words, `${item.title}${item.body} ${bracketReadings(item.body)}`);
-    hits.push({ plan, item, score: h.score * (1 + inTitle) * (0.5 + anywhere), matched: h.terms, cover: anywhere });
-  }
-  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
 }

@@ -1,13 +1,14 @@
 /**
  * `yaodian ask [--json] [--docs DIR] [--unit U] [--today YYYY-MM-DD] ["Q"]`: index the documents and answer one
- * question, or (without a question) one JSON line `{"q","unit","today"}` per input line → one JSON answer per line.
+ * question, or (without a question) one JSON line `{"q","unit","today","chat"}` per input line → one JSON answer per
+ * line; lines with the same `chat` are one conversation (follow-ups read against the chat's previous line).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { YaodianError } from '../errors.js';
-import type { Answer } from '../model.js';
+import { turnOf, type Answer, type Turn } from '../model.js';
 import { ingestDirectory } from '../ingest/index.js';
 import { createAnswerer, type Answerer, type AskContext } from '../answer/index.js';
 import { parseArgs, type ParsedArgs } from './args.js';
@@ -68,13 +69,20 @@ export async function runAsk(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stdout, args.flags.has('json') ? JSON.stringify(a) : a.text);
     return 0;
   }
+  // Lines with the same "chat" are one conversation, in order: each remembers its last turn for follow-ups.
+  const chats = new Map<string, Turn>();
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (!line.trim()) continue;
     let a: Answer;
     try {
       const msg = line.trim().startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { q: line };
-      a = answerer.answer(String(msg['q'] ?? ''), contextOf(msg['unit'], msg['today'], base));
+      const chat = typeof msg['chat'] === 'string' || typeof msg['chat'] === 'number' ? String(msg['chat']) : undefined;
+      const ctx = contextOf(msg['unit'], msg['today'], base);
+      const previous = chat ? chats.get(chat) : undefined;
+      a = answerer.answer(String(msg['q'] ?? ''), previous ? { ...ctx, previous } : ctx);
+      const turn = chat ? turnOf(a, Date.now()) : undefined;
+      if (chat && turn) chats.set(chat, turn);
     } catch (e) {
       const why = e instanceof YaodianError ? e.message : '这一行不是有效的 JSON 问题。';
       a = { intent: 'error', text: why, citations: [], followUps: [] };

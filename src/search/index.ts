@@ -1,12 +1,17 @@
 /**
- * Full-text index over the items of the loaded plans: MiniSearch with the jieba tokenizer, one document per item
- * (id `file#itemId`); plans are added, replaced and removed incrementally.
+ * The item index: one document per item (`file#itemId`), two fields (the item title and its body), jieba words as
+ * terms (integer ids, postings of doc ids with packed title/body frequencies) and character bigrams as a backstop
+ * for words the corpus does not hold (an unusual segmentation, a one-character slip).
  *
- * Beside MiniSearch the index keeps each item's title and body as term ids (compact), which give document
- * frequencies (word weights for answers) and a direct BM25 over a few documents, used when a question is scoped
- * to some plans: scoring a plan's twenty items directly beats scoring the whole corpus and filtering.
+ * A query is a list of concepts, each a group of terms that mean the same thing to the asker (the word asked, its
+ * thesaurus expansions, a spelling correction), each term with a weight. An item's score is BM25F summed over the
+ * concepts, where a concept counts its best term only; the item's coverage is the weighted share of the query's
+ * concepts it holds. No concept is required: a word that matches nothing lowers coverage, it does not empty the
+ * result.
+ *
+ * Plans are added, replaced and removed incrementally: removal marks the items dead and fixes the document
+ * frequencies at once; postings are compacted when dead items pile up.
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
 import type { WorkPlan } from '../model.js';
 import { bracketReadings, type Tokenizer } from './tokenizer.js';
 
@@ -25,8 +30,12 @@ export interface SearchHit {
   file: string;
   item: string;
   score: number;
-  /** Index terms the item matched. */
+  /** Terms the item matched (the best term of each matched concept). */
   terms: string[];
+  /** Weighted share of the query's concepts the item holds (0–1). */
+  cover: number;
+  /** The same share counting the item title only. */
+  titleCover: number;
 }
 
 export interface SearchOptions {
@@ -35,31 +44,44 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** Field weights: the item title says what the item is about; the body and section give context. */
-export const FIELD_BOOST = { title: 4, section: 1.2, body: 1, doc: 0.3, units: 0.6 } as const;
-/** Share of items above which a query word counts as common (see queryTerms). */
-export const COMMON_SHARE = 0.12;
-/** Fields a topic search scores: the document title and unit names say nothing about a topic. */
-const TOPIC_FIELDS = ['title', 'body'];
-const FIELDS = ['title', 'body', 'section', 'doc', 'units'];
-const ASCII = /^[a-z0-9]+$/;
-/** A title-only pass that finds at least this many items is enough for a corpus-wide search. */
-const TITLE_TIER = 30;
-/** Scoped searches over at most this many items score them directly. */
-const DIRECT_MAX = 4000;
-const K1 = 1.2;
-const B = 0.7;
-
-export interface SavedIndex {
-  mini: unknown;
-  files: [string, string[]][];
-  terms: string[];
-  docs: [string, number[], number[]][];
+export interface ConceptTerm {
+  term: string;
+  /** Score weight: 1 for a word asked, less for an expansion (the words asked rank first). */
+  weight: number;
+  /** How much of the concept the term covers (default 1: a synonym covers the meaning as well as the word asked). */
+  cover?: number;
 }
+
+/**
+ * A unit of meaning in a query. `any` (synonyms): its best term carries it. `sum` (the parts of a word the corpus
+ * does not hold whole, 突发事件 → 突发 + 事件): each part found adds its score and its share of the word.
+ */
+export interface Concept {
+  label: string;
+  terms: ConceptTerm[];
+  mode?: 'any' | 'sum';
+  /** Scales the concept's share of the question (a vague modifier such as 网上 counts less than what it modifies). */
+  scale?: number;
+  /** Character bigrams to fall back on when none of the terms is in the corpus. */
+  grams?: string[];
+}
+
+/** Field weights: the item title says what the item is about. */
+export const FIELD_BOOST = { title: 4, body: 1 } as const;
+const K1 = 1.2;
+const B_TITLE = 0.5;
+const B_BODY = 0.75;
+/** A bigram fallback counts when at least this share of the word's bigrams is in the item… */
+const GRAM_MIN_SHARE = 0.5;
+/** …and then weighs this much against a word found whole. */
+const GRAM_WEIGHT = 0.5;
+/** Compact postings when this share of the indexed items is dead. */
+const COMPACT_SHARE = 0.3;
+const MAX_TF = 0xffff;
 
 export const docId = (file: string, item: string): string => `${file}#${item}`;
 
-/** The index documents of one plan. */
+/** The index documents of one plan (also used by the bench's baseline). */
 export function itemDocs(plan: WorkPlan): ItemDoc[] {
   const sectionTitle = new Map(plan.sections.map((s) => [s.number, s.title]));
   return plan.items.map((it) => ({
@@ -74,59 +96,101 @@ export function itemDocs(plan: WorkPlan): ItemDoc[] {
   }));
 }
 
-interface Terms {
-  title: Uint32Array;
-  body: Uint32Array;
+const isHan = (c: number) => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+
+/** The distinct Chinese character bigrams of a text, as 32-bit codes. */
+export function bigramCodes(text: string): number[] {
+  const out = new Set<number>();
+  for (let i = 0; i + 1 < text.length; i++) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    if (isHan(a) && isHan(b)) out.add(a * 0x10000 + b);
+  }
+  return [...out];
+}
+
+const gramCode = (g: string) => g.charCodeAt(0) * 0x10000 + g.charCodeAt(1);
+
+interface Postings {
+  docs: number[];
+  /** title tf × 65536 + body tf. */
+  tf: number[];
+}
+
+export interface SavedIndex {
+  version: 2;
+  files: [string, number[]][];
+  docs: [file: string, item: string, titleLen: number, bodyLen: number, terms: number[]][];
+  terms: string[];
+  postings: [number[], number[]][];
+  grams: [number, number[]][];
 }
 
 export class ItemIndex {
-  private mini: MiniSearch<ItemDoc>;
-  /** Document ids per file, for removal. */
-  private readonly byFile = new Map<string, string[]>();
-  /** Term ↔ id, document frequency per term id (title ∪ body), and each item's field terms. */
   private readonly termIds = new Map<string, number>();
   private readonly termList: string[] = [];
+  private readonly postings: Postings[] = [];
   private readonly df: number[] = [];
-  private readonly docTerms = new Map<string, Terms>();
-  private titleLen = 0;
-  private bodyLen = 0;
-  /** Tokens computed once per field text while a plan is added. */
-  private readonly pending = new Map<string, string[]>();
+  private readonly grams = new Map<number, number[]>();
 
-  constructor(private readonly tokenizer: Tokenizer) {
-    this.mini = new MiniSearch<ItemDoc>(this.options());
-  }
+  private docFile: string[] = [];
+  private docItem: string[] = [];
+  private titleLen: number[] = [];
+  private bodyLen: number[] = [];
+  private alive: boolean[] = [];
+  /** Each doc's distinct term ids, for removal. */
+  private docTerms: Uint32Array[] = [];
+  private readonly byFile = new Map<string, number[]>();
+  private liveDocs = 0;
+  private deadDocs = 0;
+  private titleTotal = 0;
+  private bodyTotal = 0;
 
-  private tokens(text: string): string[] {
-    return this.pending.get(text) ?? this.tokenizer.tokenize(text);
-  }
+  // Scratch space for scoring, grown with the index (one search at a time: the index is used synchronously).
+  private acc = new Float64Array(0);
+  private cov = new Float64Array(0);
+  private tcov = new Float64Array(0);
+  private best = new Float64Array(0);
+  private credit = new Float64Array(0);
+  private tcredit = new Float64Array(0);
+  private bestTerm = new Int32Array(0);
+  private mark = new Uint8Array(0);
+  private hit = new Uint8Array(0);
 
-  private options() {
-    const tokenize = (text: string): string[] => this.tokens(text);
-    return {
-      fields: FIELDS,
-      storeFields: ['file', 'item'],
-      tokenize,
-      processTerm: (term: string) => term,
-      searchOptions: {
-        boost: { ...FIELD_BOOST },
-        combineWith: 'OR' as const,
-        tokenize,
-        processTerm: (term: string) => term,
-        // Prefix and fuzzy matching only help Latin words and numbers (12345, app); on Chinese words they
-        // would match unrelated terms that share a first character.
-        prefix: (term: string) => ASCII.test(term) && term.length >= 3,
-        fuzzy: (term: string) => (ASCII.test(term) && term.length >= 5 ? 0.2 : false),
-      },
-    };
-  }
+  constructor(private readonly tokenizer: Tokenizer) {}
 
   get size(): number {
-    return this.mini.documentCount;
+    return this.liveDocs;
   }
 
   has(file: string): boolean {
     return this.byFile.has(file);
+  }
+
+  /** Number of live items holding the term. */
+  dfOf(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : (this.df[id] ?? 0);
+  }
+
+  /** Inverse document frequency (BM25 form; a word no item holds weighs most). */
+  idf(term: string): number {
+    return this.idfOfDf(this.dfOf(term));
+  }
+
+  private idfOfDf(df: number): number {
+    const n = this.liveDocs;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Does any live item hold this Chinese bigram? */
+  hasBigram(gram: string): boolean {
+    return gram.length === 2 && (this.grams.get(gramCode(gram))?.length ?? 0) > 0;
+  }
+
+  /** Terms held by at least one live item, with their document frequency. */
+  *vocabulary(): Iterable<[string, number]> {
+    for (let i = 0; i < this.termList.length; i++) if ((this.df[i] ?? 0) > 0) yield [this.termList[i] as string, this.df[i] as number];
   }
 
   private termId(t: string): number {
@@ -135,141 +199,299 @@ export class ItemIndex {
       id = this.termList.length;
       this.termIds.set(t, id);
       this.termList.push(t);
+      this.postings.push({ docs: [], tf: [] });
       this.df.push(0);
     }
     return id;
   }
 
-  private addTerms(id: string, terms: Terms): void {
-    this.docTerms.set(id, terms);
-    this.titleLen += terms.title.length;
-    this.bodyLen += terms.body.length;
-    for (const t of new Set([...terms.title, ...terms.body])) this.df[t] = (this.df[t] ?? 0) + 1;
-  }
-
   /** Add a plan, replacing an earlier version of the same file. */
   addPlan(plan: WorkPlan): void {
     if (this.byFile.has(plan.file)) this.removePlan(plan.file);
-    const docs = itemDocs(plan);
-    for (const d of docs) for (const f of [d.title, d.body, d.section, d.doc, d.units]) if (!this.pending.has(f)) this.pending.set(f, this.tokenizer.tokenize(f));
-    this.mini.addAll(docs);
-    for (const d of docs) {
-      const ids = (text: string) => Uint32Array.from(this.tokens(text), (t) => this.termId(t));
-      this.addTerms(d.id, { title: ids(d.title), body: ids(d.body) });
+    const ids: number[] = [];
+    for (const it of plan.items) {
+      const body = `${it.body} ${bracketReadings(it.body)}`;
+      ids.push(this.addDoc(plan.file, it.id, this.tokenizer.tokenize(it.title), this.tokenizer.tokenize(body), body));
     }
-    this.pending.clear();
-    this.byFile.set(
-      plan.file,
-      docs.map((d) => d.id),
-    );
+    this.byFile.set(plan.file, ids);
+  }
+
+  private addDoc(file: string, item: string, title: string[], body: string[], bodyText: string): number {
+    const d = this.docFile.length;
+    const counts = new Map<number, number>();
+    for (const t of title) {
+      const id = this.termId(t);
+      const c = counts.get(id) ?? 0;
+      if (Math.floor(c / 0x10000) < MAX_TF) counts.set(id, c + 0x10000);
+    }
+    for (const t of body) {
+      const id = this.termId(t);
+      const c = counts.get(id) ?? 0;
+      if ((c & 0xffff) < MAX_TF) counts.set(id, c + 1);
+    }
+    const terms = new Uint32Array(counts.size);
+    let k = 0;
+    for (const [id, tf] of counts) {
+      const p = this.postings[id] as Postings;
+      p.docs.push(d);
+      p.tf.push(tf);
+      this.df[id] = (this.df[id] ?? 0) + 1;
+      terms[k++] = id;
+    }
+    for (const g of bigramCodes(bodyText)) {
+      const list = this.grams.get(g);
+      if (list) list.push(d);
+      else this.grams.set(g, [d]);
+    }
+    this.docFile.push(file);
+    this.docItem.push(item);
+    this.titleLen.push(title.length);
+    this.bodyLen.push(body.length);
+    this.alive.push(true);
+    this.docTerms.push(terms);
+    this.liveDocs++;
+    this.titleTotal += title.length;
+    this.bodyTotal += body.length;
+    return d;
   }
 
   /** Remove every item of a file; returns whether the file was indexed. */
   removePlan(file: string): boolean {
     const ids = this.byFile.get(file);
     if (!ids) return false;
-    for (const id of ids) {
-      this.mini.discard(id);
-      const terms = this.docTerms.get(id);
-      if (!terms) continue;
-      this.titleLen -= terms.title.length;
-      this.bodyLen -= terms.body.length;
-      for (const t of new Set([...terms.title, ...terms.body])) this.df[t] = Math.max(0, (this.df[t] ?? 1) - 1);
-      this.docTerms.delete(id);
+    for (const d of ids) {
+      if (!this.alive[d]) continue;
+      this.alive[d] = false;
+      for (const id of this.docTerms[d] as Uint32Array) this.df[id] = Math.max(0, (this.df[id] ?? 1) - 1);
+      this.docTerms[d] = new Uint32Array(0);
+      this.liveDocs--;
+      this.deadDocs++;
+      this.titleTotal -= this.titleLen[d] as number;
+      this.bodyTotal -= this.bodyLen[d] as number;
     }
     this.byFile.delete(file);
+    if (this.deadDocs > COMPACT_SHARE * (this.liveDocs + this.deadDocs)) this.compact();
     return true;
   }
 
-  private dfOf(token: string): number {
-    const id = this.termIds.get(token);
-    return id === undefined ? 0 : (this.df[id] ?? 0);
+  /** Drop dead items from the postings and renumber the live ones. */
+  private compact(): void {
+    const map = new Int32Array(this.docFile.length).fill(-1);
+    let n = 0;
+    for (let d = 0; d < this.docFile.length; d++) if (this.alive[d]) map[d] = n++;
+    const keep = <T>(xs: T[]) => xs.filter((_, d) => this.alive[d]);
+    this.docFile = keep(this.docFile);
+    this.docItem = keep(this.docItem);
+    this.titleLen = keep(this.titleLen);
+    this.bodyLen = keep(this.bodyLen);
+    this.docTerms = keep(this.docTerms);
+    this.alive = this.docFile.map(() => true);
+    for (const p of this.postings) {
+      const docs: number[] = [];
+      const tf: number[] = [];
+      p.docs.forEach((d, i) => {
+        const to = map[d] as number;
+        if (to >= 0) {
+          docs.push(to);
+          tf.push(p.tf[i] as number);
+        }
+      });
+      p.docs = docs;
+      p.tf = tf;
+    }
+    for (const [g, list] of this.grams) {
+      const next = list.map((d) => map[d] as number).filter((d) => d >= 0);
+      if (next.length) this.grams.set(g, next);
+      else this.grams.delete(g);
+    }
+    for (const [file, ids] of this.byFile) this.byFile.set(file, ids.map((d) => map[d] as number));
+    this.deadDocs = 0;
   }
 
-  /** Inverse document frequency of a token over the indexed items (BM25 form; unseen words weigh most). */
-  idf(token: string): number {
-    const n = this.docTerms.size;
-    const df = this.dfOf(token);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  private ensureScratch(): void {
+    const n = this.docFile.length;
+    if (this.acc.length >= n) return;
+    const cap = Math.max(n, this.acc.length * 2, 64);
+    this.acc = new Float64Array(cap);
+    this.cov = new Float64Array(cap);
+    this.tcov = new Float64Array(cap);
+    this.best = new Float64Array(cap);
+    this.credit = new Float64Array(cap);
+    this.tcredit = new Float64Array(cap);
+    this.bestTerm = new Int32Array(cap).fill(-1);
+    this.mark = new Uint8Array(cap);
+    this.hit = new Uint8Array(cap);
   }
 
   /**
-   * Query terms worth scoring: a sub-word of another query word the corpus holds (新媒体 in 政务新媒体) is dropped,
-   * and so are words
-   * held by more than COMMON_SHARE of the items (公开, 信息 in a corpus of 政务公开 plans), which add almost nothing
-   * to BM25 but make every item a candidate; the rarest two stay when every word is common.
+   * Concepts of a plain query: each word of the tokenizer its own concept, weight 1. Sub-words of a longer query
+   * word the corpus holds (新媒体 in 政务新媒体) join that word's concept rather than counting again.
    */
-  queryTerms(query: string): string[] {
-    const tokens = [...new Set(this.tokenizer.tokenize(query))];
-    const whole = tokens.filter((t) => !tokens.some((o) => o !== t && o.includes(t) && this.dfOf(o) > 0));
-    const n = Math.max(1, this.docTerms.size);
-    const kept = whole.filter((t) => this.dfOf(t) / n <= COMMON_SHARE);
-    if (kept.length) return kept;
-    return whole.sort((a, b) => this.dfOf(a) - this.dfOf(b)).slice(0, 2);
+  conceptsOf(query: string): Concept[] {
+    const words = [...new Set(this.tokenizer.tokenize(query))];
+    const whole = words.filter((t) => !words.some((o) => o !== t && o.includes(t) && this.dfOf(o) > 0));
+    return whole.map((w) => ({ label: w, terms: [{ term: w, weight: 1 }], grams: gramsOf(w) }));
   }
 
-  /**
-   * Ranked items for a query. Corpus-wide: a title-only pass when it finds enough items (the usual case for a
-   * topic many plans share), else title + body. Scoped to a few files: direct BM25 over their items.
-   */
+  /** Ranked items for a plain query (every word a concept). */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const terms = this.queryTerms(query);
-    if (!terms.length) return [];
+    return this.searchConcepts(this.conceptsOf(query), options);
+  }
+
+  /**
+   * Concept weight (its share of the question's meaning): the idf of the rarest word asked that the corpus holds;
+   * when it holds none of them, of the most common expansion it holds (an expansion says the concept is there, not
+   * how specific it is); an unseen word weighs as much as a word can.
+   */
+  conceptWeight(c: Concept): number {
+    let asked = 0;
+    let expanded = Infinity;
+    for (const t of c.terms) {
+      const df = this.dfOf(t.term);
+      if (!df) continue;
+      const idf = this.idfOfDf(df);
+      if (t.weight >= 1) asked = Math.max(asked, idf);
+      else expanded = Math.min(expanded, idf);
+    }
+    const w = asked || (Number.isFinite(expanded) ? expanded : this.idfOfDf(0));
+    return w * (c.scale ?? 1);
+  }
+
+  /** Ranked items for a list of concepts. */
+  searchConcepts(concepts: Concept[], options: SearchOptions = {}): SearchHit[] {
+    if (!concepts.length || !this.liveDocs) return [];
+    this.ensureScratch();
     const files = options.files;
-    let out: SearchHit[];
-    const scopedIds = files ? [...files].flatMap((f) => this.byFile.get(f) ?? []) : undefined;
-    if (scopedIds && scopedIds.length <= DIRECT_MAX) out = this.direct(terms, scopedIds);
-    else {
-      const tokenize = (s: string) => s.split(' ');
-      const filter = files ? { filter: (r: SearchResult) => files.has(r['file'] as string) } : {};
-      let results: SearchResult[] = [];
-      if (!files || files.size === this.byFile.size) {
-        results = this.mini.search(terms.join(' '), { tokenize, fields: ['title'] });
-        if (results.length < TITLE_TIER) results = [];
-      }
-      if (!results.length) results = this.mini.search(terms.join(' '), { tokenize, fields: TOPIC_FIELDS, ...filter });
-      out = results.map((r) => ({ file: r['file'] as string, item: r['item'] as string, score: r.score, terms: r.terms }));
-    }
-    return options.limit ? out.slice(0, options.limit) : out;
-  }
+    const allowed = files && files.size < this.byFile.size ? this.allowedMask(files) : undefined;
+    const avgT = this.titleTotal / this.liveDocs || 1;
+    const avgB = this.bodyTotal / this.liveDocs || 1;
+    const weights = concepts.map((c) => this.conceptWeight(c));
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
+    const { acc, cov, tcov, best, credit, tcredit, bestTerm, mark, hit } = this;
+    const touched: number[] = [];
+    const matched = new Map<number, number[]>();
 
-  /** BM25 over title and body of the given items, with the corpus-wide idf and average lengths. */
-  private direct(terms: string[], ids: string[]): SearchHit[] {
-    const n = Math.max(1, this.docTerms.size);
-    const avgTitle = this.titleLen / n || 1;
-    const avgBody = this.bodyLen / n || 1;
-    const q = terms.map((t) => [t, this.termIds.get(t), this.idf(t)] as const).filter(([, id]) => id !== undefined);
+    concepts.forEach((c, ci) => {
+      const cw = (weights[ci] as number) / total;
+      const local: number[] = [];
+      const sum = c.mode === 'sum';
+      let anyTerm = false;
+      for (const { term, weight, cover = 1 } of c.terms) {
+        const id = this.termIds.get(term);
+        if (id === undefined || !(this.df[id] ?? 0)) continue;
+        anyTerm = true;
+        const idf = this.idfOfDf(this.df[id] as number);
+        const p = this.postings[id] as Postings;
+        for (let i = 0; i < p.docs.length; i++) {
+          const d = p.docs[i] as number;
+          if (!this.alive[d] || (allowed && !allowed[d])) continue;
+          const packed = p.tf[i] as number;
+          const tfT = Math.floor(packed / 0x10000);
+          const tfB = packed & 0xffff;
+          const tt = tfT ? (FIELD_BOOST.title * tfT) / (1 - B_TITLE + (B_TITLE * (this.titleLen[d] as number)) / avgT) : 0;
+          const tb = tfB ? (FIELD_BOOST.body * tfB) / (1 - B_BODY + (B_BODY * (this.bodyLen[d] as number)) / avgB) : 0;
+          const tf = tt + tb;
+          const s = weight * idf * ((tf * (K1 + 1)) / (tf + K1));
+          if (!mark[d]) {
+            mark[d] = 1;
+            local.push(d);
+          }
+          if (sum) {
+            best[d] = (best[d] as number) + s;
+            credit[d] = Math.min(1, (credit[d] as number) + cover);
+            if (tfT) tcredit[d] = Math.min(1, (tcredit[d] as number) + cover);
+            if (bestTerm[d] === -1) bestTerm[d] = id;
+            continue;
+          }
+          if (s > (best[d] as number)) {
+            best[d] = s;
+            bestTerm[d] = id;
+          }
+          // Coverage credit: the best cover of the terms found.
+          if (cover > (credit[d] as number)) credit[d] = cover;
+          if (tfT && cover > (tcredit[d] as number)) tcredit[d] = cover;
+        }
+      }
+      if (!anyTerm && c.grams?.length) this.gramFallback(c.grams, allowed, local);
+      for (const d of local) {
+        acc[d] = (acc[d] as number) + (best[d] as number);
+        cov[d] = (cov[d] as number) + cw * (credit[d] as number);
+        tcov[d] = (tcov[d] as number) + cw * (tcredit[d] as number);
+        if ((bestTerm[d] as number) >= 0) {
+          const list = matched.get(d);
+          if (list) list.push(bestTerm[d] as number);
+          else matched.set(d, [bestTerm[d] as number]);
+        }
+        if (!hit[d]) {
+          hit[d] = 1;
+          touched.push(d);
+        }
+        mark[d] = 0;
+        best[d] = 0;
+        credit[d] = 0;
+        tcredit[d] = 0;
+        bestTerm[d] = -1;
+      }
+    });
+
     const hits: SearchHit[] = [];
-    const bm25 = (tf: number, len: number, avg: number) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avg));
-    for (const id of ids) {
-      const d = this.docTerms.get(id);
-      if (!d) continue;
-      let score = 0;
-      const matched: string[] = [];
-      for (const [t, tid, idf] of q) {
-        let tfT = 0;
-        let tfB = 0;
-        for (const x of d.title) if (x === tid) tfT++;
-        for (const x of d.body) if (x === tid) tfB++;
-        if (!tfT && !tfB) continue;
-        matched.push(t);
-        score += idf * (FIELD_BOOST.title * (tfT ? bm25(tfT, d.title.length, avgTitle) : 0) + FIELD_BOOST.body * (tfB ? bm25(tfB, d.body.length, avgBody) : 0));
-      }
-      if (score > 0) {
-        const hash = id.lastIndexOf('#');
-        hits.push({ file: id.slice(0, hash), item: id.slice(hash + 1), score, terms: matched });
-      }
+    for (const d of touched) {
+      hits.push({
+        file: this.docFile[d] as string,
+        item: this.docItem[d] as string,
+        score: acc[d] as number,
+        terms: (matched.get(d) ?? []).map((id) => this.termList[id] as string),
+        cover: Math.min(1, cov[d] as number),
+        titleCover: Math.min(1, tcov[d] as number),
+      });
+      acc[d] = 0;
+      cov[d] = 0;
+      tcov[d] = 0;
+      hit[d] = 0;
     }
-    return hits.sort((a, b) => b.score - a.score);
+    hits.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.item.localeCompare(b.item));
+    return options.limit ? hits.slice(0, options.limit) : hits;
   }
 
-  /** Serializable state: MiniSearch JSON, the file → ids table and the items' term ids. */
+  /** Items holding most of a word's bigrams: a weak, partial match for a word the corpus does not hold whole. */
+  private gramFallback(grams: string[], allowed: Uint8Array | undefined, local: number[]): void {
+    const counts = new Map<number, number>();
+    let idfSum = 0;
+    for (const g of grams) {
+      const list = this.grams.get(gramCode(g));
+      if (!list) continue;
+      idfSum += this.idfOfDf(list.length);
+      for (const d of list) if (this.alive[d] && (!allowed || allowed[d])) counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    const avgIdf = grams.length ? idfSum / grams.length : 0;
+    for (const [d, k] of counts) {
+      const share = k / grams.length;
+      if (share < GRAM_MIN_SHARE) continue;
+      if (!this.mark[d]) {
+        this.mark[d] = 1;
+        local.push(d);
+      }
+      this.best[d] = GRAM_WEIGHT * share * avgIdf;
+      this.credit[d] = GRAM_WEIGHT * share;
+    }
+  }
+
+  private allowedMask(files: ReadonlySet<string>): Uint8Array {
+    const mask = new Uint8Array(this.docFile.length);
+    for (const f of files) for (const d of this.byFile.get(f) ?? []) mask[d] = 1;
+    return mask;
+  }
+
+  /** Serializable state. */
   toJSON(): SavedIndex {
+    if (this.deadDocs) this.compact();
     return {
-      mini: this.mini.toJSON(),
+      version: 2,
       files: [...this.byFile],
+      docs: this.docFile.map((f, d) => [f, this.docItem[d] as string, this.titleLen[d] as number, this.bodyLen[d] as number, [...(this.docTerms[d] as Uint32Array)]]),
       terms: this.termList,
-      docs: [...this.docTerms].map(([id, t]) => [id, [...t.title], [...t.body]]),
+      postings: this.postings.map((p) => [p.docs, p.tf]),
+      grams: [...this.grams],
     };
   }
 
@@ -277,10 +499,34 @@ export class ItemIndex {
   static loadJSON(json: string | SavedIndex, tokenizer: Tokenizer): ItemIndex {
     const data = typeof json === 'string' ? (JSON.parse(json) as SavedIndex) : json;
     const index = new ItemIndex(tokenizer);
-    index.mini = MiniSearch.loadJSON<ItemDoc>(JSON.stringify(data.mini), index.options());
-    for (const [file, ids] of data.files) index.byFile.set(file, ids);
-    for (const t of data.terms) index.termId(t);
-    for (const [id, title, body] of data.docs) index.addTerms(id, { title: Uint32Array.from(title), body: Uint32Array.from(body) });
+    data.terms.forEach((t) => index.termId(t));
+    data.postings.forEach(([docs, tf], id) => {
+      const p = index.postings[id] as Postings;
+      p.docs = [...docs];
+      p.tf = [...tf];
+    });
+    for (const [file, item, tl, bl, terms] of data.docs) {
+      index.docFile.push(file);
+      index.docItem.push(item);
+      index.titleLen.push(tl);
+      index.bodyLen.push(bl);
+      index.alive.push(true);
+      index.docTerms.push(Uint32Array.from(terms));
+      for (const id of terms) index.df[id] = (index.df[id] ?? 0) + 1;
+      index.liveDocs++;
+      index.titleTotal += tl;
+      index.bodyTotal += bl;
+    }
+    for (const [g, list] of data.grams) index.grams.set(g, [...list]);
+    for (const [file, ids] of data.files) index.byFile.set(file, [...ids]);
     return index;
   }
+}
+
+/** The Chinese bigrams of a word of three or more characters (a two-character word is its own only bigram). */
+export function gramsOf(word: string): string[] | undefined {
+  if (!/^[\u3400-\u9fff]{2,}$/.test(word)) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < word.length; i++) out.push(word.slice(i, i + 2));
+  return out.length > 1 ? out : undefined;
 }

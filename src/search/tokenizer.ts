@@ -21,6 +21,35 @@ export const GOV_TERMS: readonly string[] = [
   '稳企业', '稳增长', '年度报告', '工作年度报告', '领导小组', '试点领域', '重点领域',
 ];
 
+/**
+ * Filler and politeness words of everyday questions: dropped like stop words, never required (依申请公开咋整啊 asks
+ * the same as 依申请公开). Single words as jieba cuts them, so 整 goes only where it stands alone (咋/整).
+ */
+export const FILLER_WORDS: readonly string[] = [
+  '啥', '咋', '咋整', '咋办', '咋弄', '咋搞', '怎么办', '怎么整', '怎么弄', '怎么搞', '怎么做', '咋做', '整', '弄', '搞',
+  '要不要', '需不需要', '用不用', '能不能', '可不可以', '是不是', '有没有', '会不会', '该不该', '行不行', '好不好',
+  '请问', '想问', '想问下', '我想问', '问下', '问问', '问一下', '打听', '咨询一下', '麻烦', '麻烦你', '帮忙', '帮我',
+  '帮', '查查', '查一下', '查下', '看看', '看一下', '瞧瞧', '告诉', '告诉我', '谢谢', '感谢', '多谢', '您好', '你好',
+  '老师', '同志', '领导', '亲', '要点', '要点里', '文件里', '里面', '当中', '之中', '之类', '之类的', '什么的', '啥的',
+  '哈', '哦', '噢', '啦', '呗', '嗯', '诶', '哎', '唉', '咧', '嘞', '喔', '耶', '呐', '哇', '咯', '么', '嘛', '吧',
+  '做成', '弄成', '搞成', '整成', '做个', '弄个', '搞个', '一下子', '到底', '究竟', '具体', '具体来说', '大概',
+  '应该', '得', '必须', '需要', '该', '该怎么', '咋样', '怎样才能', '如何才能', '才能', '能', '会', '想', '想要',
+  '知道', '了解', '清楚', '明白', '现在', '目前', '最近', '今年', '咱们', '咱', '我们', '俺', '大伙', '有人',
+  '这种', '那种', '这样', '那样', '这么', '那么', '这块', '那块', '这边', '那边', '方面', '一块', '这一块',
+  '哪个', '哪一个', '哪家', '哪条', '哪项', '哪一项', '哪一条', '哪种', '老是', '总是', '经常', '一直', '老', '总', '又',
+];
+
+/** English words that carry no topic in a mixed question (政策解读可以做成 video 吗). */
+export const ENGLISH_STOP_WORDS: readonly string[] = [
+  'a', 'an', 'the', 'is', 'are', 'was', 'were', 'be', 'been', 'am', 'do', 'does', 'did', 'can', 'could', 'should',
+  'would', 'will', 'shall', 'may', 'might', 'must', 'i', 'we', 'you', 'he', 'she', 'they', 'it', 'me', 'us', 'my',
+  'our', 'your', 'their', 'its', 'this', 'that', 'these', 'those', 'there', 'here', 'what', 'which', 'who', 'whom',
+  'how', 'why', 'when', 'where', 'of', 'in', 'on', 'at', 'to', 'for', 'from', 'by', 'with', 'about', 'as', 'into',
+  'and', 'or', 'not', 'no', 'yes', 'any', 'some', 'all', 'please', 'thanks', 'thank', 'hi', 'hello', 'ok', 'okay',
+  'if', 'so', 'than', 'then', 'just', 'also', 'need', 'needs', 'want', 'make', 'made', 'get', 'got', 'have', 'has',
+  'had', 'tell', 'know', 'let', 'lets', 'today', 'now', 'like', 'more', 'most', 'much', 'many', 'very', 'up', 'out',
+];
+
 /** Words that carry no topic: question words, particles, filler verbs. */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
   '的', '了', '和', '与', '及', '以及', '或', '等', '有', '是', '在', '要', '把', '被', '对', '为', '将', '并', '从',
@@ -29,6 +58,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   '要求', '需要', '应该', '应当', '方面', '相关', '有关', '内容', '情况', '问题', '工作', '任务', '做', '做好', '要做',
   '干', '搞', '讲', '说', '说说', '介绍', '关于', '这个', '那个', '这些', '那些', '一个', '之', '其', '中', '上', '下',
   '里', '个', '项', '条', '也', '都', '还', '就', '又', '而', '以', '于', '由', '向', '到', '给', '让', '使',
+  ...FILLER_WORDS,
+  ...ENGLISH_STOP_WORDS,
 ]);
 
 export interface TokenizerOptions {
@@ -99,6 +130,22 @@ export class Tokenizer {
 
   has(word: string): boolean {
     return this.known.has(normalizeText(word));
+  }
+
+  /** Words as jieba cuts them, normalized, punctuation and spaces removed, stop words kept (for phrase matching). */
+  words(text: string): string[] {
+    return this.jieba
+      .cut(normalizeText(text), false)
+      .map((w) => w.trim())
+      .filter((w) => w && !PUNCT.test(w));
+  }
+
+  /** Is this text one word of the segmenter's dictionary (then it is no typo)? */
+  isWord(text: string): boolean {
+    const w = normalizeText(text);
+    if (this.known.has(w)) return true;
+    const cut = this.jieba.cut(w, false);
+    return cut.length === 1 && cut[0] === w;
   }
 
   /** Words as jieba cuts them (no sub-words), normalized, punctuation and stop words removed. */

@@ -15,6 +15,23 @@ export interface UnitEntry {
   names: string[];
 }
 
+/** A unit named in a question. */
+export interface UnitMention {
+  start: number;
+  end: number;
+  /** As typed, region included when it was typed right before. */
+  text: string;
+  /** The known units it can mean (several when the name stands in several regions). */
+  units: ResolvedUnit[];
+  /** The region typed with it. */
+  region?: Region;
+  /** A class of bodies (县直有关单位, 各行政机关) rather than one. */
+  category?: boolean;
+}
+
+/** Last characters of a body's name, for finding units in a question. */
+const MENTION_END = /(局|办|委|厅|中心|部|室|所|站|院|馆|组|处|队|政府|单位|部门|机关|街镇|镇街|乡镇|街道|办公室|指挥部)$/;
+
 export interface ResolvedUnit {
   region: Region;
   /** The local name as typed (region prefix removed). */
@@ -243,6 +260,58 @@ export class UnitDirectory {
     const out = new Set<string>();
     for (const u of this.units.values()) for (const n of u.names) out.add(n);
     return [...out];
+  }
+
+  /**
+   * Known units named in a question: the longest stretch ending like a body's name (局, 办, 中心, 政府 …) that
+   * resolves to a unit, with a region named right before it, else in the `scope` regions, else in every region.
+   * A bare name of two characters or less (政府, 府办) needs a region or level prefix, so 政府网站 names no unit.
+   */
+  mentions(text: string, scope: Region[] = []): UnitMention[] {
+    const found: UnitMention[] = [];
+    const regionSpans = this.regionsIn(text);
+    for (let j = 2; j <= text.length; j++) {
+      if (!MENTION_END.test(text.slice(0, j))) continue;
+      for (let i = Math.max(0, j - 24); i <= j - 2; i++) {
+        const m = this.mentionAt(text, i, j, scope, regionSpans);
+        if (m) {
+          found.push(m);
+          break;
+        }
+      }
+    }
+    // Longest first, no overlaps.
+    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const kept: UnitMention[] = [];
+    for (const m of found) if (!kept.some((k) => m.start < k.end && m.end > k.start)) kept.push(m);
+    return kept.sort((a, b) => a.start - b.start);
+  }
+
+  private mentionAt(text: string, i: number, j: number, scope: Region[], regionSpans: { region: Region; start: number; end: number }[]): UnitMention | undefined {
+    const cand = text.slice(i, j);
+    const isCategory = (name: string) => isCategoryName(name) && /(单位|部门|机关|组织|街镇|镇街|乡镇|街道|政府)$/.test(name);
+    for (const [form, regionName] of this.forms) {
+      if (cand.startsWith(form) && cand.length > form.length) {
+        const region = this.regions.get(regionName) as Region;
+        const local = cand.slice(form.length);
+        if (isCategory(local)) return { start: i, end: j, text: cand, units: [], category: true, region };
+        const r = this.resolved(region, local);
+        return r.entry ? { start: i, end: j, text: cand, units: [r], region } : undefined;
+      }
+    }
+    if (isCategory(cand)) {
+      const before = regionSpans.find((r) => r.end === i);
+      return before
+        ? { start: before.start, end: j, text: text.slice(before.start, j), units: [], category: true, region: before.region }
+        : { start: i, end: j, text: cand, units: [], category: true };
+    }
+    const local = cleanUnitName(cand);
+    if (local.length <= 2) return undefined;
+    const before = regionSpans.find((r) => r.end === i);
+    const regions = before ? [before.region] : scope.length ? scope : [...this.regions.values()];
+    const units = regions.map((r) => this.resolved(r, local)).filter((r) => r.entry);
+    if (!units.length) return undefined;
+    return before ? { start: before.start, end: j, text: text.slice(before.start, j), units, region: before.region } : { start: i, end: j, text: cand, units };
   }
 
   /** Known units closest to what was typed (shared characters, then length), for 您是不是要找. */

@@ -61,8 +61,21 @@ describe('answers on the samples', () => {
     expect(ask('哪些工作由青田县府办牵头').citations.every((c) => c.leadUnits.includes('县府办'))).toBe(true);
   });
 
-  it('unit: a misspelt name without a region suggests each region’s unit once, with its region', () => {
+  it('unit: a misspelt name is read as the unit it sounds like, and a name in several regions asks back', () => {
     const a = ask('县财正局负责哪些任务');
+    expect(a.text).toMatch(/已按“县财政局”查找/);
+    // 县财政局 stands in 青田 and 旌德: both regions' items, and the question back names each region once.
+    expect(new Set(a.citations.map((c) => c.file))).toEqual(new Set([planOf('青田').file, planOf('旌德').file]));
+    for (const c of a.citations) expect(c.units).toContain('县财政局');
+    expect(a.text).toMatch(/您问的是哪个地区的财政局：(青田县 \/ 旌德县|旌德县 \/ 青田县)？/);
+    // With the asker bound to a unit in 旌德, the same name means 旌德's.
+    const mine = ask('县财政局负责哪些任务', { unit: '旌德县数据资源局' });
+    expect(new Set(mine.citations.map((c) => c.file))).toEqual(new Set([planOf('旌德').file]));
+    expect(mine.text).not.toMatch(/哪个地区/);
+  });
+
+  it('unit: a name the documents do not know suggests the nearest, each once with its region', () => {
+    const a = ask('县财务局负责哪些任务');
     expect(a.citations).toEqual([]);
     expect(a.text).toMatch(/您是不是要找：.*青田县财政局/);
     expect(a.text).toMatch(/旌德县财政局/);

@@ -1,0 +1,142 @@
+/**
+ * Topic search: the topic words of a query → concepts (each word asked, its thesaurus expansions at a lower weight,
+ * a word the corpus does not hold split into words it does, or its character bigrams as a last resort) → items
+ * ranked by BM25F times how much of the question's meaning they cover, with the item title counting extra.
+ */
+import type { WorkPlan } from '../model.js';
+import type { Concept, ConceptTerm, ItemIndex } from '../search/index.js';
+import { gramsOf } from '../search/index.js';
+import { EXPANSION_WEIGHT, type Thesaurus } from '../search/thesaurus.js';
+import { STRUCTURE_WORDS } from '../query/understand.js';
+import { STOP_WORDS, type Tokenizer } from '../search/tokenizer.js';
+import type { Hit } from './retrieve.js';
+
+/** A topic hit must hold at least this weighted share of the question's meaning… */
+export const MIN_COVER = 0.5;
+/**
+ * …or, when no item does, at least this share made only of words the item's title holds: the question's subject
+ * is a topic of the documents (政府网站老是打不开 → the 政府网站 items), though not all it asks. A word found only
+ * in passing in a body (社保卡丢了怎么补办 → 社保) is no such subject.
+ */
+export const PARTIAL_COVER = 0.2;
+/** Vague modifiers: they narrow what they modify, they are not what is asked about. */
+const VAGUE = new Set(['网上', '线上', '在线', '网络上', '网络', '现在', '目前', '一般', '主要', '日常', '平时', '相关', '有关', '方面', '一些', '基本']);
+const VAGUE_SCALE = 0.4;
+/** How many hits the ranking looks at. */
+const CANDIDATES = 200;
+
+export interface TopicPlan {
+  concepts: Concept[];
+  /** Words to find the best sentence of an item with (asked words and expansions). */
+  words: string[];
+  /** Thesaurus readings used, for the reply (公众号 → 政务新媒体). */
+  expansions: { from: string; to: string[] }[];
+}
+
+export interface TopicDeps {
+  index: ItemIndex;
+  tokenizer: Tokenizer;
+  thesaurus: Thesaurus;
+}
+
+const isContent = (w: string) => w.length > 0 && !STOP_WORDS.has(w) && !STRUCTURE_WORDS.has(w) && !/^[\s\p{P}\p{S}]+$/u.test(w);
+
+/** The concepts of a topic text. */
+export function topicPlan(text: string, deps: TopicDeps): TopicPlan {
+  const { index, tokenizer, thesaurus } = deps;
+  const raw = tokenizer.words(text);
+  const concepts: Concept[] = [];
+  const words: string[] = [];
+  const expansions: TopicPlan['expansions'] = [];
+  const covered = new Set<number>();
+
+  // A target phrase the segmenter keeps whole is one term; else its words each (突发事件 → 突发, 事件).
+  const termsOf = (phrase: string, weight: number): ConceptTerm[] => tokenizer.cut(phrase).filter(isContent).map((t) => ({ term: t, weight }));
+
+  for (const e of thesaurus.expand(raw)) {
+    if (!isContent(e.text)) continue;
+    const terms: ConceptTerm[] = tokenizer.cut(e.text).filter((t) => isContent(t) && index.dfOf(t) > 0).map((t) => ({ term: t, weight: 1 }));
+    for (const target of e.targets) for (const t of termsOf(target, EXPANSION_WEIGHT)) if (!terms.some((x) => x.term === t.term)) terms.push(t);
+    if (!terms.length) continue;
+    for (let i = e.start; i < e.end; i++) covered.add(i);
+    concepts.push({ label: e.text, terms });
+    expansions.push({ from: e.text, to: e.targets });
+    words.push(...terms.map((t) => t.term));
+  }
+
+  raw.forEach((w, i) => {
+    if (covered.has(i) || !isContent(w)) return;
+    // A single character left over says little (多 of 最/多, 建 of 怎么建); the thesaurus has the ones that do (钱).
+    if (w.length === 1 && !/[a-z0-9]/.test(w)) return;
+    if (index.dfOf(w) > 0) {
+      concepts.push({ label: w, terms: [{ term: w, weight: 1 }], ...(VAGUE.has(w) ? { scale: VAGUE_SCALE } : {}) });
+      words.push(w);
+      return;
+    }
+    // Not in the corpus whole: one concept made of the words of it the corpus holds, each covering its share of
+    // the word (个人 is 2/5 of 个人所得税), so a generic part alone never stands for the whole; bigrams when none.
+    const parts = knownParts(w, tokenizer.tokenize(w).filter((t) => t !== w && t.length > 1 && index.dfOf(t) > 0));
+    if (parts.length) {
+      concepts.push({ label: w, mode: 'sum', terms: parts.map((p) => ({ term: p, weight: 1, cover: p.length / w.length })) });
+      words.push(...parts);
+      return;
+    }
+    const grams = gramsOf(w);
+    concepts.push({ label: w, terms: [{ term: w, weight: 1 }], ...(grams ? { grams } : {}) });
+    words.push(w);
+  });
+  return { concepts, words: [...new Set(words)], expansions };
+}
+
+/** The sub-words of a word the corpus holds, longest first, never overlapping, in the word's order. */
+function knownParts(word: string, subs: string[]): string[] {
+  const used = new Array<boolean>(word.length).fill(false);
+  const out: string[] = [];
+  for (const s of [...new Set(subs)].sort((a, b) => b.length - a.length)) {
+    const at = word.indexOf(s);
+    if (at < 0 || used.slice(at, at + s.length).some(Boolean)) continue;
+    for (let i = at; i < at + s.length; i++) used[i] = true;
+    out.push(s);
+  }
+  return out.sort((a, b) => word.indexOf(a) - word.indexOf(b));
+}
+
+export interface TopicResult {
+  hits: Hit[];
+  /** No item held MIN_COVER: these hold the question's subject in their titles, not all it asks. */
+  partial: boolean;
+}
+
+/**
+ * Items for a topic, best first: BM25F × (0.5 + coverage) × (1 + title coverage). Items below MIN_COVER are left
+ * out (see PARTIAL_COVER for the one exception): a question whose words match nothing gets no items, never random
+ * ones.
+ */
+export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], scoped: boolean): TopicResult {
+  if (!plan.concepts.length) return { hits: [], partial: false };
+  const byFile = new Map(plans.map((p) => [p.file, p]));
+  const found = deps.index.searchConcepts(plan.concepts, scoped ? { files: new Set(byFile.keys()), limit: CANDIDATES } : { limit: CANDIDATES * 4 });
+  const toHits = (keep: (h: (typeof found)[number]) => boolean): Hit[] => {
+    const hits: Hit[] = [];
+    for (const h of found) {
+      if (!keep(h)) continue;
+      const p = byFile.get(h.file);
+      const item = p?.items.find((it) => it.id === h.item);
+      if (!p || !item) continue;
+      hits.push({ plan: p, item, score: h.score * (0.5 + h.cover) * (1 + h.titleCover), matched: h.terms, cover: h.cover });
+    }
+    return hits.sort((a, b) => b.score - a.score);
+  };
+  const full = toHits((h) => h.cover >= MIN_COVER);
+  if (full.length) return { hits: full, partial: false };
+  // The partial tier counts only words asked, not their expansions: the subject must be the documents' own word.
+  const literal = plan.concepts.map((c) => ({ ...c, terms: c.terms.filter((t) => t.weight >= 1) }));
+  const subject = new Map(deps.index.searchConcepts(literal, scoped ? { files: new Set(byFile.keys()), limit: CANDIDATES } : { limit: CANDIDATES * 4 }).map((h) => [`${h.file}#${h.item}`, h]));
+  return {
+    hits: toHits((h) => {
+      const s = subject.get(`${h.file}#${h.item}`);
+      return !!s && s.cover >= PARTIAL_COVER && s.titleCover >= s.cover - 1e-9;
+    }),
+    partial: true,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Understanding a question: the normalised text → one Query. Each slot is found by an explainable rule (places,
+ * years, units and the asker's own unit, role, deadline wording, outline references, what to return); whatever is
+ * left is the topic. Pure: the directory of loaded regions and units and today come in.
+ */
+import type { Region } from '../model.js';
+import type { UnitDirectory, UnitMention } from '../units/directory.js';
+import { parseDeadline } from './dates.js';
+import { parseRef } from './refs.js';
+import { emptyQuery, type Query, type Want } from './schema.js';
+
+export interface Understood {
+  query: Query;
+  /** Unit mentions as found (with their candidate units), for the executor. */
+  mentions: UnitMention[];
+  /** Follow-up markers: 那…呢, 其中, a bare slot with nothing else. */
+  followUp: boolean;
+}
+
+const HELP = /^(帮助|help|\?|？|菜单|功能|使用说明|说明|你好|您好|hi|hello|在吗|在不在|你是谁|你叫什么)[!！。.?？]*$|你能做什么|你会什么|你会干|能干什么|能做什么|怎么用|如何使用|怎么使用|有什么功能|可以问什么|能问什么/i;
+/** Requests to write or chat: nothing in the work points answers them. */
+const OUT_OF_SCOPE = /^(请|麻烦|帮我|给我|替我|帮忙)?(写|起草|拟|撰写|编写|生成|翻译|润色|改写|续写)(一下|一篇|一份|一个|个|篇|份|段|封)?|天气|气温|下雨|几度|股票|彩票|笑话|讲个故事|吃什么|几点了|星座/;
+const DOCS = /(有哪些|哪些|什么|列出|所有|全部|几份|多少份)的?(文件|文档|要点)(?!里|中)|(文件|文档)(列表|清单)|加载了(哪些|什么)|载入了(哪些|什么)/;
+const SELF = /我局|我们局|我们单位|本单位|我单位|我委|我们委|我办|我们办|本局|本部门|我部门|我们部门|我们中心|我中心|我厅|我们厅|我司|我们科|我科|本科室|我处|我们处|本处|我站|我们站|我所|我们所|本办|本委|本厅|本中心|咱们(?:单位|局|中心|委|办|厅|科|处|部门)?(?![县市区省])|咱(?:局|单位|中心|委|办|厅)/;
+const COUNT = /几项|几个|几条|几件|多少项|多少个|多少条|多少件|多少任务|多少工作|数量|一共|总共|共有|共几|总数|有多少/;
+const RANK = /(哪个|哪些|什么)(单位|部门|局|机关)[^，。？]*(最多|最少|多|少)|排名|排行|排个序|排序|谁的任务最多|任务最多|任务最少|前[三五十\d]名?|各单位[^，。？]*(多少|几项|数量)|每个单位[^，。？]*(多少|几项)/;
+const UNITS_OF = /(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家|哪个局)(来)?(负责|牵头|管|承担|来做|做|落实|主抓)|(责任|牵头|负责|承办|配合)(单位|部门)(是谁|是哪|有哪些|有谁|是什么|都有)?|归谁管|由谁|谁管|谁来/;
+const DETAIL = /详细|具体(内容|说说|讲讲)?|讲了?(什么|啥)|是什么|说了?(什么|啥)|内容|原文|全文|说说|讲讲|展开/;
+const FACT_ISSUED = /(哪天|什么时候|何时|几号|几月几日|哪一天|哪年哪月)(印发|发布|发的|出台|下发|公布)|印发(日期|时间)|发文(日期|时间)|发布(日期|时间)|成文日期/;
+const FACT_NUMBER = /文号|发文字号|字号|发文号/;
+const FACT_ISSUER = /(谁|哪个单位|哪个部门)(印发|发的|发布)|发文机关|发文单位|印发单位/;
+const FACT_SECTIONS = /(几个|多少个?)(部分|方面|大项)|有哪些部分|分(几|哪)(部分|块)|讲了哪几个方面/;
+const COMPARE = /对照|对标|相比|比较|比一比|对比|差距|少了哪些|缺了哪些|缺哪些|还缺|少哪些|多了哪些|多哪些|对应(哪|的是|那)/;
+const PROGRESS = /完成(得|的)?(怎么样|如何|情况)|进展(怎么样|如何|情况)?|进度|完成率|完成了多少|落实情况|推进情况|执行情况/;
+const EXPORT = /导出|表格|excel|xlsx|下载|发个表|做成表|做个表|台账表/;
+const NO_UNIT = /(没有|未|无)(写明|明确|列明|写|列出|注明)?(责任|牵头)?(单位|部门)/;
+const LEAD = /牵头/;
+const SUPPORT = /配合|协助|协同|不牵头|非牵头|参与但不|辅助/;
+const ALL_UNITS = /都参与|都负责|都有份|共同(参与|负责|牵头)|一起(牵头|负责|参与)|同时(参与|负责)|都涉及|均参与|均负责/;
+const FOLLOW_MARK = /^(那|那么|那个|那要是|还有|另外|其中|再|换成|改成|换个)|呢[？?！!。]*$/;
+
+/**
+ * Structural words: they shape the question, not its topic. The topic search skips them as words (never as parts
+ * of words: 有 goes, 有人 and 有关 stay whole), like the tokenizer's particles and fillers.
+ */
+export const STRUCTURE_WORDS: ReadonlySet<string> = new Set([
+  '哪些单位', '哪个单位', '哪些部门', '哪个部门', '责任单位', '牵头单位', '配合单位', '负责单位', '单位', '部门', '负责', '牵头',
+  '参与', '配合', '承担', '协助', '落实', '完成', '到期', '截止', '要做', '要干', '干', '活', '活儿', '事', '事情', '事儿', '任务',
+  '工作', '事项', '几项', '几个', '几条', '多少', '一共', '总共', '共有', '最多', '最少', '排名', '排行', '是谁', '归谁管', '谁',
+  '详细', '具体', '讲了', '说说', '讲讲', '原文', '全文', '内容', '印发', '文号', '发文', '要点', '文件', '哪天', '什么时候',
+  '对照', '对标', '对应', '进展', '进度', '导出', '表格', '哪条', '哪项', '怎么样', '情况', '有没有', '哪儿', '哪里', '去哪',
+]);
+
+function blank(s: string, start: number, end: number): string {
+  return s.slice(0, start) + ' '.repeat(end - start) + s.slice(end);
+}
+
+/** A place name the documents do not know, typed before a unit or 要点 (上海市财政局, 北京市要点). */
+function unknownRegionIn(q: string, known: { start: number; end: number }[]): string | undefined {
+  const re = /([\u4e00-\u9fa5]{2,6}?(?:省|市|自治区|县|区))(?=[\u4e00-\u9fa5]{0,10}?(?:局|办|委|厅|中心|政府|部|要点|文件))/g;
+  for (const m of q.matchAll(re)) {
+    const name = m[1] as string;
+    const start = m.index ?? 0;
+    if (known.some((k) => start < k.end && start + name.length > k.start)) continue;
+    if (/^(全|各|本|我|该|其|县|市|区|省|城|地|辖|社|小|新)/.test(name) || /(城市|地区|社区|小区|园区|景区|校区|开发区|城区|山区|街区|片区)$/.test(name)) continue;
+    return name;
+  }
+  return undefined;
+}
+
+export function understand(question: string, dir: UnitDirectory, today: string): Understood {
+  const q = question;
+  const query = emptyQuery('list');
+  const rules = query.rules;
+  let rest = q;
+  const followUp = FOLLOW_MARK.test(q);
+
+  if (!q || HELP.test(q)) return { query: { ...query, want: 'help', rules: ['help words'] }, mentions: [], followUp: false };
+
+  // Places and years.
+  const regionSpans = dir.regionsIn(q);
+  query.regions = regionSpans.map((r) => r.region.name);
+  for (const r of regionSpans) rest = blank(rest, r.start, r.end);
+  const unknown = unknownRegionIn(q, regionSpans);
+  if (unknown) {
+    query.unknownRegion = unknown;
+    rules.push('unknown place');
+  }
+
+  // Deadline wording (before years: 2021年9月底前 is a deadline, and its year also scopes the documents).
+  const taken: { start: number; end: number }[] = [];
+  const take = (start: number, end: number) => {
+    taken.push({ start, end });
+    rest = blank(rest, start, end);
+  };
+  const date = parseDeadline(q, today);
+  if (date) {
+    query.deadline = date.range;
+    take(date.start, date.end);
+    rules.push(`deadline: ${date.range.label}`);
+  }
+  const year = /(?<!\d)((?:19|20)\d{2})(?!\d)年?度?/.exec(rest);
+  if (year) {
+    query.year = Number(year[1]);
+    take(year.index, year.index + year[0].length);
+  }
+
+  // Outline references.
+  const ref = parseRef(rest);
+  if (ref) {
+    query.ref = ref.ref;
+    take(ref.start, ref.end);
+    rules.push(`ref: ${ref.rule}`);
+  }
+
+  // Units: the asker's own, and named ones (a region typed right before a unit belongs to it).
+  const self = SELF.exec(rest);
+  if (self) {
+    query.units.push({ text: self[0], self: true });
+    take(self.index, self.index + self[0].length);
+    rules.push('own unit');
+  }
+  const scope = regionSpans.map((r) => r.region);
+  const overlaps = (m: { start: number; end: number }) => taken.some((t) => m.start < t.end && m.end > t.start);
+  const mentions = dir.mentions(q, scope).filter((m) => !overlaps(m));
+  for (const m of mentions) {
+    query.units.push({ text: m.text, ...(m.region ? { region: m.region.name } : {}) });
+    rest = blank(rest, m.start, m.end);
+  }
+  if (mentions.length) rules.push(`units: ${mentions.map((m) => m.text).join('、')}`);
+  // A unit-shaped name the directory does not know (县环保局负责哪些任务): kept so the reply can say so.
+  if (!mentions.length && !self) {
+    const unknownUnit = /^(?:请问|查一下|查询|帮我查|看看)?([\u4e00-\u9fa5]{2,16}?(?:局|办|委|厅|中心|部|室|所|站|院|馆|组|处|队|政府|分局))(?=负责|牵头|参与|承担|配合|有哪些|有什么|有几|要做|需要|的任务|的工作|任务|工作|都|和|本月|下周|逾期|\d{1,2}月)/.exec(rest.trim());
+    if (unknownUnit && !/^(政府|人民政府)$/.test(unknownUnit[1] as string)) {
+      query.units.push({ text: unknownUnit[1] as string });
+      const at = rest.indexOf(unknownUnit[1] as string);
+      rest = blank(rest, at, at + (unknownUnit[1] as string).length);
+      rules.push('unknown unit');
+    }
+  }
+  if (query.units.length > 1 && ALL_UNITS.test(q)) query.unitJoin = 'all';
+
+  // Role.
+  if (SUPPORT.test(q)) query.role = 'support';
+  else if (LEAD.test(q) && !/参与|配合/.test(q)) query.role = 'lead';
+  if (NO_UNIT.test(q) && !query.units.length) query.noUnit = true;
+
+  // What to return.
+  const want = wantOf(q, query);
+  query.want = want.want;
+  if (want.fact) query.fact = want.fact;
+  if (want.want === 'rank' && /最少|少的/.test(q)) query.least = true;
+  rules.push(`want: ${want.want}`);
+
+  // The topic: what is left (structural and filler words are skipped word by word by the topic search).
+  const topic = rest.replace(/[？?！!。，,、；;：:"'（）()《》\s]+/g, ' ').trim();
+  if (topic) query.topic = topic;
+  return { query, mentions, followUp };
+}
+
+function wantOf(q: string, query: Query): { want: Want; fact?: Query['fact'] } {
+  if (OUT_OF_SCOPE.test(q) && !query.units.length && !query.ref) return { want: 'out_of_scope' };
+  if (COMPARE.test(q) && (query.regions.length >= 2 || (query.regions.length >= 1 && /对应|在.+(要点|文件)/.test(q)))) return { want: 'compare' };
+  if (FACT_NUMBER.test(q)) return { want: 'facts', fact: 'number' };
+  if (FACT_ISSUED.test(q)) return { want: 'facts', fact: 'issued' };
+  if (FACT_ISSUER.test(q)) return { want: 'facts', fact: 'issuer' };
+  if (FACT_SECTIONS.test(q) && !query.units.length) return { want: 'outline' };
+  if (EXPORT.test(q)) return { want: 'export' };
+  if (PROGRESS.test(q) && !query.ref) return { want: 'progress' };
+  if (RANK.test(q)) return { want: 'rank' };
+  if (UNITS_OF.test(q) && !query.units.length) return { want: 'units' };
+  if (COUNT.test(q)) return { want: 'count' };
+  if (query.ref && (query.ref.item || query.ref.fromEnd)) return { want: 'detail' };
+  if (query.ref && query.ref.section) return { want: 'list' };
+  if (DETAIL.test(q) && query.ref) return { want: 'detail' };
+  if (DOCS.test(q) && !query.units.length && !query.deadline) return { want: 'documents' };
+  return { want: 'list' };
+}
+
+/** The region names of a query as Region objects the directory knows. */
+export function regionsOf(query: Query, dir: UnitDirectory): Region[] {
+  return query.regions.map((n) => dir.findRegion(n)).filter((r): r is Region => !!r);
+}
