@@ -11,13 +11,13 @@
  */
 import type { PairFeatures, SimilarityMatrix } from './similarity.js';
 
-/** The score of a pair: best sentence pair, sentence coverage, whole-item tf-idf, and the section titles. */
+/** The score of a pair (0–1): best sentence pair, sentence coverage, whole-item tf-idf, and the section titles. */
 export function pairScore(f: PairFeatures): number {
-  return 0.25 * f.best + 0.25 * Math.max(f.coverA, f.coverB) + 0.5 * f.tfidf + 0.05 * f.section;
+  return 0.24 * f.best + 0.24 * Math.max(f.coverA, f.coverB) + 0.48 * f.tfidf + 0.04 * f.section;
 }
 
-export const MUTUAL_MIN = 0.14;
-export const SPLIT_MIN = 0.16;
+export const MUTUAL_MIN = 0.13;
+export const SPLIT_MIN = 0.15;
 export const SPLIT_GAIN = 0.06;
 
 export interface Match {

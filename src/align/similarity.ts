@@ -110,10 +110,6 @@ export function overlap(x: Bag, y: Bag): number {
 /** Word similarity of two sentences, with bigrams as a backstop weighted a little lower. */
 export const GRAM_WEIGHT = 0.85;
 
-function sentenceSim(s: SentenceVec, t: SentenceVec): number {
-  return Math.max(overlap(s.words, t.words), GRAM_WEIGHT * overlap(s.grams, t.grams));
-}
-
 function vectorize(items: ItemText[], words: Vocabulary, grams: Vocabulary, wIdf: Float64Array, gIdf: Float64Array): ItemVec[] {
   return items.map((it) => {
     const sentences = it.sentences.map((s: Sentence) => ({ text: s.text, words: bag(s.words, words, wIdf), grams: bag(s.grams, grams, gIdf) }));
@@ -148,6 +144,47 @@ function cosine(x: Map<number, number>, y: Map<number, number>): number {
   return s;
 }
 
+/**
+ * Similarity of every sentence of a with every sentence of b, through an inverted index over b's sentences (terms
+ * of weight 0, those in every item, are skipped): rows are a's sentences in order, columns b's.
+ */
+function sentenceMatrix(xs: SentenceVec[], ys: SentenceVec[]): Float64Array[] {
+  const rows = xs.map(() => new Float64Array(ys.length));
+  const kinds: [(s: SentenceVec) => Bag, number][] = [
+    [(s) => s.words, 1],
+    [(s) => s.grams, GRAM_WEIGHT],
+  ];
+  for (const [pick, factor] of kinds) {
+    const postings = new Map<number, number[]>();
+    ys.forEach((y, j) => {
+      const bag = pick(y);
+      bag.ids.forEach((id, k) => {
+        if (bag.weights[k]! <= 0) return;
+        const list = postings.get(id);
+        if (list) list.push(j);
+        else postings.set(id, [j]);
+      });
+    });
+    const shared = new Float64Array(ys.length);
+    xs.forEach((x, i) => {
+      const bag = pick(x);
+      if (bag.mass === 0) return;
+      shared.fill(0);
+      bag.ids.forEach((id, k) => {
+        const w = bag.weights[k]!;
+        if (w > 0) for (const j of postings.get(id) ?? []) shared[j]! += w;
+      });
+      const row = rows[i]!;
+      for (let j = 0; j < ys.length; j++) {
+        if (shared[j] === 0) continue;
+        const v = (factor * shared[j]!) / Math.sqrt(bag.mass * pick(ys[j]!).mass);
+        if (v > row[j]!) row[j] = v;
+      }
+    });
+  }
+  return rows;
+}
+
 /** Compare every item of a with every item of b. */
 export function similarity(a: PlanText, b: PlanText): SimilarityMatrix {
   const words = new Vocabulary();
@@ -164,21 +201,39 @@ export function similarity(a: PlanText, b: PlanText): SimilarityMatrix {
   const secA = new Map([...a.sections].map(([k, v]) => [k, bag(v, words, wIdf)]));
   const secB = new Map([...b.sections].map(([k, v]) => [k, bag(v, words, wIdf)]));
 
-  const features = va.map((x) =>
-    vb.map((y) => {
-      const sims = x.sentences.map((s) => y.sentences.map((t) => sentenceSim(s, t)));
+  // All sentences of each side in one list; start[k] is the first sentence of item k.
+  const starts = (items: ItemVec[]) => {
+    const start: number[] = [];
+    let at = 0;
+    for (const it of items) {
+      start.push(at);
+      at += it.sentences.length;
+    }
+    return start;
+  };
+  const startA = starts(va);
+  const startB = starts(vb);
+  const sims = sentenceMatrix(
+    va.flatMap((it) => it.sentences),
+    vb.flatMap((it) => it.sentences),
+  );
+
+  const features = va.map((x, xi) =>
+    vb.map((y, yi) => {
       let best = 0;
       let bestA = 0;
       let bestB = 0;
       const rowMax = new Array<number>(x.sentences.length).fill(0);
       const colMax = new Array<number>(y.sentences.length).fill(0);
-      sims.forEach((row, i) =>
-        row.forEach((v, j) => {
+      for (let i = 0; i < x.sentences.length; i++) {
+        const row = sims[startA[xi]! + i]!;
+        for (let j = 0; j < y.sentences.length; j++) {
+          const v = row[startB[yi]! + j]!;
           if (v > best) [best, bestA, bestB] = [v, i, j];
           if (v > rowMax[i]!) rowMax[i] = v;
           if (v > colMax[j]!) colMax[j] = v;
-        }),
-      );
+        }
+      }
       const coverA = rowMax.reduce((s, v, i) => s + v * x.share[i]!, 0);
       const coverB = colMax.reduce((s, v, j) => s + v * y.share[j]!, 0);
       const sa = secA.get(x.section);

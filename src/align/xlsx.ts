@@ -47,8 +47,8 @@ export async function alignmentToXlsx(al: Alignment): Promise<Buffer> {
     const mine = al.pairs.filter((p) => p.a === it.id);
     const first = sheet.rowCount + 1;
     if (mine.length === 0) {
-      const row = sheet.addRow([it.ref, it.title, '', '', null, al.names.onlyA, '', '']);
-      row.eachCell((c) => (c.fill = gap));
+      const row = sheet.addRow([it.ref, it.title, null, null, null, al.names.onlyA, null, null]);
+      for (let c = 1; c <= headers.length; c++) row.getCell(c).fill = gap;
     }
     for (const p of mine) {
       const b = itemsB.get(p.b);
@@ -61,8 +61,8 @@ export async function alignmentToXlsx(al: Alignment): Promise<Buffer> {
   }
   for (const id of al.onlyB) {
     const b = itemsB.get(id);
-    const row = sheet.addRow(['', '', b?.ref ?? id, b?.title ?? '', null, al.names.onlyB, '', '']);
-    row.eachCell((c) => (c.fill = gap));
+    const row = sheet.addRow([null, null, b?.ref ?? id, b?.title ?? null, null, al.names.onlyB, null, null]);
+    for (let c = 1; c <= headers.length; c++) row.getCell(c).fill = gap;
   }
   for (let r = HEADER_ROW + 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
