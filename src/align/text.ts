@@ -15,7 +15,6 @@ export interface Sentence {
 export interface ItemText {
   id: string;
   section: string;
-  title: string;
   sentences: Sentence[];
   /** Every word and bigram of the item, deduplicated. */
   words: string[];
@@ -41,8 +40,8 @@ export function taskText(item: Item): string {
     if (a.raw.length < 2) continue;
     text = text.split(a.raw).join('');
   }
-  text = text.replace(/[（(]\s*[)）]/g, '').replace(/\s+/g, '');
-  return text;
+  // PDF spacing goes; line breaks stay, as sentence ends for items written as lists.
+  return text.replace(/[（(]\s*[)）]/g, '').replace(/[^\S\n]+/g, '');
 }
 
 /** Sentences ending in 。；！？ or a line break; short fragments join the sentence before. */
@@ -82,13 +81,12 @@ export function itemText(item: Item, tokenizer: Tokenizer): ItemText {
     return { text, words: [...new Set(tokens)], grams: bigrams(text) };
   });
   return {
-    counts,
     id: item.id,
     section: item.section,
-    title: item.title,
     sentences,
     words: [...new Set(sentences.flatMap((s) => s.words))],
     grams: [...new Set(sentences.flatMap((s) => s.grams))],
+    counts,
   };
 }
 

@@ -18,17 +18,19 @@ const USAGE = '用法：yaodian align [--json] [--xlsx 输出.xlsx] 文件甲 �
 
 const CODES: ReadonlySet<string> = new Set<ErrorCode>(['FILE_EMPTY', 'FILE_BINARY', 'FILE_ENCODING', 'FILE_TOO_LARGE', 'NO_STRUCTURE', 'BAD_ARGUMENT']);
 
-async function isFile(path: string): Promise<boolean> {
+async function kindOf(path: string): Promise<'file' | 'directory' | 'missing'> {
   try {
-    return (await stat(path)).isFile();
+    return (await stat(path)).isFile() ? 'file' : 'directory';
   } catch {
-    return false;
+    return 'missing';
   }
 }
 
 /** Parse one document through the ingest loader (any supported format); a file that cannot be read is a user error. */
 async function load(path: string): Promise<WorkPlan> {
-  if (!(await isFile(path))) throw new YaodianError('FILE_NOT_FOUND', `找不到文件：${path}`);
+  const kind = await kindOf(path);
+  if (kind === 'missing') throw new YaodianError('FILE_NOT_FOUND', `找不到文件：${path}`);
+  if (kind === 'directory') throw new YaodianError('BAD_ARGUMENT', `${path} 是一个目录，请给出两份要点文件。`);
   const { plan, report } = await ingestFile(path);
   if (plan) return plan;
   const code = report.error?.code ?? '';
@@ -41,7 +43,7 @@ export async function runAlign(argv: string[], io: CliIO): Promise<number> {
   const [fileA, fileB] = args.positionals as [string, string];
   const [a, b] = await Promise.all([load(fileA), load(fileB)]);
   const dict = args.values.get('dict');
-  if (dict && !(await isFile(dict))) throw new YaodianError('FILE_NOT_FOUND', `找不到词典文件：${dict}`);
+  if (dict && (await kindOf(dict)) !== 'file') throw new YaodianError('FILE_NOT_FOUND', `找不到词典文件：${dict}`);
   const alignment = alignPlans(a, b, new Tokenizer(dict ? { userDictPath: dict } : {}));
   const out = args.values.get('xlsx');
   if (out) {
