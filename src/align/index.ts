@@ -13,6 +13,8 @@ import { similarity } from './similarity.js';
 import { planText } from './text.js';
 
 export { relationOf, levelOf, type Relation } from './relation.js';
+export { alignmentJson, alignmentText } from './render.js';
+export { alignmentToXlsx } from './xlsx.js';
 
 export interface AlignedItem {
   id: string;
