@@ -32,6 +32,10 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
     run: async () => (await import('./ledger.js')).runLedger,
     help: 'ledger --unit 单位 [--csv|--json] [--docs 目录]   某单位的任务台账及进展',
   },
+  align: {
+    run: async () => (await import('./align.js')).runAlign,
+    help: 'align [--json] [--xlsx 输出.xlsx] 文件甲 文件乙   两份要点逐条对标：对应关系、缺项（上下级、同级或两个年度）',
+  },
 };
 
 export function usage(commands: Record<string, CommandDef> = CORE_COMMANDS): string {
