@@ -65,13 +65,14 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   const now = () => (options.now ? options.now() : new Date());
   const ttl = options.followUpTtlMs ?? FOLLOW_UP_TTL_MS;
 
-  // Spelling: the corpus vocabulary plus the words people mean (政务 terms, thesaurus, units, places).
+  // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
+  // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有).
   let speller: SpellingCorrector | undefined;
   const spelling = (): SpellingCorrector => {
     if (!speller) {
-      const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words()];
+      const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
       for (const r of directory.allRegions()) vocab.push(...regionForms(r));
-      for (const [t] of index.vocabulary()) vocab.push(t);
+      for (const [t] of index.vocabulary()) if (t.length >= 4) vocab.push(t);
       speller = new SpellingCorrector(vocab, {
         hasBigram: (g) => index.hasBigram(g),
         segment: (t) => tokenizer.words(t),
@@ -121,7 +122,7 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
       const { topic: _none, ...rest } = query;
       query = rest;
       topic = undefined;
-    }
+    } else if (topic) query = { ...query, topic: topic.text };
     const prev: Turn | undefined = ctx.previous && now().getTime() - ctx.previous.at <= ttl ? ctx.previous : undefined;
     const follow = isFollowUp(query, understood.followUp, prev);
     if (follow && prev) {

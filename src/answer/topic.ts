@@ -14,6 +14,12 @@ import type { Hit } from './retrieve.js';
 /** A topic hit must hold at least this weighted share of the question's meaning… */
 export const MIN_COVER = 0.5;
 /**
+ * …or at least this share when it holds two or more of the question's concepts: in a long everyday question
+ * (地方政府借了多少钱、什么时候还，要对外公布吗) the words the documents never use pile up, while an item holding two of
+ * its ideas together is strong evidence.
+ */
+export const PAIRED_COVER = 0.3;
+/**
  * …or, when no item does, at least this share made only of words the item's title holds: the question's subject
  * is a topic of the documents (政府网站老是打不开 → the 政府网站 items), though not all it asks. A word found only
  * in passing in a body (社保卡丢了怎么补办 → 社保) is no such subject.
@@ -22,10 +28,17 @@ export const PARTIAL_COVER = 0.2;
 /** Vague modifiers: they narrow what they modify, they are not what is asked about. */
 const VAGUE = new Set(['网上', '线上', '在线', '网络上', '网络', '现在', '目前', '一般', '主要', '日常', '平时', '相关', '有关', '方面', '一些', '基本']);
 const VAGUE_SCALE = 0.4;
+/**
+ * A word no item holds weighs as much as a word can when it is a noun (社保卡, 公积金: what is asked about, and the
+ * documents do not have it); as a verb, adverb or adjective (澄清, 并成, 亲自) it says how, not what, and weighs less.
+ */
+const UNKNOWN_NON_NOUN = 0.3;
 /** How many hits the ranking looks at. */
 const CANDIDATES = 200;
 
 export interface TopicPlan {
+  /** The topic as shown back to the user: its content words (依申请公开咋整啊 → 依申请公开). */
+  text: string;
   concepts: Concept[];
   /** Words to find the best sentence of an item with (asked words and expansions). */
   words: string[];
@@ -42,9 +55,11 @@ export interface TopicDeps {
 const isContent = (w: string) => w.length > 0 && !STOP_WORDS.has(w) && !STRUCTURE_WORDS.has(w) && !/^[\s\p{P}\p{S}]+$/u.test(w);
 
 /** The concepts of a topic text. */
-export function topicPlan(text: string, deps: TopicDeps): TopicPlan {
+export function topicPlan(topic: string, deps: TopicDeps): TopicPlan {
   const { index, tokenizer, thesaurus } = deps;
-  const raw = tokenizer.words(text);
+  const tagged = mergeCompounds(tokenizer.tagged(topic));
+  const raw = tagged.map((t) => t.word);
+  const nounish = (i: number) => /^(n|nr|ns|nt|nz|nrt|eng|x)$/.test(tagged[i]?.tag ?? 'n');
   const concepts: Concept[] = [];
   const words: string[] = [];
   const expansions: TopicPlan['expansions'] = [];
@@ -55,7 +70,9 @@ export function topicPlan(text: string, deps: TopicDeps): TopicPlan {
 
   for (const e of thesaurus.expand(raw)) {
     if (!isContent(e.text)) continue;
-    const terms: ConceptTerm[] = tokenizer.cut(e.text).filter((t) => isContent(t) && index.dfOf(t) > 0).map((t) => ({ term: t, weight: 1 }));
+    // The word asked counts itself only when the corpus holds it whole (公众号 is no 公众 + 号).
+    const asked = e.text.toLowerCase();
+    const terms: ConceptTerm[] = index.dfOf(asked) > 0 && isContent(asked) ? [{ term: asked, weight: 1 }] : [];
     for (const target of e.targets) for (const t of termsOf(target, EXPANSION_WEIGHT)) if (!terms.some((x) => x.term === t.term)) terms.push(t);
     if (!terms.length) continue;
     for (let i = e.start; i < e.end; i++) covered.add(i);
@@ -73,19 +90,38 @@ export function topicPlan(text: string, deps: TopicDeps): TopicPlan {
       words.push(w);
       return;
     }
-    // Not in the corpus whole: one concept made of the words of it the corpus holds, each covering its share of
-    // the word (个人 is 2/5 of 个人所得税), so a generic part alone never stands for the whole; bigrams when none.
-    const parts = knownParts(w, tokenizer.tokenize(w).filter((t) => t !== w && t.length > 1 && index.dfOf(t) > 0));
+    // Not in the corpus whole. A word of the language the documents just do not use (服务器, 公积金) stays one
+    // unknown concept: its parts (服务) are other words. A stretch the segmenter does not know as a word (an odd
+    // compound, a run it cut apart) is one concept made of the words of it the corpus holds, each covering its share
+    // (个人 is 2/5 of 个人所得税, so a generic part never stands for the whole); bigrams when it holds none.
+    const parts = tokenizer.isWord(w) ? [] : knownParts(w, tokenizer.tokenize(w).filter((t) => t !== w && t.length > 1 && index.dfOf(t) > 0));
     if (parts.length) {
       concepts.push({ label: w, mode: 'sum', terms: parts.map((p) => ({ term: p, weight: 1, cover: p.length / w.length })) });
       words.push(...parts);
       return;
     }
-    const grams = gramsOf(w);
-    concepts.push({ label: w, terms: [{ term: w, weight: 1 }], ...(grams ? { grams } : {}) });
+    const grams = tokenizer.isWord(w) ? undefined : gramsOf(w);
+    concepts.push({ label: w, terms: [{ term: w, weight: 1 }], ...(grams ? { grams } : {}), ...(nounish(i) ? {} : { scale: UNKNOWN_NON_NOUN }) });
     words.push(w);
   });
-  return { concepts, words: [...new Set(words)], expansions };
+  const shown = raw.filter((w, i) => covered.has(i) || (isContent(w) && (w.length > 1 || /[a-z0-9]/.test(w))));
+  const text = shown.reduce((acc, w) => (acc && /[a-z0-9]$/.test(acc) && /^[a-z0-9]/.test(w) ? `${acc} ${w}` : acc + w), '');
+  return { text, concepts, words: [...new Set(words)], expansions };
+}
+
+/**
+ * A one-character noun right after a noun is part of it (社保 + 卡 → 社保卡, 身份 + 证): the segmenter cut a compound
+ * it does not know around a word of the domain dictionary, and the compound is what is asked about.
+ */
+function mergeCompounds(words: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  for (const w of words) {
+    const prev = out[out.length - 1];
+    if (prev && w.word.length === 1 && /^[\u4e00-\u9fff]$/.test(w.word) && /^n/.test(w.tag) && /^(n|j|vn)/.test(prev.tag) && prev.word.length >= 2 && !STOP_WORDS.has(w.word)) {
+      out[out.length - 1] = { word: prev.word + w.word, tag: prev.tag };
+    } else out.push(w);
+  }
+  return out;
 }
 
 /** The sub-words of a word the corpus holds, longest first, never overlapping, in the word's order. */
@@ -127,7 +163,7 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
     }
     return hits.sort((a, b) => b.score - a.score);
   };
-  const full = toHits((h) => h.cover >= MIN_COVER);
+  const full = toHits((h) => h.cover >= MIN_COVER || (h.cover >= PAIRED_COVER && h.terms.filter((t) => !VAGUE.has(t)).length >= 2));
   if (full.length) return { hits: full, partial: false };
   // The partial tier counts only words asked, not their expansions: the subject must be the documents' own word.
   const literal = plan.concepts.map((c) => ({ ...c, terms: c.terms.filter((t) => t.weight >= 1) }));

@@ -12,6 +12,8 @@ const NUM = '(\\d{1,2}|[一二三四五六七八九十两]{1,3})';
 /** Days from today that 快到期 / 即将到期 cover: the digest's due-soon window (today … today + 6). */
 export const DUE_SOON_DAYS = 7;
 
+/** Days of each month (February 29: the range is clamped to the document's year when it is read). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const num = (s: string | undefined): number | null => (s === undefined ? null : cnNumber(s));
 const dayOf = (date: string) => Number(date.slice(8));
 const monthEnd = (y: number, m: number) => endOfMonth(y, m);
@@ -97,7 +99,7 @@ export function parseDeadline(q: string, today: string): DateMatch | undefined {
     const [y, qq] = qn === 4 ? [ty + 1, 0] : [ty, qn];
     return result(m, { from: iso(y, qq * 3 + 1, 1), to: monthEnd(y, qq * 3 + 3), label: '下季度到期' });
   }
-  m = at(/(?:((?:19|20)\d{2})年)?(?:第?([一二三四1-4])季度|q([1-4]))(末|底)?/);
+  m = at(/(?:((?:19|20)\d{2})年)?(?:第?([一二三四1-4])季度|[qQ]([1-4]))(末|底)?/);
   if (m) {
     const qn = (num(m[2] ?? m[3]) ?? 1) - 1;
     const before = BEFORE.test(after(m)) || !!m[4];
@@ -152,7 +154,7 @@ export function parseDeadline(q: string, today: string): DateMatch | undefined {
       const to = iso(y, month, Math.min(day ?? lastDay(y), lastDay(y)));
       return result(m, before || day ? { to, label } : { from: iso(y, month, 1), to, label });
     }
-    const toDay = day ?? 31;
+    const toDay = day ?? MONTH_DAYS[month - 1]!;
     return result(m, { label, planYear: before || day ? { to: { month, day: toDay } } : { from: { month, day: 1 }, to: { month, day: toDay } } });
   }
   return undefined;

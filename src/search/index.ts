@@ -407,9 +407,10 @@ export class ItemIndex {
             best[d] = s;
             bestTerm[d] = id;
           }
-          // Coverage credit: the best cover of the terms found.
+          // Coverage credit: the best cover of the terms found. Title coverage counts the words asked only: a title
+          // holding the word asked is about the question; one holding a synonym of a side word may not be.
           if (cover > (credit[d] as number)) credit[d] = cover;
-          if (tfT && cover > (tcredit[d] as number)) tcredit[d] = cover;
+          if (tfT && weight >= 1 && cover > (tcredit[d] as number)) tcredit[d] = cover;
         }
       }
       if (!anyTerm && c.grams?.length) this.gramFallback(c.grams, allowed, local);

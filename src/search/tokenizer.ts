@@ -36,7 +36,7 @@ export const FILLER_WORDS: readonly string[] = [
   '应该', '得', '必须', '需要', '该', '该怎么', '咋样', '怎样才能', '如何才能', '才能', '能', '会', '想', '想要',
   '知道', '了解', '清楚', '明白', '现在', '目前', '最近', '今年', '咱们', '咱', '我们', '俺', '大伙', '有人',
   '这种', '那种', '这样', '那样', '这么', '那么', '这块', '那块', '这边', '那边', '方面', '一块', '这一块',
-  '哪个', '哪一个', '哪家', '哪条', '哪项', '哪一项', '哪一条', '哪种', '老是', '总是', '经常', '一直', '老', '总', '又',
+  '不要', '要不', '不用', '别', '哪个', '哪一个', '哪家', '哪条', '哪项', '哪一项', '哪一条', '哪种', '老是', '总是', '经常', '一直', '老', '总', '又',
 ];
 
 /** English words that carry no topic in a mixed question (政策解读可以做成 video 吗). */
@@ -92,6 +92,7 @@ export function normalizeText(s: string): string {
 export class Tokenizer {
   private readonly jieba: Jieba;
   private readonly known = new Set<string>();
+  private readonly userDict = new Set<string>();
 
   constructor(options: TokenizerOptions = {}) {
     this.jieba = Jieba.withDict(dict);
@@ -123,9 +124,15 @@ export class Tokenizer {
       if (!word) continue;
       const w = normalizeText(word);
       this.known.add(w);
+      this.userDict.add(w);
       lines.push(`${w} ${freq && /^\d+$/.test(freq) ? freq : DOMAIN_FREQ} ${tag ?? 'n'}`);
     }
     if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+  }
+
+  /** Words of the admin user dictionary. */
+  userWords(): string[] {
+    return [...this.userDict];
   }
 
   has(word: string): boolean {
@@ -138,6 +145,14 @@ export class Tokenizer {
       .cut(normalizeText(text), false)
       .map((w) => w.trim())
       .filter((w) => w && !PUNCT.test(w));
+  }
+
+  /** Words with their part of speech (jieba's tags: n noun, v verb, a adjective, eng Latin …), punctuation removed. */
+  tagged(text: string): { word: string; tag: string }[] {
+    return this.jieba
+      .tag(normalizeText(text), false)
+      .map((t) => ({ word: t.word.trim(), tag: t.tag }))
+      .filter((t) => t.word && !PUNCT.test(t.word));
   }
 
   /** Is this text one word of the segmenter's dictionary (then it is no typo)? */

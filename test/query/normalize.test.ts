@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeQuestion, simplified } from '../../src/query/normalize.js';
+
+describe('question normalisation', () => {
+  it.each([
+    ['權責清單要公開嗎', '权责清单要公开吗'],
+    ['政務新媒體怎麼管理', '政务新媒体怎么管理'],
+    ['突 发 事 件 信 息', '突发事件信息'],
+    ['政策解读可以做成 video 吗', '政策解读可以做成 video 吗'],
+    ['Open  Data 怎么 做', 'open data 怎么做'],
+    ['２０２１年９月底前', '2021年9月底前'],
+    ['青田二、(三)', '青田二、（三）'],
+    ['旌德 六.4 讲了什么', '旌德六.4讲了什么'],
+    ['依申请公开\u200b咋整啊？', '依申请公开咋整啊？'],
+  ])('%s → %s', (raw, want) => {
+    expect(normalizeQuestion(raw)).toBe(want);
+  });
+
+  it('leaves simplified text and ASCII as they are', () => {
+    expect(simplified('依申请公开有什么要求')).toBe('依申请公开有什么要求');
+    expect(simplified('open data')).toBe('open data');
+  });
+
+  it('spaces between Chinese characters never change the normalised question (property)', () => {
+    const text = fc.constantFrom('依申请公开有什么要求', '政务新媒体怎么管理', '青田县财政局负责哪些任务', '旌德县9月底前要完成哪些任务');
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(40), { maxLength: 6 }), (q, cuts) => {
+        const chars = [...q];
+        for (const c of cuts) chars.splice(c % (chars.length + 1), 0, ' ');
+        expect(normalizeQuestion(chars.join(''))).toBe(normalizeQuestion(q));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
