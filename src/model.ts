@@ -2,7 +2,7 @@
  * The core data model: what a parsed 工作要点 document looks like, and what an answer looks like.
  * Everything in src/ speaks these types; adapters translate them to and from platform payloads.
  */
-import type { Turn } from './query/followup.js';
+import { nextTurn, type Turn } from './query/followup.js';
 import type { Query } from './query/schema.js';
 import type { Correction } from './search/spelling.js';
 
@@ -175,8 +175,8 @@ export interface AskContext {
 }
 
 /** What a chat remembers of one answer, for the next message's follow-up. */
-export function turnOf(answer: Answer, at: number): Turn | undefined {
-  return answer.query ? { query: answer.query, citations: answer.citations.map((c) => `${c.file}#${c.item}`), at } : undefined;
+export function turnOf(answer: Answer, at: number, previous?: Turn): Turn | undefined {
+  return answer.query ? nextTurn(answer.query, answer.citations.map((c) => `${c.file}#${c.item}`), at, previous) : undefined;
 }
 export type { Turn };
 

@@ -24,8 +24,10 @@ export interface ExecContext {
   today: string;
   /** The asker's own unit (我局). */
   unit?: string;
-  /** The previous reply's citations (`file#item`), for 第三条 in a follow-up. */
+  /** The previous reply's citations (`file#item`): 这条 is its first. */
   previousCitations?: string[];
+  /** The latest list the chat was shown: 第三条 in a follow-up is its third line. */
+  previousList?: string[];
 }
 
 export const HELP_TEXT = [
@@ -74,7 +76,13 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
 
   // Units: each slot's candidate units; a name standing in several regions is read in the asker's region.
   const slots: SlotUnits[] = [];
+  const notes: string[] = [];
   for (const slot of q.units) {
+    // 我们办公室没有专人… from someone whose unit is not known: answer the topic, and say how to narrow it.
+    if (slot.self && !ctx.unit && q.topic) {
+      notes.push('（设置您的单位后，可以只看本单位的任务：在群里发送“绑定 单位全称”。）');
+      continue;
+    }
     const r = resolveSlot(slot, q, deps.directory, ctx);
     if ('reply' in r) return r.reply;
     slots.push(r);
@@ -83,7 +91,6 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
 
   // Items: start from everything in scope, narrow by each filter.
   let hits: Hit[] = scope.flatMap((plan) => plan.items.map((item) => ({ plan, item, score: 1, matched: [] as string[] })));
-  const notes: string[] = [];
   let catCount = 0;
   const catNames = new Set<string>();
   let otherRole = 0;
@@ -138,8 +145,14 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   const citations = hits.map((h) => citationOf(h, words));
   const head = headerOf(q, slots, ctx);
   switch (q.want) {
-    case 'rank':
-      return rankAnswer(q, hits, slots, deps, head);
+    case 'rank': {
+      const left = new Set<string>();
+      for (const slot of q.except ?? []) {
+        const r = resolveSlot(slot, q, deps.directory, ctx);
+        if (!('reply' in r)) r.units.forEach((u) => left.add(u.key));
+      }
+      return rankAnswer(q, hits, left, deps, head);
+    }
     case 'count': {
       const what = slots.length ? `${head}${q.role === 'lead' ? '牵头' : q.role === 'support' ? '配合' : '负责或参与'}的任务` : `${head || scopeLabel(scope)}的任务`;
       const lines = [`${what}共${citations.length}项${citations.length ? '：' : '。'}`];
@@ -271,12 +284,18 @@ function resolveSlot(slot: UnitSlot, q: Query, dir: UnitDirectory, ctx: ExecCont
 function refHits(q: Query, scope: WorkPlan[], hits: Hit[], ctx: ExecContext): Hit[] | string {
   const ref = q.ref!;
   const inSet = new Set(hits.map(key));
-  // 第三条 in a follow-up: the third line of the previous reply.
-  if (ref.bare && ref.item && ctx.previousCitations?.length && !ref.section) {
-    const k = ctx.previousCitations[ref.item - 1];
+  // 这条 / 它: the item the previous reply was about.
+  if (ref.current) {
+    const k = ctx.previousCitations?.[0];
+    const h = k ? hits.find((x) => key(x) === k) : undefined;
+    return h ? [h] : '不知道“这条”指哪一项，请说出条目，例如“青田要点三（一）”。';
+  }
+  // 第三条 in a follow-up: the third line of the latest list.
+  if (ref.bare && ref.item && ctx.previousList?.length && !ref.section) {
+    const k = ctx.previousList[ref.item - 1];
     const h = k ? hits.find((x) => key(x) === k) : undefined;
     if (h) return [h];
-    return `上一条回答只列了${ctx.previousCitations.length}项，没有第${ref.item}条。`;
+    return `上面只列了${ctx.previousList.length}项，没有第${ref.item}条。`;
   }
   const out: Hit[] = [];
   for (const plan of scope) {
@@ -356,7 +375,7 @@ function unitsAnswer(citations: Citation[], q: Query, head: string): Answer {
   return answer('units', lines.join('\n'), shown, []);
 }
 
-function rankAnswer(q: Query, hits: Hit[], slots: SlotUnits[], deps: ExecDeps, head: string): Answer {
+function rankAnswer(q: Query, hits: Hit[], except: Set<string>, deps: ExecDeps, head: string): Answer {
   // Count items per named unit (categories apart), in the items left by the other filters.
   const tally = new Map<string, { label: string; hits: Hit[] }>();
   for (const h of hits) {
@@ -366,7 +385,7 @@ function rankAnswer(q: Query, hits: Hit[], slots: SlotUnits[], deps: ExecDeps, h
       if (r.kind !== 'unit') continue;
       if (q.role === 'lead' && !r.lead) continue;
       const k = deps.directory.keyOf(region, r.name);
-      if (seen.has(k)) continue;
+      if (seen.has(k) || except.has(k)) continue;
       seen.add(k);
       const entry = deps.directory.get(k);
       const label = fullUnitName(region, entry?.names[0] ?? r.name);
@@ -387,8 +406,8 @@ function rankAnswer(q: Query, hits: Hit[], slots: SlotUnits[], deps: ExecDeps, h
     ...order.slice(0, 10).map((r, i) => `${i + 1}. ${r.label} ${r.hits.length}项`),
   ];
   if (order.length > 10) lines.push(`另有${order.length - 10}个单位。`);
+  if (except.size) lines.splice(1, 0, `（已按要求不计${(q.except ?? []).map((u) => u.text).join('、')}。）`);
   lines.push(`${tied.map((t) => t.label).join('、')}的任务：`, listText(citations, deps.maxListed, '，可在网页端查看全部。'));
-  void slots;
   return answer('rank', lines.join('\n'), citations, [`${tied[0]?.label ?? ''}负责哪些任务`]);
 }
 

@@ -126,13 +126,13 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
     const prev: Turn | undefined = ctx.previous && now().getTime() - ctx.previous.at <= ttl ? ctx.previous : undefined;
     const follow = isFollowUp(query, understood.followUp, prev);
     if (follow && prev) {
-      query = mergeFollowUp(prev.query, query);
+      query = mergeFollowUp(prev.query, query, prev.units);
       topic = query.topic ? topicPlan(query.topic, deps) : undefined;
     }
     const result = execute(query, deps, {
       today,
       ...(ctx.unit ? { unit: ctx.unit } : {}),
-      ...(follow && prev ? { previousCitations: prev.citations } : {}),
+      ...(follow && prev ? { previousCitations: prev.citations, previousList: prev.list ?? prev.citations } : {}),
     }, topic);
     return withNotes(result, query, spelled.corrections, spelled.suggestions);
   }

@@ -28,6 +28,8 @@ export const PARTIAL_COVER = 0.2;
 /** Vague modifiers: they narrow what they modify, they are not what is asked about. */
 const VAGUE = new Set(['网上', '线上', '在线', '网络上', '网络', '现在', '目前', '一般', '主要', '日常', '平时', '相关', '有关', '方面', '一些', '基本']);
 const VAGUE_SCALE = 0.4;
+/** An expansion's weight when the documents also use the word asked. */
+const EXPANSION_WEIGHT_BESIDE_LITERAL = 0.4;
 /**
  * A word no item holds weighs as much as a word can when it is a noun (社保卡, 公积金: what is asked about, and the
  * documents do not have it); as a verb, adverb or adjective (澄清, 并成, 亲自) it says how, not what, and weighs less.
@@ -70,10 +72,14 @@ export function topicPlan(topic: string, deps: TopicDeps): TopicPlan {
 
   for (const e of thesaurus.expand(raw)) {
     if (!isContent(e.text)) continue;
-    // The word asked counts itself only when the corpus holds it whole (公众号 is no 公众 + 号).
+    // The word asked counts itself when the corpus holds it whole, or the specific words of it the corpus holds
+    // (网络谣言 → 谣言; never 公众号 → 公众 + 号: parts of one or two characters that are vague or common are no
+    // stand-ins). When the documents use the word asked, its synonyms weigh less still: those items answer better.
     const asked = e.text.toLowerCase();
-    const terms: ConceptTerm[] = index.dfOf(asked) > 0 && isContent(asked) ? [{ term: asked, weight: 1 }] : [];
-    for (const target of e.targets) for (const t of termsOf(target, EXPANSION_WEIGHT)) if (!terms.some((x) => x.term === t.term)) terms.push(t);
+    const literal = index.dfOf(asked) > 0 && isContent(asked) ? [asked] : tokenizer.tokenize(asked).filter((t) => t !== asked && t.length >= 2 && isContent(t) && !VAGUE.has(t) && index.dfOf(t) > 0 && index.dfOf(t) <= index.size * 0.1);
+    const terms: ConceptTerm[] = literal.map((t) => ({ term: t, weight: 1 }));
+    const weight = terms.length ? EXPANSION_WEIGHT_BESIDE_LITERAL : EXPANSION_WEIGHT;
+    for (const target of e.targets) for (const t of termsOf(target, weight)) if (!terms.some((x) => x.term === t.term)) terms.push(t);
     if (!terms.length) continue;
     for (let i = e.start; i < e.end; i++) covered.add(i);
     concepts.push({ label: e.text, terms });

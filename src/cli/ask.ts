@@ -81,7 +81,7 @@ export async function runAsk(argv: string[], io: CliIO): Promise<number> {
       const ctx = contextOf(msg['unit'], msg['today'], base);
       const previous = chat ? chats.get(chat) : undefined;
       a = answerer.answer(String(msg['q'] ?? ''), previous ? { ...ctx, previous } : ctx);
-      const turn = chat ? turnOf(a, Date.now()) : undefined;
+      const turn = chat ? turnOf(a, Date.now(), previous) : undefined;
       if (chat && turn) chats.set(chat, turn);
     } catch (e) {
       const why = e instanceof YaodianError ? e.message : '这一行不是有效的 JSON 问题。';

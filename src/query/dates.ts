@@ -29,7 +29,9 @@ export interface DateMatch {
 const BEFORE = /^(底|末)?(之前|以前|前|为止|截止)/;
 const STILL = /还有|还要|还剩|还没|尚未|未完成|没完成|剩下|剩余|待完成|要抓紧/;
 const ONGOING = /持续推进|长期坚持|长期推进|常态化推进|持续开展|没有(完成)?(时限|期限|截止)|无(时限|期限)|长期(任务|的)/;
-const OVERDUE = /逾期|过期|超期|已到期|超时|延期|拖期|到期未完成|过了(时限|期限|截止)|误期/;
+const OVERDUE = /逾期|过期|超期|已到期|超时|延期|拖期|到期未完成|过了.{0,4}(时限|期限|截止|日期)|超过.{0,4}(时限|期限)|误期|已经到期/;
+/** 从今天到年底 / 今天到年底 / 现在到9月底: from today to the end named after 到. */
+const FROM_NOW = /(?:从|自)?(?:今天|今日|现在|目前|即日)(?:起|开始)?(?:到|至|截至)/;
 const SOON = /快到期|即将到期|马上到期|临近(到期|截止)|快截止|近期到期|就要到期|快要到期/;
 
 /** A range relative to today, with "…前" starting today. */
@@ -48,6 +50,18 @@ export function parseDeadline(q: string, today: string): DateMatch | undefined {
   };
   const after = (m: RegExpExecArray) => q.slice(m.index + m[0].length);
 
+  const fromNow = FROM_NOW.exec(q);
+  if (fromNow) {
+    // The end, read in today's year (a range from today is about this year, whatever year the documents are).
+    const end = parseDeadline(q.slice(fromNow.index + fromNow[0].length).replace(/^(年底|年末)/, `${ty}年底`), today);
+    if (end && !end.range.overdue && !end.range.ongoing) {
+      const abs = rangeIn(end.range, ty, today);
+      if (abs.to) {
+        const shift = fromNow.index + fromNow[0].length;
+        return { range: { from: today, to: abs.to, label: `${today}至${abs.to}到期` }, start: fromNow.index, end: shift + end.end };
+      }
+    }
+  }
   let m = at(ONGOING);
   if (m) return result(m, { label: '持续推进', ongoing: true });
   m = at(OVERDUE);

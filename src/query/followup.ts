@@ -4,16 +4,33 @@
  * query and the items its reply cited, in order (第三条 in a follow-up is the third line of that reply).
  */
 import { z } from 'zod';
-import { QuerySchema, type Query } from './schema.js';
+import { QuerySchema, UnitSlotSchema, type Query, type UnitSlot } from './schema.js';
 
 export const TurnSchema = z.object({
   query: QuerySchema,
   /** The reply's citations, `file#item`, in the order shown. */
   citations: z.array(z.string()),
+  /** The latest reply that listed several items (第四条 still counts in it after 第二条的责任单位是谁). */
+  list: z.array(z.string()).optional(),
+  /** Units named in the conversation, most recent last (这两个单位 = the last two). */
+  units: z.array(UnitSlotSchema).optional(),
   /** Epoch milliseconds of the turn. */
   at: z.number(),
 });
 export type Turn = z.infer<typeof TurnSchema>;
+
+/** What a chat remembers of a reply: its query, its items, the latest list and the units named so far. */
+export function nextTurn(query: Query, citations: string[], at: number, previous?: Turn): Turn {
+  const units = [...(previous?.units ?? [])];
+  for (const u of query.units) {
+    if (u.self) continue;
+    const i = units.findIndex((x) => x.text === u.text && x.region === u.region);
+    if (i >= 0) units.splice(i, 1);
+    units.push(u);
+  }
+  const list = citations.length >= 2 ? citations : previous?.list;
+  return { query, citations, ...(list ? { list } : {}), ...(units.length ? { units: units.slice(-4) } : {}), at };
+}
 
 /** How long a chat's last query stays in play, by default. */
 export const FOLLOW_UP_TTL_MS = 30 * 60 * 1000;
@@ -35,12 +52,13 @@ export function isFollowUp(cur: Query, marked: boolean, prev: Turn | undefined):
   if (!prev) return false;
   if (cur.want === 'help' || cur.want === 'documents' || cur.want === 'out_of_scope') return false;
   if (marked) return true;
-  if (cur.ref?.bare && prev.citations.length) return true;
+  if ((cur.ref?.bare || cur.ref?.current) && prev.citations.length) return true;
+  if (cur.pairOfPrevious) return true;
   return !complete(cur);
 }
 
 /** The previous query with the slots the follow-up sets. */
-export function mergeFollowUp(prev: Query, cur: Query): Query {
+export function mergeFollowUp(prev: Query, cur: Query, history: UnitSlot[] = []): Query {
   const out: Query = { ...prev, units: [...prev.units], rules: [...cur.rules, 'follow-up'] };
   delete out.ref;
   if (cur.regions.length) {
@@ -59,6 +77,11 @@ export function mergeFollowUp(prev: Query, cur: Query): Query {
   if (cur.units.length) {
     out.units = cur.units;
     out.unitJoin = cur.unitJoin;
+  }
+  delete out.pairOfPrevious;
+  if (cur.pairOfPrevious && history.length >= 2) {
+    out.units = history.slice(-2);
+    out.unitJoin = 'all';
   }
   if (cur.role !== 'any') out.role = cur.role;
   if (cur.noUnit) out.noUnit = true;

@@ -55,6 +55,8 @@ export const RefSchema = z.object({
   printed: z.string().optional(),
   /** 第N条 without a section: the Nth line of the previous reply in a follow-up, else the Nth item overall. */
   bare: z.boolean().optional(),
+  /** 这条 / 它: the item the previous reply was about (its first citation). */
+  current: z.boolean().optional(),
 });
 export type OutlineRef = z.infer<typeof RefSchema>;
 
@@ -75,6 +77,10 @@ export const QuerySchema = z.object({
   /** A region-like name the documents do not know (上海市): nothing can match. */
   unknownRegion: z.string().optional(),
   units: z.array(UnitSlotSchema),
+  /** 除了X: units left out (of a ranking). */
+  except: z.array(UnitSlotSchema).optional(),
+  /** 这两个单位: the last two units of the conversation, resolved when the follow-up is merged. */
+  pairOfPrevious: z.boolean().optional(),
   /** 都参与 / 一起牵头: items naming every unit, rather than any. */
   unitJoin: z.enum(['any', 'all']),
   role: RoleSchema,

@@ -21,7 +21,8 @@ const HELP = /^(帮助|help|\?|？|菜单|功能|使用说明|说明|你好|您�
 /** Requests to write or chat: nothing in the work points answers them. */
 const OUT_OF_SCOPE = /^(请|麻烦|帮我|给我|替我|帮忙)?(写|起草|拟|撰写|编写|生成|翻译|润色|改写|续写)(一下|一篇|一份|一个|个|篇|份|段|封)?|天气|气温|下雨|几度|股票|彩票|笑话|讲个故事|吃什么|几点了|星座/;
 const DOCS = /(有哪些|哪些|什么|列出|所有|全部|几份|多少份)的?(文件|文档|要点)(?!里|中)|(文件|文档)(列表|清单)|加载了(哪些|什么)|载入了(哪些|什么)/;
-const SELF = /我局|我们局|我们单位|本单位|我单位|我委|我们委|我办|我们办|本局|本部门|我部门|我们部门|我们中心|我中心|我厅|我们厅|我司|我们科|我科|本科室|我处|我们处|本处|我站|我们站|我所|我们所|本办|本委|本厅|本中心|咱们(?:单位|局|中心|委|办|厅|科|处|部门)?(?![县市区省])|咱(?:局|单位|中心|委|办|厅)/;
+const SELF =
+  /(?:我们|我|本|咱们|咱)(?:单位|部门|分局|局|中心|委|办|厅|科室|科|处|站|所|部|院|馆|队)|我们(?=只|都|也|还|又|一共|总共|负责|牵头|配合|参与|承担|要做|要干|要完成|有哪些|有什么|有几|有啥|今年)|咱们(?![县市区省])/;
 const COUNT = /几项|几个|几条|几件|多少项|多少个|多少条|多少件|多少任务|多少工作|数量|一共|总共|共有|共几|总数|有多少/;
 const RANK = /(哪个|哪些|什么)(单位|部门|局|机关)[^，。？]*(最多|最少|多|少)|排名|排行|排个序|排序|谁的任务最多|任务最多|任务最少|前[三五十\d]名?|各单位[^，。？]*(多少|几项|数量)|每个单位[^，。？]*(多少|几项)/;
 const UNITS_OF = /(谁|哪个单位|哪些单位|哪个部门|哪些部门|哪家|哪个局)(来)?(负责|牵头|管|承担|来做|做|落实|主抓)|(责任|牵头|负责|承办|配合)(单位|部门)(是谁|是哪|有哪些|有谁|是什么|都有)?|归谁管|由谁|谁管|谁来/;
@@ -34,9 +35,17 @@ const COMPARE = /对照|对标|相比|比较|比一比|对比|差距|少了哪�
 const PROGRESS = /完成(得|的)?(怎么样|如何|情况)|进展(怎么样|如何|情况)?|进度|完成率|完成了多少|落实情况|推进情况|执行情况/;
 const EXPORT = /导出|表格|excel|xlsx|下载|发个表|做成表|做个表|台账表/;
 const NO_UNIT = /(没有|未|无)(写明|明确|列明|写|列出|注明)?(责任|牵头)?(单位|部门)/;
+/** Words that make a question one about units' work. */
+const UNIT_WORK = /负责|牵头|参与|承担|配合|协助|任务|工作|职责|要做|要干|干的|活儿?|事儿?|有哪些|有什么|有啥|有几|几项|多少项|交差|落实|完成/;
 const LEAD = /牵头/;
 const SUPPORT = /配合|协助|协同|不牵头|非牵头|参与但不|辅助/;
-const ALL_UNITS = /都参与|都负责|都有份|共同(参与|负责|牵头)|一起(牵头|负责|参与)|同时(参与|负责)|都涉及|均参与|均负责/;
+const ALL_UNITS = /(都|均|同时|共同|一起|全都)(参与|负责|牵头|配合|承担|涉及|有份|有)|联合(牵头|负责)/;
+/** 除了X(以外) / 不算X / 不包括X: units left out of a ranking rather than asked about. */
+const EXCEPT = /(?:除了|除去|除开|不算|不包括|不含|去掉)(.+?)(?:以外|之外|外)?(?=[，,、]|哪个|哪些|谁|$)/;
+/** The item the previous reply was about. */
+const THIS_ITEM = /这一?条|该条|此条|这一?项(?:任务|工作)?|该项|这个任务|上面(?:这|那)条|^它|它的/;
+/** The two units just asked about. */
+const THESE_UNITS = /这两个(?:单位|部门|局)|这俩(?:单位|部门)?|两个单位|两家单位|它们|他们俩|二者|两者/;
 const FOLLOW_MARK = /^(那|那么|那个|那要是|还有|另外|其中|再|换成|改成|换个)|呢[？?！!。]*$/;
 
 /**
@@ -105,16 +114,33 @@ export function understand(question: string, dir: UnitDirectory, today: string):
     take(year.index, year.index + year[0].length);
   }
 
-  // Outline references.
+  // Outline references, and 这条 / 它 (the item just discussed).
   const ref = parseRef(rest);
   if (ref) {
     query.ref = ref.ref;
     take(ref.start, ref.end);
     rules.push(`ref: ${ref.rule}`);
+  } else {
+    const current = THIS_ITEM.exec(rest);
+    if (current) {
+      query.ref = { current: true };
+      take(current.index, current.index + current[0].length);
+      rules.push('ref: this item');
+    }
+  }
+  const pair = THESE_UNITS.exec(rest);
+  if (pair) {
+    query.pairOfPrevious = true;
+    query.unitJoin = 'all';
+    take(pair.index, pair.index + pair[0].length);
+    rules.push('units: the last two named');
   }
 
-  // Units: the asker's own, and named ones (a region typed right before a unit belongs to it).
-  const self = SELF.exec(rest);
+  // Units: the asker's own, and named ones (a region typed right before a unit belongs to it). They narrow the
+  // answer when the question is about units' work (负责, 牵头, 任务, 几项, a deadline …); in 网上有关于我们单位的
+  // 谣言 or 各部门的服务电话要不要并成一个号码 they are part of the topic.
+  const unitShaped = UNIT_WORK.test(q) || !!date || !!ref || RANK.test(q) || COUNT.test(q) || UNITS_OF.test(q);
+  const self = unitShaped ? SELF.exec(rest) : null;
   if (self) {
     query.units.push({ text: self[0], self: true });
     take(self.index, self.index + self[0].length);
@@ -122,11 +148,19 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   }
   const scope = regionSpans.map((r) => r.region);
   const overlaps = (m: { start: number; end: number }) => taken.some((t) => m.start < t.end && m.end > t.start);
-  const mentions = dir.mentions(q, scope).filter((m) => !overlaps(m));
+  const except = EXCEPT.exec(q);
+  const exceptSpan = except ? { start: except.index, end: except.index + except[0].length } : undefined;
+  const found = dir.mentions(q, scope).filter((m) => !overlaps(m));
+  // A unit named (almost) alone is asked about too: 那区卫生健康局呢, 浙江省教育厅呢, 县财政局？
+  const alone = found.some((m) => q.length - (m.end - m.start) <= 4);
+  const mentions = unitShaped || followUp || alone ? found : [];
   for (const m of mentions) {
-    query.units.push({ text: m.text, ...(m.region ? { region: m.region.name } : {}) });
+    const slot = { text: m.text, ...(m.region ? { region: m.region.name } : {}) };
+    if (exceptSpan && m.start >= exceptSpan.start && m.end <= exceptSpan.end) (query.except ??= []).push(slot);
+    else query.units.push(slot);
     rest = blank(rest, m.start, m.end);
   }
+  if (exceptSpan) rest = blank(rest, exceptSpan.start, exceptSpan.end);
   if (mentions.length) rules.push(`units: ${mentions.map((m) => m.text).join('、')}`);
   // A unit-shaped name the directory does not know (县环保局负责哪些任务): kept so the reply can say so.
   if (!mentions.length && !self) {

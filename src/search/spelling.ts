@@ -42,6 +42,8 @@ const MIN_LEN = 2;
 const MAX_LEN = 8;
 /** One-character slips are only read into words at least this long (公开 is too short to guess from 公x). */
 const EDIT_MIN_LEN = 4;
+/** A homophone this long is read as the word even over a real word (政策解毒 → 政策解读). */
+const LONG_HOMOPHONE = 4;
 
 function readings(ch: string): string[] {
   const r = pinyin(ch, { toneType: 'none', type: 'array', multiple: true, v: true }) as string[];
@@ -127,12 +129,12 @@ export class SpellingCorrector {
     return [...out];
   }
 
-  /** Is this stretch suspect: a pair no item holds, and not a word of its own? */
-  private suspect(s: string): boolean {
+  /** Is this stretch suspect: a pair no item holds, and (unless long) not a word of its own? */
+  private suspect(s: string, long = false): boolean {
     if (this.words.has(s)) return false;
     let unseen = false;
     for (let i = 0; i + 1 < s.length; i++) if (!this.sources.hasBigram(s.slice(i, i + 2))) unseen = true;
-    return unseen && !this.sources.isWord(s);
+    return unseen && (long || !this.sources.isWord(s));
   }
 
   correct(text: string): SpellResult {
@@ -183,6 +185,9 @@ export class SpellingCorrector {
     const diff: number[] = [];
     for (let k = 0; k < w.length; k++) if (w[k] !== to[k]) diff.push(start + k);
     if (!diff.length) return false;
+    // A long homophone (政策解毒 → 政策解读: four or more characters sounding alike) is specific enough to stand
+    // even when the typo happens to be a word of its own (解毒).
+    if (kind === 'homophone' && w.length >= LONG_HOMOPHONE && diff.length <= 2) return true;
     // A homophone may change any stray character (舆/请 → 舆情); a slip only a stray character that is no particle.
     return kind === 'homophone' ? diff.every((k) => this.window.single[k]) : diff.length === 1 && diff.every((k) => this.window.anchor[k]);
   }
@@ -194,7 +199,8 @@ export class SpellingCorrector {
   private bestAt(s: string, start: number): { start: number; end: number; to: string; kind: Correction['kind'] } | string[] | undefined {
     for (let len = Math.min(MAX_LEN, s.length - start); len >= MIN_LEN; len--) {
       const w = s.slice(start, start + len);
-      if (!this.window.anchor.slice(start, start + len).some(Boolean) || !this.suspect(w)) continue;
+      const anchored = this.window.anchor.slice(start, start + len).some(Boolean) || len >= LONG_HOMOPHONE;
+      if (!anchored || !this.suspect(w, len >= LONG_HOMOPHONE)) continue;
       for (const kind of ['homophone', 'edit'] as const) {
         const found = (kind === 'homophone' ? this.homophones(w) : this.oneEdit(w)).filter((x) => this.fits(w, x, start, kind));
         if (!found.length) continue;

@@ -41,6 +41,27 @@ export interface ResolvedUnit {
   entry?: UnitEntry;
 }
 
+/**
+ * The ways a full official name may stand in a document (tried in order when the name itself is unknown):
+ * 数据资源管理局 → 数据资源局 (管理 left out), 温州市自然资源和规划局鹿城分局 → 市自然资源和规划局鹿城分局 (the
+ * parent city written as its level, as a district's document prints a city body's branch).
+ */
+export function nameVariants(local: string, region: Region): string[] {
+  const out = [local];
+  const add = (s: string) => {
+    if (s && s !== local && !out.includes(s)) out.push(s);
+  };
+  add(local.replace(/(发展)?管理(局|中心|办公室|委员会)$/, '$2'));
+  add(local.replace(/(?<=.{2})管理(?=.{1,4}(局|中心)$)/, ''));
+  const parent = /^(.+?[省市])(?=.+[市区县]$)/.exec(region.name)?.[1];
+  if (parent && local.startsWith(parent) && local.length > parent.length) {
+    const rest = local.slice(parent.length);
+    add(`${parent.slice(-1)}${rest}`);
+    add(`${parent.slice(-1)}${rest.replace(/(发展)?管理(局|中心)$/, '$2')}`);
+  }
+  return out;
+}
+
 /** A unit's name with its region, as people write it: 旌德县 + 县财政局 → 旌德县财政局; 义乌市 + 数管中心 → 义乌市数管中心. */
 export function fullUnitName(region: Region, local: string): string {
   return `${region.name}${local}`.replace(/^(.+?)(县|区|市|省)\2/, '$1$2');
@@ -99,7 +120,8 @@ export class UnitDirectory {
 
   /** Canonical identity key of a printed local name in a region. */
   keyOf(region: Region, name: string): string {
-    const local = stripLevel(cleanUnitName(name), levelChar(region.name));
+    // Quotes around a coined name are decoration: 县"四送一服"办 is 县四送一服办 as typed in a chat.
+    const local = stripLevel(cleanUnitName(name).replace(/"/g, ''), levelChar(region.name));
     return this.aliases.canonical(region.name, local);
   }
 
@@ -239,9 +261,12 @@ export class UnitDirectory {
   }
 
   private resolved(region: Region, local: string): ResolvedUnit {
-    const key = this.keyOf(region, local);
-    const entry = this.units.get(key);
-    return entry ? { region, local, key, entry } : { region, local, key };
+    for (const variant of nameVariants(local, region)) {
+      const key = this.keyOf(region, variant);
+      const entry = this.units.get(key);
+      if (entry) return { region, local, key, entry };
+    }
+    return { region, local, key: this.keyOf(region, local) };
   }
 
   get(key: string): UnitEntry | undefined {
