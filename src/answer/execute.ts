@@ -3,16 +3,20 @@
  * unit, deadline range, outline position, topic), then what was asked for (list, count, ranking, one item in full,
  * who is responsible, facts, outline). Every filter composes with every other. Pure: plans, indexes and today in.
  */
+import type { Alignment } from '../align/index.js';
+import { levelOf } from '../align/relation.js';
 import type { Answer, Citation, Region, WorkPlan } from '../model.js';
 import type { Query, UnitSlot } from '../query/schema.js';
 import { isCategoryName } from '../units/categories.js';
 import { fullUnitName, regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
-import { answer, citationOf, listText, unitsLine } from './compose.js';
+import { answer, citationOf, itemRef, listText, unitsLine } from './compose.js';
 import { categoryItems, deadlineItems, plansInScope, printedCore, unitItems, type Hit } from './retrieve.js';
 import { topicHits, topicPlan, type TopicDeps, type TopicPlan } from './topic.js';
 
 export interface ExecDeps extends TopicDeps {
   plans: WorkPlan[];
+  /** 对标 of two plans (cached by the engine). */
+  align?: (a: WorkPlan, b: WorkPlan) => Alignment;
   directory: UnitDirectory;
   /** Items listed in full in a reply. */
   maxListed: number;
@@ -72,6 +76,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     return answer('no_match', `没有找到${where}的工作要点。发送“有哪些文件”查看已载入的文件。`, [], ['有哪些文件']);
   }
   if (q.want === 'facts') return factsAnswer(q, scope);
+  if (q.want === 'compare' && q.compare && deps.align) return compareAnswer(q, deps, ctx);
   if (q.want === 'outline' && !q.ref) return outlineAnswer(scope);
 
   // Units: each slot's candidate units; a name standing in several regions is read in the asker's region.
@@ -191,7 +196,17 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     const sec = plan?.sections.find((s) => s.number === hits[0]?.item.section);
     if (plan && sec) lines[0] = `${docLabel(plan)}第${sec.number}部分“${sec.title}”共${citations.length}项：`;
   }
-  lines.push(listText(citations, max, '，可在网页端或用 --json 查看全部。', !!topic?.concepts.length));
+  if (q.regions.length >= 2 && topic?.concepts.length) {
+    // 义乌和青田在依申请公开上各有什么要求: each document's items under its own name, side by side.
+    for (const region of q.regions) {
+      const mine = citations.filter((c) => hits.some((h) => h.plan.file === c.file && regionOf(h.plan).name === region));
+      if (!mine.length) {
+        lines.push(`${region}：没有相关的任务。`);
+        continue;
+      }
+      lines.push(`${region}（${mine.length}项）：`, listText(mine, max, '。', true));
+    }
+  } else lines.push(listText(citations, max, '，可在网页端或用 --json 查看全部。', !!topic?.concepts.length));
   if (slots.length && q.role === 'lead' && otherRole) lines.push(`另有${otherRole}项该单位参与但不牵头。`);
   if (catCount && q.want === 'list') lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未列入引用）。`);
   if (slots.some((s) => s.category)) lines.push('（这是一类单位，所列任务涉及该类的每个单位。）');
@@ -409,6 +424,74 @@ function rankAnswer(q: Query, hits: Hit[], except: Set<string>, deps: ExecDeps, 
   if (except.size) lines.splice(1, 0, `（已按要求不计${(q.except ?? []).map((u) => u.text).join('、')}。）`);
   lines.push(`${tied.map((t) => t.label).join('、')}的任务：`, listText(citations, deps.maxListed, '，可在网页端查看全部。'));
   return answer('rank', lines.join('\n'), citations, [`${tied[0]?.label ?? ''}负责哪些任务`]);
+}
+
+/** The plan a 对标 side names: a region's latest (or the asked year's), or the loaded plan of a level (@省). */
+function sidePlan(name: string, plans: WorkPlan[], other: WorkPlan | undefined, year?: number): WorkPlan | undefined {
+  const latest = (ps: WorkPlan[]) => [...ps].sort((x, y) => (y.year ?? 0) - (x.year ?? 0))[0];
+  if (!name.startsWith('@')) {
+    const mine = plans.filter((p) => regionOf(p).name === name);
+    return latest(year ? mine.filter((p) => p.year === year).concat(mine) : mine);
+  }
+  const want = name === '@省' ? 3 : name === '@市' ? 2 : name === '@上级' ? (other ? levelOf(other) + 1 : 3) : 1;
+  const candidates = plans.filter((p) => p !== other && levelOf(p) === want);
+  // Of several, the one of the other side's year.
+  return latest(candidates.filter((p) => p.year === other?.year)) ?? latest(candidates);
+}
+
+function compareAnswer(q: Query, deps: ExecDeps, ctx: ExecContext): Answer {
+  const c = q.compare!;
+  const named = (n: string) => (n.startsWith('@') ? `${n.slice(1)}级要点` : n);
+  let b = c.b.startsWith('@') ? undefined : sidePlan(c.b, deps.plans, undefined, q.year);
+  const a = sidePlan(c.a, deps.plans, b, q.year);
+  b ??= sidePlan(c.b, deps.plans, a, q.year);
+  if (!a || !b || a === b) {
+    const missing = !a ? named(c.a) : named(c.b);
+    return answer('compare', `对标需要两份已载入的文件，没有找到“${missing}”。发送“有哪些文件”查看已载入的文件。`, [], ['有哪些文件']);
+  }
+  const al = deps.align!(a, b);
+  const cite = (plan: WorkPlan, ids: string[]) =>
+    ids.map((id) => plan.items.find((it) => it.id === id)).filter((it): it is NonNullable<typeof it> => !!it).map((item) => citationOf({ plan, item, score: 1, matched: [] }));
+  const [da, db] = [docLabel(a), docLabel(b)];
+  if (c.dir === 'pairs') {
+    const refd = q.ref ? refHits({ ...q, regions: [] }, [a], a.items.map((item) => ({ plan: a, item, score: 1, matched: [] })), ctx) : undefined;
+    if (!refd || typeof refd === 'string' || !refd.length) {
+      return answer('compare', `请说明是${da}的哪一条，例如“${regionOf(a).short}一（二）在${regionOf(b).short}要点里对应哪条”。`, [], []);
+    }
+    const item = (refd[0] as Hit).item;
+    const pairs = al.pairs.filter((p) => p.a === item.id);
+    const cs = cite(b, pairs.map((p) => p.b));
+    const head = `${da}${itemRef(item)} ${item.title}`;
+    if (!cs.length) return answer('compare', `${head}
+在${db}中没有找到对应的条目（对照缺项）。`, [], []);
+    const why = pairs.map((p, i) => `   “${p.why.b.slice(0, 50)}${p.why.b.length > 50 ? '…' : ''}”（相似度${p.score}${i === 0 && p.kind === 'split' ? '，部分对应' : ''}）`);
+    const lines = [`${head}
+在${db}中对应${cs.length}条：`];
+    cs.forEach((cit, i) => lines.push(`${i + 1}. 《${cit.doc}》${cit.ref} ${cit.title}`, why[i] as string));
+    return answer('compare', lines.join('\n'), cs, []);
+  }
+  const summary = `${da}与${db}对标：对应${new Set(al.pairs.map((p) => p.a)).size}项；${al.names.onlyA}${al.onlyA.length}项，${al.names.onlyB}${al.onlyB.length}项。`;
+  if (c.dir === 'missing') {
+    const cs = cite(a, al.onlyA);
+    const text = cs.length ? `对照${da}，${db}没有对应的有${cs.length}项：
+${listText(cs, deps.maxListed, '。')}` : `对照${da}，${db}的条目都有对应，没有缺项。`;
+    return answer('compare', `${text}
+${summary}`, cs, [`${regionOf(a).short}要点和${regionOf(b).short}要点对比`]);
+  }
+  if (c.dir === 'extra') {
+    const cs = cite(b, al.onlyB);
+    const text = cs.length ? `${db}比${da}多出（没有对应）的有${cs.length}项：
+${listText(cs, deps.maxListed, '。')}` : `${db}的条目在${da}中都有对应。`;
+    return answer('compare', `${text}
+${summary}`, cs, []);
+  }
+  const gapsA = cite(a, al.onlyA);
+  const gapsB = cite(b, al.onlyB);
+  const lines = [summary];
+  if (gapsA.length) lines.push(`${al.names.onlyA}：`, listText(gapsA, deps.maxListed, '。'));
+  if (gapsB.length) lines.push(`${al.names.onlyB}：`, listText(gapsB, deps.maxListed, '。'));
+  lines.push('可在网页端“对标”查看逐条对照表，或用 yaodian align 导出。');
+  return answer('compare', lines.join('\n'), [...gapsA, ...gapsB], []);
 }
 
 function documentsAnswer(plans: WorkPlan[]): Answer {

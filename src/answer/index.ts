@@ -6,6 +6,7 @@
  *   question ─normalize─▶ text ─spelling─▶ text ─understand─▶ Query ─(follow-up: merge with the chat's last
  *   Query)─▶ execute over the plans and the index ─▶ Answer (with its Query)
  */
+import { alignPlans, type Alignment } from '../align/index.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
 import { FOLLOW_UP_TTL_MS, isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
 import { normalizeQuestion } from '../query/normalize.js';
@@ -109,13 +110,25 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
 
   const all = () => [...plans.values()];
 
+  // 对标 results, by the pair of plan objects (a replaced plan is a new object, so its entries just go unused).
+  const aligned = new WeakMap<WorkPlan, WeakMap<WorkPlan, Alignment>>();
+  const align = (a: WorkPlan, b: WorkPlan): Alignment => {
+    const row = aligned.get(a) ?? aligned.set(a, new WeakMap()).get(a)!;
+    let al = row.get(b);
+    if (!al) {
+      al = alignPlans(a, b, tokenizer);
+      row.set(b, al);
+    }
+    return al;
+  };
+
   function answerOne(question: string, ctx: AskContext = {}): Answer {
     const today = ctx.today ?? shanghaiDate(now());
     const normalized = normalizeQuestion(question);
     const spelled = spelling().correct(normalized);
     const understood = understand(spelled.text, directory, today);
     let query: Query = understood.query;
-    const deps: ExecDeps = { plans: all(), directory, index, tokenizer, thesaurus, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10 };
+    const deps: ExecDeps = { plans: all(), directory, index, tokenizer, thesaurus, align, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10 };
     // Leftovers with no content (的, 呢, 要干的) are no topic.
     let topic = query.topic ? topicPlan(query.topic, deps) : undefined;
     if (topic && !topic.concepts.length) {

@@ -95,8 +95,14 @@ export const QuerySchema = z.object({
   least: z.boolean().optional(),
   /** For facts: which fact. */
   fact: z.enum(['issued', 'number', 'title', 'issuer', 'items', 'sections', 'year']).optional(),
-  /** For compare: the two documents by region/year hint, A (the reference) and B. */
-  compare: z.object({ a: z.string(), b: z.string(), item: z.string().optional() }).optional(),
+  /**
+   * For compare (对标): A is the reference, B the document checked against it; each a region name, or @省 / @市 /
+   * @县 for "the loaded document of that level" (鹿城要点对照省要点). `dir`: what B lacks of A (missing), what B has
+   * beyond A (extra), which items of B answer to one item of A (pairs, with the query's ref in A), or everything.
+   */
+  compare: z
+    .object({ a: z.string(), b: z.string(), dir: z.enum(['missing', 'extra', 'pairs', 'all']) })
+    .optional(),
   /** The rule(s) that fired, for explanations and logs. */
   rules: z.array(z.string()),
 });

@@ -57,7 +57,7 @@ export const STRUCTURE_WORDS: ReadonlySet<string> = new Set([
   '参与', '配合', '承担', '协助', '落实', '完成', '到期', '截止', '要做', '要干', '干', '活', '活儿', '事', '事情', '事儿', '任务',
   '工作', '事项', '几项', '几个', '几条', '多少', '一共', '总共', '共有', '最多', '最少', '排名', '排行', '是谁', '归谁管', '谁',
   '详细', '具体', '讲了', '说说', '讲讲', '原文', '全文', '内容', '印发', '文号', '发文', '要点', '文件', '哪天', '什么时候',
-  '对照', '对标', '对应', '进展', '进度', '导出', '表格', '哪条', '哪项', '怎么样', '情况', '有没有', '哪儿', '哪里', '去哪',
+  '对照', '对标', '对应', '对比', '比较', '相比', '各有', '进展', '进度', '导出', '表格', '哪条', '哪项', '怎么样', '情况', '有没有', '哪儿', '哪里', '去哪',
 ]);
 
 function blank(s: string, start: number, end: number): string {
@@ -179,6 +179,14 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   else if (LEAD.test(q) && !/参与|配合/.test(q)) query.role = 'lead';
   if (NO_UNIT.test(q) && !query.units.length) query.noUnit = true;
 
+  // 对标: two documents.
+  const compare = COMPARE.test(q) ? compareOf(q, regionSpans.map((r) => ({ name: r.region.name, start: r.start, end: r.end }))) : undefined;
+  if (compare) {
+    query.compare = compare;
+    const level = LEVEL_DOC.exec(rest);
+    if (level) rest = blank(rest, level.index, level.index + level[0].length);
+  }
+
   // What to return.
   const want = wantOf(q, query);
   query.want = want.want;
@@ -192,9 +200,35 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   return { query, mentions, followUp };
 }
 
+/** 省要点 / 市里的要点 / 上级要点: a document named by its level rather than its region. */
+const LEVEL_DOC = /(省|市|县|区)(?:级|里|里的|的)?(?:政务公开)?(?:工作)?要点|上级(?:的)?要点/;
+
+/**
+ * 对标 questions: which two documents, which is the reference, and what is asked. The document after 对照/比/相比
+ * is the reference (A); the other is checked against it (B): X对照Y少了哪些 = Y's items X lacks. Y一（四）在X要点里
+ * 对应哪条 = X's items answering to Y's item.
+ */
+export function compareOf(q: string, regions: { name: string; start: number; end: number }[]): Query['compare'] | undefined {
+  const named: { name: string; start: number }[] = [...regions];
+  const level = LEVEL_DOC.exec(q);
+  // 义乌市要点 is 义乌's, not "a 市 document": a level word right after a place belongs to it.
+  if (level && !regions.some((r) => r.start <= level.index && level.index < r.end)) {
+    const which = level[1] ?? '';
+    named.push({ name: `@${which || '上级'}`, start: level.index });
+  }
+  named.sort((a, b) => a.start - b.start);
+  if (named.length < 2) return undefined;
+  const [first, second] = named as [{ name: string; start: number }, { name: string; start: number }];
+  if (/对应/.test(q)) return { a: first.name, b: second.name, dir: 'pairs' };
+  const pivot = /对照|对标|对比|相比|比照|比较|比/.exec(q.slice(first.start));
+  const dir = /少|缺|没有|遗漏|落下/.test(q) ? 'missing' : /多|新增|独有|额外/.test(q) ? 'extra' : 'all';
+  // X对照Y: Y is the reference. Without a pivot word, the first named is the reference.
+  return pivot ? { a: second.name, b: first.name, dir } : { a: first.name, b: second.name, dir };
+}
+
 function wantOf(q: string, query: Query): { want: Want; fact?: Query['fact'] } {
   if (OUT_OF_SCOPE.test(q) && !query.units.length && !query.ref) return { want: 'out_of_scope' };
-  if (COMPARE.test(q) && (query.regions.length >= 2 || (query.regions.length >= 1 && /对应|在.+(要点|文件)/.test(q)))) return { want: 'compare' };
+  if (COMPARE.test(q) && query.compare) return { want: 'compare' };
   if (FACT_NUMBER.test(q)) return { want: 'facts', fact: 'number' };
   if (FACT_ISSUED.test(q)) return { want: 'facts', fact: 'issued' };
   if (FACT_ISSUER.test(q)) return { want: 'facts', fact: 'issuer' };
