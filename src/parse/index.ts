@@ -4,13 +4,17 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { YaodianError, isYaodianError } from '../errors.js';
-import type { Deadline, Item, ParseWarning, WorkPlan } from '../model.js';
-import { extractAssignments } from './assignments.js';
-import { type DateContext, deadlineKey, findBodyDates } from './deadlines.js';
+import type { Assignment, Deadline, Item, ParseWarning, Section, SourceLocation, UnitRef, WorkPlan } from '../model.js';
+import { extractAssignments, parseAssignment } from './assignments.js';
+import { type DateContext, deadlineKey, findBodyDates, parseDeadline } from './deadlines.js';
 import { decodeBuffer, readDocument } from './load.js';
 import { extractMetadata, workPointsTitleAt } from './metadata.js';
 import { toLines } from './normalize.js';
 import { type RawItem, segment } from './structure.js';
+import { findPipeBlocks, flattenRow, mergeHeaders, readTaskTable, type TableHeaders, type TableItem, type TaskTable } from './table.js';
+import { isCategoryName, splitUnits } from './unit-names.js';
+
+export { DEFAULT_TABLE_HEADERS, type TableHeaders, type TableRole } from './table.js';
 
 export { decodeBuffer, readDocument } from './load.js';
 
@@ -45,19 +49,31 @@ function lineFinder(raw: RawItem): (offset: number) => number {
   };
 }
 
-function buildItem(raw: RawItem, ordinal: number, ctx: DateContext, notes: string[], warnings: ParseWarning[]): Item {
-  const found = extractAssignments(raw.body, ctx, lineFinder(raw));
-  notes.push(...found.notes);
+interface Collected {
+  units: string[];
+  leadUnits: string[];
+  deadlines: string[];
+}
+
+/** Units, leads and deadlines of an item's assignments (and damaged fragments), in order, deduplicated. */
+function collect(assignments: Assignment[], fragments: Deadline[]): Collected {
   const units: string[] = [];
   const leadUnits: string[] = [];
   const deadlineList: Deadline[] = [];
-  for (const a of found.assignments) {
+  for (const a of assignments) {
     for (const u of a.units) {
       if (!units.includes(u.name)) units.push(u.name);
       if (u.lead && !leadUnits.includes(u.name)) leadUnits.push(u.name);
     }
     deadlineList.push(...a.deadlines);
   }
+  deadlineList.push(...fragments);
+  return { units, leadUnits, deadlines: [...new Set(deadlineList.map(deadlineKey))] };
+}
+
+function buildItem(raw: RawItem, ordinal: number, ctx: DateContext, notes: string[], warnings: ParseWarning[]): Item {
+  const found = extractAssignments(raw.body, ctx, lineFinder(raw));
+  notes.push(...found.notes);
   const id = `${raw.section}.${ordinal}`;
   if (found.fragments.length > 0) {
     warnings.push({
@@ -65,11 +81,8 @@ function buildItem(raw: RawItem, ordinal: number, ctx: DateContext, notes: strin
       message: `${id}：有残缺的责任分工（只剩“时限”部分，责任单位无法识别），已保留其完成时限。`,
       line: raw.firstLine,
     });
-    deadlineList.push(...found.fragments);
   }
-  // Deadlines in order of first appearance in the body, deduplicated.
-  const deadlines = [...new Set(deadlineList.map(deadlineKey))];
-  const title = titleOf(raw.body);
+  const title = raw.heading ?? titleOf(raw.body);
   if (!title) warnings.push({ code: 'EMPTY_TITLE', message: `${id}：条目没有标题文字。`, line: raw.firstLine });
   return {
     id,
@@ -77,12 +90,71 @@ function buildItem(raw: RawItem, ordinal: number, ctx: DateContext, notes: strin
     ordinal,
     printed: raw.printed,
     title,
-    body: raw.body,
+    body: raw.heading ? `${raw.heading}\n${raw.body}` : raw.body,
     lines: [raw.firstLine, raw.lastLine],
     assignments: found.assignments,
-    units,
-    leadUnits,
-    deadlines,
+    ...collect(found.assignments, found.fragments),
+    bodyDates: findBodyDates(found.rest, ctx),
+  };
+}
+
+/** Units named in a table cell: a plain list, or a sentence with its own roles (县财政局牵头，县府办配合). */
+function cellUnits(text: string, lead: boolean, ctx: DateContext): UnitRef[] {
+  const flat = text.replace(/\n/g, '、');
+  if (/牵头|配合|参与|协助|会同|负责|[:：]/.test(flat)) {
+    const parsed = parseAssignment(flat, ctx).units;
+    if (parsed.length > 0) return parsed.map((u) => ({ ...u, lead: u.lead || lead }));
+  }
+  return splitUnits(flat).map((name) => ({ name, kind: isCategoryName(name) ? 'category' : 'unit', lead }));
+}
+
+/** Deadlines in a table cell: 持续推进；2021年11月底 → [持续推进, 2021-11-30]. */
+function cellDeadlines(text: string, ctx: DateContext): Deadline[] {
+  return text
+    .split(/[；;，,、\n/]|\s{2,}/)
+    .map((part) => parseDeadline(part, ctx))
+    .filter((d): d is Deadline => d !== null);
+}
+
+function buildTableItem(t: TableItem, ordinal: number, ctx: DateContext, notes: string[], warnings: ParseWarning[]): Item {
+  const line = t.firstLine + 1;
+  const found = extractAssignments(t.content, ctx, () => line);
+  notes.push(...found.notes);
+  const cellUnitsList: UnitRef[] = [];
+  for (const c of t.leads) cellUnitsList.push(...cellUnits(c, true, ctx));
+  for (const c of t.units) cellUnitsList.push(...cellUnits(c, false, ctx));
+  const merged = new Map<string, UnitRef>();
+  for (const u of cellUnitsList) {
+    const prev = merged.get(u.name);
+    if (prev) prev.lead ||= u.lead;
+    else merged.set(u.name, { ...u });
+  }
+  const cellDeadlineList = t.deadlines.flatMap((d) => cellDeadlines(d, ctx));
+  const assignments: Assignment[] = [];
+  if (merged.size > 0 || cellDeadlineList.length > 0) {
+    assignments.push({
+      units: [...merged.values()],
+      deadlines: cellDeadlineList,
+      clause: t.title || t.content,
+      raw: [...t.leads, ...t.units, ...t.deadlines].join('；'),
+      line,
+    });
+  }
+  assignments.push(...found.assignments);
+  const id = `${t.section}.${ordinal}`;
+  const title = t.title ? t.title.replace(/\n/g, '').replace(/[。；;，,\s]+$/, '') : titleOf(t.content);
+  if (!title) warnings.push({ code: 'EMPTY_TITLE', message: `${id}：条目没有标题文字。`, line });
+  const body = t.title && t.content ? `${t.title}\n${t.content}` : t.title || t.content;
+  return {
+    id,
+    section: t.section,
+    ordinal,
+    printed: t.printed,
+    title,
+    body,
+    lines: [line, t.lastLine + 1],
+    assignments,
+    ...collect(assignments, found.fragments),
     bodyDates: findBodyDates(found.rest, ctx),
   };
 }
@@ -92,9 +164,43 @@ function shortNameOf(title: string, region: WorkPlan['region'], year: number | n
   return title.replace(/工作要点$/, '要点');
 }
 
+/** Where a line of the text came from, besides its number (page, sheet and row), as the reader reported it. */
+export type LineOrigin = Omit<SourceLocation, 'line'>;
+
 export interface ParseOptions {
   encoding?: string;
+  /** The reader that produced the text (text, docx, pdf, …), reported as the plan's format. */
+  format?: string;
+  /** For each line of the text (0-based), where it came from. */
+  origins?: LineOrigin[];
+  /** Extra header words for task-table columns (序号, 工作任务, 牵头单位, 责任单位, 完成时限 …). */
+  tableHeaders?: TableHeaders;
 }
+
+interface Tables {
+  /** The lines structure and metadata read: task tables blanked, other tables flattened to text. */
+  view: string[];
+  tables: TaskTable[];
+}
+
+function readTables(lines: string[], headers: TableHeaders | undefined): Tables {
+  const view = [...lines];
+  const tables: TaskTable[] = [];
+  const words = mergeHeaders(headers);
+  for (const block of findPipeBlocks(lines)) {
+    const table = readTaskTable(block, words);
+    for (let i = block.start; i <= block.end; i++) view[i] = '';
+    if (table) {
+      tables.push(table);
+      for (const b of table.before) view[b.line] = b.text;
+    } else {
+      for (const row of block.rows) view[row.line] = flattenRow(row.cells);
+    }
+  }
+  return { view, tables };
+}
+
+type Entry = { kind: 'text'; raw: RawItem; line: number } | { kind: 'table'; item: TableItem; line: number };
 
 /** Parse decoded text. Throws NO_STRUCTURE when no section or item can be recognized. */
 export function parseText(text: string, file: string, options: ParseOptions = {}): WorkPlan {
@@ -102,21 +208,47 @@ export function parseText(text: string, file: string, options: ParseOptions = {}
   if (lines.every((l) => l.length === 0)) {
     throw new YaodianError('FILE_EMPTY', `${file}：文件只有空白，没有可读取的内容。`);
   }
+  const { view, tables: allTables } = readTables(lines, options.tableHeaders);
   // Sections start after the work points' own title when there is one (the notice before it has no sections).
-  const titleAt = lines.map((_, i) => workPointsTitleAt(lines, i)).find((t) => t !== null);
-  const structure = segment(lines, titleAt ? titleAt.end + 1 : 0);
-  if (structure.items.length === 0) {
+  const titleAt = view.map((_, i) => workPointsTitleAt(view, i)).find((t) => t !== null);
+  const structure = segment(view, titleAt ? titleAt.end + 1 : 0);
+  // A task table after the body's end (an annex repeating the items) adds nothing when the text has items.
+  const tables = structure.items.length > 0 ? allTables.filter((t) => t.headerLine < structure.endLine) : allTables;
+  const sections: Section[] = [...structure.sections];
+  const entries: Entry[] = structure.items.map((raw) => ({ kind: 'text' as const, raw, line: raw.firstLine }));
+  for (const t of tables) {
+    const enclosing = [...structure.sections].reverse().find((s) => s.line - 1 < t.headerLine);
+    for (const s of t.sections) sections.push({ number: s.number, title: s.title, line: s.line + 1 });
+    for (const item of t.items) {
+      if (!item.section) {
+        if (enclosing) item.section = enclosing.number;
+        else {
+          if (!sections.some((s) => s.number === '一')) sections.push({ number: '一', title: '', line: item.firstLine + 1 });
+          item.section = '一';
+        }
+      }
+      entries.push({ kind: 'table', item, line: item.firstLine + 1 });
+    }
+  }
+  sections.sort((a, b) => a.line - b.line);
+  entries.sort((a, b) => a.line - b.line);
+  if (entries.length === 0) {
     throw new YaodianError(
       'NO_STRUCTURE',
-      `${file}：没有识别到工作要点的条目（应有“一、”形式的部分和“（一）”或“1.”形式的条目），请确认这是一份工作要点文件。`,
+      `${file}：没有识别到工作要点的条目（应有“一、”形式的部分和“（一）”或“1.”形式的条目，或含“工作任务”“责任单位”等列的任务表），请确认这是一份工作要点文件。`,
     );
   }
-  const meta = extractMetadata(lines, structure.bodyStart);
+  const bodyStart = Math.min(
+    structure.items.length > 0 ? structure.bodyStart : Infinity,
+    ...tables.map((t) => t.headerLine),
+    structure.bodyStart,
+  );
+  const meta = extractMetadata(view, bodyStart);
   const warnings: ParseWarning[] = [];
   if (!meta.title) warnings.push({ code: 'NO_TITLE', message: `${file}：没有找到工作要点的标题，已用文件名代替。` });
   if (!meta.issuedDate) warnings.push({ code: 'NO_DATE', message: `${file}：没有找到印发日期，相对期限（如“印发后一个月内”）无法换算。` });
   if (!meta.region) warnings.push({ code: 'NO_REGION', message: `${file}：没有从标题中识别出地区。` });
-  if (structure.truncated) {
+  if (structure.truncated && tables.length === 0) {
     const last = structure.items.at(-1) as RawItem;
     warnings.push({
       code: 'TRUNCATED',
@@ -127,10 +259,14 @@ export function parseText(text: string, file: string, options: ParseOptions = {}
   const ctx: DateContext = { year: meta.year, issuedDate: meta.issuedDate };
   const notes: string[] = [];
   const ordinals = new Map<string, number>();
-  const items = structure.items.map((raw) => {
-    const n = (ordinals.get(raw.section) ?? 0) + 1;
-    ordinals.set(raw.section, n);
-    return buildItem(raw, n, ctx, notes, warnings);
+  const items = entries.map((e) => {
+    const section = e.kind === 'text' ? e.raw.section : e.item.section;
+    const n = (ordinals.get(section) ?? 0) + 1;
+    ordinals.set(section, n);
+    const item = e.kind === 'text' ? buildItem(e.raw, n, ctx, notes, warnings) : buildTableItem(e.item, n, ctx, notes, warnings);
+    const origin = options.origins?.[item.lines[0] - 1];
+    item.source = { line: item.lines[0], ...(origin ?? {}) };
+    return item;
   });
   const title = meta.title ?? basename(file).replace(/\.[^.]+$/, '');
   return {
@@ -142,13 +278,31 @@ export function parseText(text: string, file: string, options: ParseOptions = {}
     issuedDate: meta.issuedDate,
     year: meta.year,
     region: meta.region,
-    sections: structure.sections,
+    sections: dedupeSections(sections),
     items,
     notes: [...new Set(notes)],
     warnings,
     encoding: options.encoding ?? 'utf-8',
+    format: options.format ?? 'text',
     lines,
   };
+}
+
+/** A section number printed twice (a heading and a table's section row) is one section. */
+function dedupeSections(sections: Section[]): Section[] {
+  const out: Section[] = [];
+  for (const s of sections) {
+    const prev = out.find((o) => o.number === s.number);
+    if (!prev) out.push(s);
+    else if (!prev.title && s.title) prev.title = s.title;
+  }
+  return out;
+}
+
+/** Parse lines that carry their origin (page, sheet, row), as the format readers produce them. */
+export function parseLines(lines: Array<{ text: string } & LineOrigin>, file: string, options: ParseOptions = {}): WorkPlan {
+  const origins = lines.map(({ text: _text, ...origin }) => origin);
+  return parseText(lines.map((l) => l.text.replace(/[\r\n]+/g, ' ')).join('\n'), file, { ...options, origins });
 }
 
 /** Parse raw bytes (upload or file). */

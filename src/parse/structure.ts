@@ -19,6 +19,8 @@ export interface RawItem {
   lastLine: number;
   /** Offsets in `body` where a new paragraph (after a blank line and a finished sentence) begins. */
   paragraphStarts: number[];
+  /** The item's title when it is printed as a line of its own (（一）深化重要政府信息公开), apart from the body. */
+  heading?: string;
 }
 
 export interface Structure {
@@ -30,6 +32,8 @@ export interface Structure {
   style: ItemStyle | null;
   /** True when the text stops in the middle of an item (no final punctuation, no colophon). */
   truncated: boolean;
+  /** 0-based index where the body ends (the copy list or colophon), or the number of lines. */
+  endLine: number;
 }
 
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
@@ -85,6 +89,7 @@ export function segment(lines: string[], startAt = 0): Structure {
   let blankBefore = false;
   let trailerSeen = false;
   let sectionNo = '';
+  let endLine = lines.length;
   for (let i = from; i < lines.length; i++) {
     const line = lines[i] as string;
     if (!line) {
@@ -93,6 +98,7 @@ export function segment(lines: string[], startAt = 0): Structure {
     }
     if (TRAILER.test(line)) {
       trailerSeen = true;
+      endLine = i;
       break;
     }
     const heading = isSectionHeading(line);
@@ -134,7 +140,7 @@ export function segment(lines: string[], startAt = 0): Structure {
   dropClosingParagraphs(items.at(-1));
   const last = items.at(-1);
   const truncated = !trailerSeen && last !== undefined && !SENTENCE_END.test(last.body.trimEnd());
-  return { sections, items, bodyStart: from, style, truncated };
+  return { sections, items, bodyStart: from, style, truncated, endLine };
 }
 
 /** After the last item, unnumbered paragraphs addressed to everyone (各部门要结合本要点…) are not part of it. */
