@@ -123,6 +123,16 @@ export function segment(lines: string[], startAt = 0): Structure {
       blankBefore = false;
       continue;
     }
+    if (cur && cur.lineStarts.length === 1 && cur.heading === undefined && isOwnTitleLine(cur, line)) {
+      // （一）深化重要政府信息公开 on a line of its own, the body on the next: the line is the title.
+      cur.heading = cur.body.replace(/[\s\u3000]+$/, '');
+      cur.body = line;
+      cur.lineStarts = [[0, i + 1]];
+      cur.paragraphStarts = [0];
+      cur.lastLine = i + 1;
+      blankBefore = false;
+      continue;
+    }
     if (cur) {
       // A sub-point (1. / （1）) always starts its own paragraph; otherwise a line after a blank line and a
       // finished sentence does, and anything else is the same sentence cut by a page break.
@@ -141,6 +151,21 @@ export function segment(lines: string[], startAt = 0): Structure {
   const last = items.at(-1);
   const truncated = !trailerSeen && last !== undefined && !SENTENCE_END.test(last.body.trimEnd());
   return { sections, items, bodyStart: from, style, truncated, endLine };
+}
+
+/**
+ * Is an item's first line a title of its own? It is a phrase (no sentence punctuation, nothing left open), and the
+ * next line is clearly longer (a paragraph, not the rest of a wrapped line) and does not finish a sentence.
+ */
+function isOwnTitleLine(item: RawItem, next: string): boolean {
+  const t = item.body;
+  if (t.length < 2 || t.length > 50) return false;
+  if (/[。！？；;!?]/.test(t) || /[，,、：:（(“《—\-]$/.test(t)) return false;
+  if (/^[。，,、；;：:）)”》」』]/.test(next) || SUB_POINT.test(next)) return false;
+  // 提 / 升。进一步…: a page break inside the title sentence leaves a fragment before the next full stop.
+  const firstSentence = next.search(/[。！？；;!?]/);
+  if (firstSentence >= 0 && firstSentence <= 3) return false;
+  return next.length > (item.printed.length + t.length) * 1.3;
 }
 
 /** After the last item, unnumbered paragraphs addressed to everyone (各部门要结合本要点…) are not part of it. */
