@@ -80,6 +80,8 @@ function unlabeledUnits(text: string): UnitRef[] {
     if (tail) {
       allLead = Boolean(tail[2]);
       part = part.slice(0, tail.index);
+      // …授权的组织负责: 组织 ends the name here, it is not the verb 组织 (organise).
+      if (tail[3] && !tail[2] && !looksLikeUnit(part) && looksLikeUnit(`${part}组织`)) part += '组织';
     } else if (/牵头$/.test(part)) {
       allLead = true;
       part = part.replace(/牵头$/, '');
