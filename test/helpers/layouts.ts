@@ -5,6 +5,7 @@
  * is written from it, never from the parser's view of the layout itself.
  */
 import type { Deadline, WorkPlan } from '../../src/model.js';
+import type { Block } from './typeset.js';
 
 export interface LayoutAssignment {
   units: string[];
@@ -132,33 +133,82 @@ export function withSentences(it: LayoutItem, offset = 0): string {
 
 const sectionLine = (s: LayoutSection) => `${s.number}、${s.title}`;
 
-/** Markdown with the items in a 任务分解表 (序号 straight through, section rows in bold). */
-export function markdownTaskTable(doc: LayoutDoc): string {
-  const out = doc.preamble.map((l) => (l === doc.title ? `# ${l}` : l));
-  out.push('', '## 重点任务分解表', '', '| 序号 | 工作任务 | 具体内容 | 牵头单位 | 责任单位 | 完成时限 |', '| --- | --- | --- | --- | --- | --- |');
+export interface TextLayoutOptions {
+  /** Item numbers as printed in the source, or 1. 2. restarting in each section. */
+  numbering?: 'printed' | 'digit';
+}
+
+const marker = (it: LayoutItem, ordinal: number, o: TextLayoutOptions) => (o.numbering === 'digit' ? `${ordinal}. ` : it.printed);
+
+export interface TableLayoutOptions {
+  /** Header cells for 序号, task, content, lead, units, deadline (synonyms offices use). */
+  headers?: [string, string, string, string, string, string];
+  /** 序号 straight through the table, restarting in each section, or no 序号 column. */
+  numbering?: 'straight' | 'per-section' | 'none';
+  /** Sections as merged rows (一、…) or as a first column repeated on each row (a merged cell). */
+  sections?: 'rows' | 'column';
+}
+
+/** The cells of one item row: task, content, leads, other units, deadlines. */
+function itemCells(it: LayoutItem): [string, string, string, string, string] {
+  const leads = [...new Set(it.assignments.flatMap((a) => a.leads))];
+  const units = [...new Set(it.assignments.flatMap((a) => a.units))].filter((u) => !leads.includes(u));
+  const deadlines = [...new Set(it.assignments.flatMap((a) => a.deadlines))];
+  return [it.title, withoutAssignments(it), leads.join('、'), units.join('、'), deadlines.join('；')];
+}
+
+/** The rows of a 任务分解表 (header first), as cell arrays; section rows hold one cell. */
+export function taskTableRows(doc: LayoutDoc, o: TableLayoutOptions = {}): string[][] {
+  const head = o.headers ?? ['序号', '工作任务', '具体内容', '牵头单位', '责任单位', '完成时限'];
+  const numbered = o.numbering !== 'none';
+  const rows: string[][] = [[...(o.sections === 'column' ? ['类别'] : []), ...(numbered ? [head[0]] : []), ...head.slice(1)]];
   let n = 0;
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
   for (const s of doc.sections) {
-    out.push(`| **${cell(sectionLine(s))}** |  |  |  |  |  |`);
+    if (o.sections !== 'column') rows.push([sectionLine(s)]);
+    if (o.numbering === 'per-section') n = 0;
     for (const it of s.items) {
       n++;
-      const leads = [...new Set(it.assignments.flatMap((a) => a.leads))];
-      const units = [...new Set(it.assignments.flatMap((a) => a.units))].filter((u) => !leads.includes(u));
-      const deadlines = [...new Set(it.assignments.flatMap((a) => a.deadlines))];
-      out.push(`| ${n} | ${cell(it.title)} | ${cell(withoutAssignments(it))} | ${leads.join('、')} | ${units.join('、')} | ${deadlines.join('；')} |`);
+      rows.push([...(o.sections === 'column' ? [sectionLine(s)] : []), ...(numbered ? [String(n)] : []), ...itemCells(it)]);
     }
   }
+  return rows;
+}
+
+/** Markdown with the items in a 任务分解表 (by default 序号 straight through and section rows in bold). */
+export function markdownTaskTable(doc: LayoutDoc, o: TableLayoutOptions = {}): string {
+  const out = doc.preamble.map((l) => (l === doc.title ? `# ${l}` : l));
+  const [head, ...rows] = taskTableRows(doc, o);
+  const width = (head as string[]).length;
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const line = (r: string[]) => `| ${Array.from({ length: width }, (_, i) => cell(r[i] ?? '')).join(' | ')} |`;
+  out.push('', '## 重点任务分解表', '', line(head as string[]), `|${' --- |'.repeat(width)}`);
+  for (const r of rows) out.push(r.length === 1 ? line([`**${r[0]}**`]) : line(r));
   out.push('', ...doc.closing);
   return out.join('\n');
 }
 
-/** Plain text whose assignments are responsibility sentences. */
-export function responsibilityText(doc: LayoutDoc): string {
+/** One clause for all of an item's assignments, at its end (…，由A、B、C负责。). */
+function endClause(it: LayoutItem, variant: number): string {
+  const leads = [...new Set(it.assignments.flatMap((a) => a.leads))];
+  const units = [...new Set(it.assignments.flatMap((a) => a.units))];
+  const deadlines = [...new Set(it.assignments.flatMap((a) => a.deadlines))];
+  return responsibilityClause({ units, leads, deadlines }, variant);
+}
+
+/** Plain text whose assignments are responsibility sentences, where the brackets stood or once at the item's end. */
+export function responsibilityText(doc: LayoutDoc, o: TextLayoutOptions & { place?: 'inline' | 'end' } = {}): string {
   const out = [...doc.preamble.flatMap((l) => [l, ''])];
   let k = 0;
   for (const s of doc.sections) {
     out.push(sectionLine(s));
-    for (const it of s.items) out.push(`　　${it.printed}${it.title}。${withSentences(it, k++)}`);
+    s.items.forEach((it, i) => {
+      const text =
+        o.place === 'end' && it.assignments.length > 0
+          ? `${withoutAssignments(it).replace(/。$/, '')}，${endClause(it, k)}。`.replace(/^，/, '')
+          : withSentences(it, k);
+      k++;
+      out.push(`　　${marker(it, i + 1, o)}${it.title}。${text}`);
+    });
     for (const p of s.paragraphs) out.push(`　　${p}`);
     out.push('');
   }
@@ -167,11 +217,11 @@ export function responsibilityText(doc: LayoutDoc): string {
 }
 
 /** Plain text with each item's title on a line of its own and the body on the next. */
-export function titleLineText(doc: LayoutDoc): string {
+export function titleLineText(doc: LayoutDoc, o: TextLayoutOptions = {}): string {
   const out = [...doc.preamble.flatMap((l) => [l, ''])];
   for (const s of doc.sections) {
     out.push(sectionLine(s), '');
-    for (const it of s.items) out.push(`${it.printed}${it.title}`, withBrackets(it), '');
+    s.items.forEach((it, i) => out.push(`${marker(it, i + 1, o)}${it.title}`, withBrackets(it), ''));
     for (const p of s.paragraphs) out.push(p, '');
   }
   out.push(...doc.closing.flatMap((l) => [l, '']));
@@ -201,4 +251,25 @@ export function govSiteHtml(doc: LayoutDoc): string {
 <div class="tools"><a href="javascript:window.print()">【打印本页】</a><a href="javascript:window.close()">【关闭窗口】</a></div></div>
 <div class="related"><h3>相关阅读</h3><ul><li><a href="/1">关于印发2019年政务公开工作要点的通知</a></li><li><a href="/2">国务院办公厅关于印发2021年政务公开工作要点的通知</a></li></ul></div>
 <div class="footer">主办单位：${esc(doc.issuer)}　网站标识码：3300000001　备案号：浙ICP备00000000号</div></body></html>`;
+}
+
+/** The document as typeset blocks: 文件头 in red, centred titles, headings, indented paragraphs, the work points on a new page. */
+export function printBlocks(doc: LayoutDoc): Block[] {
+  const blocks: Block[] = [];
+  doc.preamble.forEach((l, i) => {
+    if (l === doc.title) blocks.push({ text: l, style: 'pagebreak' }, { text: l, style: 'title' });
+    else if (i === 0 && /文件$/.test(l)) blocks.push({ text: l, style: 'redhead' });
+    else if (l === doc.docNumber) blocks.push({ text: l, style: 'center' });
+    else if (/关于印发.*通知$/.test(l)) blocks.push({ text: l, style: 'title' });
+    else if (/[：:]$/.test(l)) blocks.push({ text: l, style: 'flush' });
+    else if (l === doc.issuer || /^\d{4}年\d{1,2}月\d{1,2}日$/.test(l)) blocks.push({ text: l, style: 'right' });
+    else blocks.push({ text: l, style: 'body' });
+  });
+  for (const s of doc.sections) {
+    blocks.push({ text: sectionLine(s), style: 'heading' });
+    for (const it of s.items) blocks.push({ text: `${it.printed}${it.title}。${withBrackets(it)}`, style: 'body' });
+    for (const p of s.paragraphs) blocks.push({ text: p, style: 'body' });
+  }
+  for (const l of doc.closing) blocks.push({ text: l, style: /^抄送|印发$/.test(l) ? 'flush' : 'body' });
+  return blocks;
 }

@@ -16,10 +16,20 @@ const samples = readdirSync(samplesDir)
   .filter((f) => f.endsWith('.txt'))
   .map((f) => ({ file: f, plan: parseBuffer(readFileSync(join(samplesDir, f)), f) }));
 
-const layouts = [
-  { name: 'a markdown task table', ext: 'md', write: markdownTaskTable },
-  { name: 'responsibility sentences', ext: 'txt', write: responsibilityText },
-  { name: 'titles on their own line', ext: 'txt', write: titleLineText },
+type Doc = ReturnType<typeof layoutModel>;
+const layouts: Array<{ name: string; ext: string; write: (d: Doc) => string }> = [
+  { name: 'a markdown task table', ext: 'md', write: (d) => markdownTaskTable(d) },
+  {
+    name: 'a task table with other headers, 序号 per section and a section column',
+    ext: 'md',
+    write: (d) =>
+      markdownTaskTable(d, { headers: ['编号', '重点任务', '工作措施', '牵头部门', '配合单位', '时间节点'], numbering: 'per-section', sections: 'column' }),
+  },
+  { name: 'a task table without 序号', ext: 'md', write: (d) => markdownTaskTable(d, { headers: ['', '主要任务', '具体举措', '牵头单位（部门）', '责任单位', '完成时间'], numbering: 'none' }) },
+  { name: 'responsibility sentences where the brackets stood', ext: 'txt', write: (d) => responsibilityText(d) },
+  { name: 'one responsibility sentence at the end of each item, items 1. 2. per section', ext: 'txt', write: (d) => responsibilityText(d, { place: 'end', numbering: 'digit' }) },
+  { name: 'titles on their own line', ext: 'txt', write: (d) => titleLineText(d) },
+  { name: 'titles on their own line, items 1. 2. per section', ext: 'txt', write: (d) => titleLineText(d, { numbering: 'digit' }) },
   { name: 'a government web page', ext: 'html', write: govSiteHtml },
 ];
 
