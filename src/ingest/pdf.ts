@@ -37,18 +37,14 @@ interface PdfPage {
   getTextContent(): Promise<{ items: unknown[] }>;
 }
 
-function cause(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Read a PDF's pages as positioned runs; pages that cannot be read are counted, not fatal. */
 async function readPages(buf: Uint8Array, file: string): Promise<{ pages: PositionedPage[]; total: number; failed: number }> {
   const { getDocumentProxy } = await import('unpdf');
   let pdf: { numPages: number; getPage(n: number): Promise<unknown> };
   try {
-    pdf = (await getDocumentProxy(new Uint8Array(buf))) as unknown as typeof pdf;
+    pdf = (await getDocumentProxy(new Uint8Array(buf), { verbosity: 0 })) as unknown as typeof pdf;
   } catch (e) {
-    throw new YaodianError('FILE_BINARY', `${file}：无法读取 PDF 文件（${cause(e)}），文件可能不完整或已损坏。`, { cause: e });
+    throw new YaodianError('FILE_BINARY', `${file}：无法读取 PDF 文件，文件可能不完整（如下载中断）或已损坏；请重新获取原文件后再导入。`, { cause: e });
   }
   const pages: PositionedPage[] = [];
   let failed = 0;
