@@ -20,7 +20,7 @@ export interface ItemAssignments {
 const MASK = '\u0001';
 
 function deadlinesOf(clauses: string[], ctx: DateContext): Deadline[] {
-  return clauses.map((c) => parseDeadline(c.replace(/^(?:于|在|须|需|要|应|并|均|务必|力争|确保|争取|最迟|最晚)/, ''), ctx)).filter((d): d is Deadline => d !== null);
+  return clauses.map((c) => parseDeadline(c.replace(/^(?:于|在|须|需|要|应|并|均|务必|力争|确保|争取|最迟|最晚|截至|截止|到|至)+/, ''), ctx)).filter((d): d is Deadline => d !== null);
 }
 
 /**
@@ -40,7 +40,10 @@ export function extractAssignments(body: string, ctx: DateContext, lineOf: (offs
   const deadlineSpans: Array<{ start: number; end: number; inner: string }> = [];
   for (const span of findParentheticals(body)) {
     if (!isAssignment(span.inner)) {
-      if (isDeadlineClause(span.inner)) deadlineSpans.push(span);
+      if (isDeadlineClause(span.inner)) {
+        deadlineSpans.push(span);
+        maskSpan(span.start, span.end);
+      }
       continue;
     }
     const parsed = parseAssignment(span.inner, ctx);

@@ -58,6 +58,8 @@ const BY = /^(?:并|均|统一|具体|主要|分别|原则上)?由/;
 /** A clause group that names units and their duty (会同 alone implies 负责). */
 const ASSIGNMENT_OK = (t: string) => isUnitsWithDuty(t) || (t.includes('会同') && isUnitsWithDuty(`${t}负责`));
 
+const DUTY_FIRST = /^(.+?(?:分别|共同)?(?:牵头)?(?:负责|落实|实施))(?=.)/;
+
 /** Deadlines that come before the group only count when they say the work is done by then. */
 const DONE = /完成|办结|到位|长期|持续|常态/;
 
@@ -83,14 +85,22 @@ export function findResponsibilities(masked: string): Responsibility[] {
     // 由X负责 / 由X牵头，Y配合 / 由X会同Y: from the 由 clause, the longest run of up to three clauses that reads.
     for (let i = 0; i < clauses.length; i++) {
       if (used.has(i) || !BY.test((clauses[i] as Piece).text)) continue;
+      let matched = false;
       for (let k = Math.min(i + 2, clauses.length - 1); k >= i; k--) {
         const text = group(clauses, i, k);
         if (ASSIGNMENT_OK(text)) {
           found.push({ from: i, to: k, text });
           for (let x = i; x <= k; x++) used.add(x);
           i = k;
+          matched = true;
           break;
         }
+      }
+      // 由县财政局牵头负责做好…: the duty first, then what is to be done, in one clause.
+      const lead = matched ? null : (clauses[i] as Piece).text.replace(BY, '').match(DUTY_FIRST);
+      if (lead && ASSIGNMENT_OK(lead[1] as string)) {
+        found.push({ from: i, to: i, text: lead[1] as string });
+        used.add(i);
       }
     }
     // Without 由: the sentence's last clauses (before any trailing deadline), or the whole sentence.

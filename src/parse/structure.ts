@@ -105,8 +105,14 @@ export function segment(lines: string[], startAt = 0): Structure {
     if (heading) {
       cur = null;
       sectionNo = heading.number;
-      const title = (heading.title.split('。')[0] as string).replace(/[：:]$/, '');
-      sections.push({ number: sectionNo, title, line: i + 1 });
+      let title = heading.title.split('。')[0] as string;
+      const headingLine = i + 1;
+      const wrapped = headingContinuation(lines, i, style);
+      if (wrapped) {
+        title += lines[wrapped] as string;
+        i = wrapped;
+      }
+      sections.push({ number: sectionNo, title: title.replace(/[：:]$/, ''), line: headingLine });
       blankBefore = false;
       continue;
     }
@@ -151,6 +157,30 @@ export function segment(lines: string[], startAt = 0): Structure {
   const last = items.at(-1);
   const truncated = !trailerSeen && last !== undefined && !SENTENCE_END.test(last.body.trimEnd());
   return { sections, items, bodyStart: from, style, truncated, endLine };
+}
+
+/**
+ * A section heading printed over two lines (一、深入推进重点领 / 域信息公开): the index of the line that continues
+ * it, or 0. The continuation is short, ends no sentence, is no number of its own, and the next line after it starts
+ * an item or another section (so a section's first paragraph is never taken for the rest of its heading).
+ */
+function headingContinuation(lines: string[], at: number, style: ItemStyle | null): number {
+  const heading = lines[at] as string;
+  if (/[。；;：:！？]$/.test(heading)) return 0;
+  const nextIndex = (from: number) => {
+    let j = from + 1;
+    while (j < lines.length && j <= from + 2 && !lines[j]) j++;
+    return j < lines.length && lines[j] ? j : -1;
+  };
+  const j = nextIndex(at);
+  if (j < 0) return 0;
+  const cont = lines[j] as string;
+  if (cont.length > 24 || /[。；;！？，,、]/.test(cont) || isSectionHeading(cont) || SUB_POINT.test(cont) || TRAILER.test(cont)) return 0;
+  if (Object.values(STYLES).some((re) => re.test(cont))) return 0;
+  const k = nextIndex(j);
+  if (k < 0) return 0;
+  const after = lines[k] as string;
+  return isSectionHeading(after) || (style !== null && itemMarker(after, style) !== null) ? j : 0;
 }
 
 /**
