@@ -2,7 +2,7 @@
  * `yaodian parse [--json] FILE...`: a readable outline of each document, or the JSON of the eval contract.
  */
 import { isYaodianError } from '../errors.js';
-import { loadFile } from '../ingest/index.js';
+import { type LoadOptions, loadFile, readTableHeaders } from '../ingest/index.js';
 import type { WorkPlan } from '../model.js';
 import { parseArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
@@ -74,16 +74,18 @@ export function outline(plan: WorkPlan): string {
 }
 
 export async function runParse(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'] });
+  const args = parseArgs(argv, { flags: ['json'], values: ['table-headers'] });
   if (args.positionals.length === 0) {
-    writeLine(io.stderr, '用法：yaodian parse [--json] 文件...');
+    writeLine(io.stderr, '用法：yaodian parse [--json] [--table-headers 同义词.json] 文件...');
     return 2;
   }
+  const headersPath = args.values.get('table-headers');
+  const options: LoadOptions = headersPath ? { tableHeaders: await readTableHeaders(headersPath) } : {};
   let failed = 0;
   for (const path of args.positionals) {
     let plan: WorkPlan;
     try {
-      plan = (await loadFile(path)).plan;
+      plan = (await loadFile(path, options)).plan;
     } catch (e) {
       if (!isYaodianError(e)) throw e;
       failed++;

@@ -25,6 +25,7 @@ export { docxToText } from './docx.js';
 export { htmlToText } from './html.js';
 export { fixPdfText, pdfToText } from './pdf.js';
 export { type DocumentFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
+export { readTableHeaders, tableHeadersFrom } from './headers.js';
 export type { Converted, SourceLine } from './source.js';
 
 /** Endings read through a converter rather than as text (kept for callers of the earlier API). */
@@ -68,7 +69,7 @@ async function docx(b: Buffer, file: string): Promise<Converted> {
 }
 
 /** Bytes → lines with their sources, by the reader the file needs. */
-export async function convertDocument(buf: Uint8Array, file: string): Promise<Converted & { encoding: string }> {
+export async function convertDocument(buf: Uint8Array, file: string, options: LoadOptions = {}): Promise<Converted & { encoding: string }> {
   if (buf.length === 0) throw new YaodianError('FILE_EMPTY', `${file}：文件为空，没有可读取的内容。`);
   if (buf.length > MAX_FILE_BYTES) {
     throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文件。`);
@@ -82,7 +83,7 @@ export async function convertDocument(buf: Uint8Array, file: string): Promise<Co
       return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding };
     }
     case 'html':
-      out = { format, lines: plainLines(htmlToText(decodeHtml(buf))), notes: [] };
+      out = { format, lines: plainLines(htmlToText(decodeHtml(buf), options.tableHeaders)), notes: [] };
       break;
     case 'rtf':
       out = { format, lines: plainLines(rtfToText(b)), notes: [] };
@@ -123,8 +124,13 @@ export async function loadDocument(bytes: Uint8Array, fileName: string, options:
   if (!formatOf(file)) {
     throw new YaodianError('BAD_ARGUMENT', `${file}：不支持的文件类型。可读取的格式：${READABLE_FORMATS}。`);
   }
-  const converted = await convertDocument(bytes, file);
-  const plan = parseLines(converted.lines, file, { ...options, encoding: converted.encoding, format: converted.format });
+  const converted = await convertDocument(bytes, file, options);
+  const plan = parseLines(converted.lines, file, {
+    ...options,
+    encoding: converted.encoding,
+    format: converted.format,
+    ...(converted.warnings ? { warnings: converted.warnings } : {}),
+  });
   return { plan, format: converted.format, notes: converted.notes };
 }
 

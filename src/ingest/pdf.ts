@@ -78,7 +78,8 @@ export async function pdfToLines(buf: Uint8Array, file = 'document.pdf'): Promis
   const notes = [`共 ${total} 页`];
   if (furniture) notes.push(`已去除页眉、页脚和页码 ${furniture} 处`);
   if (failed) notes.push(`${failed} 页无法读取，已跳过`);
-  return { format: 'pdf', lines, notes };
+  const warnings = failed ? [{ code: 'PAGES_SKIPPED', message: `${file}：PDF 共 ${total} 页，其中 ${failed} 页无法读取，已跳过；这些页上的条目可能缺失。` }] : [];
+  return { format: 'pdf', lines, notes, warnings };
 }
 
 /** The PDF's text, one paragraph per line (kept for callers of the earlier API). */

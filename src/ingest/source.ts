@@ -1,6 +1,7 @@
 /**
  * What every format reader produces: lines of text, each with where it came from (page, sheet and row).
  */
+import type { ParseWarning } from '../model.js';
 import type { DocumentFormat } from './formats.js';
 
 export interface SourceLine {
@@ -17,6 +18,8 @@ export interface Converted {
   lines: SourceLine[];
   /** What the reader did, for the ingest report (numbers rebuilt, headers dropped, fallbacks used). */
   notes: string[];
+  /** What the reader could not read (pages skipped), carried into the plan's warnings. */
+  warnings?: ParseWarning[];
 }
 
 /** Text lines with no location of their own. */

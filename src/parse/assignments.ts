@@ -5,7 +5,7 @@
  * Document numbers （青政发〔2017〕242号） and asides （以下简称《条例》） are not assignments.
  */
 import type { Deadline, UnitRef } from '../model.js';
-import { type DateContext, parseDeadline } from './deadlines.js';
+import { type DateContext, isDeadlineClause, parseDeadline, parseDeadlineClause } from './deadlines.js';
 import { isCategoryName, looksLikeUnit, splitUnits } from './unit-names.js';
 
 export interface Span {
@@ -50,7 +50,15 @@ export function isAssignment(inner: string): boolean {
   if (new RegExp(`^(?:${ROLE_LABEL})[:：]`).test(s)) return true;
   if (/(?:完成)?时限[:：]/.test(s)) return true;
   if (/号$|简称|统称|以下|下同|详见|见附件/.test(s) && !/负责$/.test(s)) return false;
-  return isUnitsWithDuty((s.split('。')[0] ?? '').replace(/[，,]?(?:完成)?时限.*$/, ''));
+  return isUnitsWithDuty(splitDeadlineTail((s.split('。')[0] ?? '').replace(/[，,]?(?:完成)?时限.*$/, '')).head);
+}
+
+/** 县府办负责，2021年9月底前完成 → the units part and the deadline clauses after it. */
+export function splitDeadlineTail(text: string): { head: string; tail: string[] } {
+  const parts = text.split(/[，,；;]/);
+  const tail: string[] = [];
+  while (parts.length > 1 && isDeadlineClause(parts.at(-1) as string)) tail.unshift(parts.pop() as string);
+  return { head: parts.join('，'), tail };
 }
 
 /**
@@ -123,6 +131,13 @@ export function parseAssignment(inner: string, ctx: DateContext): ParsedAssignme
     return '';
   });
   main = main.replace(/[，,；;、]+$/, '').replace(/[，,；;、]+(?=[，,；;])/g, '');
+  // Unlabelled deadline clauses at the end: （县府办牵头负责，2021年9月底前完成）.
+  const { head, tail } = splitDeadlineTail(main);
+  for (const clause of tail) {
+    const d = parseDeadlineClause(clause, ctx);
+    if (d) deadlines.push(d);
+  }
+  main = head;
   const units: UnitRef[] = [];
   const labels = [...main.matchAll(ROLE_RE)];
   if (labels.length === 0) {

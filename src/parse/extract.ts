@@ -5,7 +5,7 @@
  */
 import type { Assignment, Deadline } from '../model.js';
 import { DEADLINE_RE, findParentheticals, isAssignment, parseAssignment } from './assignments.js';
-import { type DateContext, isDeadlineClause, parseDeadline } from './deadlines.js';
+import { type DateContext, isDeadlineClause, parseDeadline, parseDeadlineClause } from './deadlines.js';
 import { findResponsibilities } from './responsibility.js';
 
 export interface ItemAssignments {
@@ -20,7 +20,7 @@ export interface ItemAssignments {
 const MASK = '\u0001';
 
 function deadlinesOf(clauses: string[], ctx: DateContext): Deadline[] {
-  return clauses.map((c) => parseDeadline(c.replace(/^(?:于|在|须|需|要|应|并|均|务必|力争|确保|争取|最迟|最晚|截至|截止|到|至)+/, ''), ctx)).filter((d): d is Deadline => d !== null);
+  return clauses.map((c) => parseDeadlineClause(c, ctx)).filter((d): d is Deadline => d !== null);
 }
 
 /**

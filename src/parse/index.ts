@@ -176,6 +176,8 @@ export interface ParseOptions {
   origins?: LineOrigin[];
   /** Extra header words for task-table columns (序号, 工作任务, 牵头单位, 责任单位, 完成时限 …). */
   tableHeaders?: TableHeaders;
+  /** Warnings from reading the file (pages skipped), put before the parser's own. */
+  warnings?: ParseWarning[];
 }
 
 interface Tables {
@@ -245,7 +247,7 @@ export function parseText(text: string, file: string, options: ParseOptions = {}
     structure.bodyStart,
   );
   const meta = extractMetadata(view, bodyStart);
-  const warnings: ParseWarning[] = [];
+  const warnings: ParseWarning[] = [...(options.warnings ?? [])];
   if (!meta.title) warnings.push({ code: 'NO_TITLE', message: `${file}：没有找到工作要点的标题，已用文件名代替。` });
   if (!meta.issuedDate) warnings.push({ code: 'NO_DATE', message: `${file}：没有找到印发日期，相对期限（如“印发后一个月内”）无法换算。` });
   if (!meta.region) warnings.push({ code: 'NO_REGION', message: `${file}：没有从标题中识别出地区。` });

@@ -273,3 +273,35 @@ export function printBlocks(doc: LayoutDoc): Block[] {
   for (const l of doc.closing) blocks.push({ text: l, style: /^抄送|印发$/.test(l) ? 'flush' : 'body' });
   return blocks;
 }
+
+/** A portal page whose body is a 任务分解表 inside the site's layout table: sections as a rowspan column, or colspan rows. */
+export function htmlTaskTable(doc: LayoutDoc, sections: 'rowspan' | 'colspan'): string {
+  const rows = taskTableRows(doc, { sections: sections === 'rowspan' ? 'column' : 'rows' });
+  const width = (rows[0] as string[]).length;
+  const out: string[] = [];
+  rows.forEach((r, i) => {
+    if (i === 0) {
+      out.push(`<tr>${r.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);
+      return;
+    }
+    if (r.length === 1) {
+      out.push(`<tr><td colspan="${width}"><b>${esc(r[0] as string)}</b></td></tr>`);
+      return;
+    }
+    if (sections === 'rowspan') {
+      const [section, ...rest] = r as [string, ...string[]];
+      const first = (rows[i - 1] as string[])[0] !== section;
+      const span = rows.slice(i).findIndex((x) => x[0] !== section);
+      const cells = rest.map((c) => `<td>${esc(c)}</td>`).join('');
+      out.push(first ? `<tr><td rowspan="${span < 0 ? rows.length - i : span}">${esc(section)}</td>${cells}</tr>` : `<tr>${cells}</tr>`);
+      return;
+    }
+    out.push(`<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
+  });
+  const preamble = doc.preamble.map((l) => `<p>${esc(l)}</p>`).join('\n');
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(doc.title)}</title></head><body>
+<table width="100%" class="layout"><tr><td class="nav-cell"><a href="/">首页</a><br><a href="/zwgk">政务公开</a></td><td>
+<div class="zw">${preamble}
+<table border="1" class="MsoTableGrid">${out.join('\n')}</table>
+${doc.closing.map((l) => `<p>${esc(l)}</p>`).join('\n')}</div></td></tr></table></body></html>`;
+}

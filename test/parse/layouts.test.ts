@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDocument } from '../../src/ingest/index.js';
 import { parseBuffer } from '../../src/parse/index.js';
-import { govSiteHtml, layoutModel, markdownTaskTable, responsibilityText, titleLineText } from '../helpers/layouts.js';
+import { govSiteHtml, htmlTaskTable, layoutModel, markdownTaskTable, responsibilityText, titleLineText } from '../helpers/layouts.js';
 import { planDifferences } from '../helpers/plan-diff.js';
 import { samplesDir } from '../helpers/samples.js';
 
@@ -31,6 +31,8 @@ const layouts: Array<{ name: string; ext: string; write: (d: Doc) => string }> =
   { name: 'titles on their own line', ext: 'txt', write: (d) => titleLineText(d) },
   { name: 'titles on their own line, items 1. 2. per section', ext: 'txt', write: (d) => titleLineText(d, { numbering: 'digit' }) },
   { name: 'a government web page', ext: 'html', write: govSiteHtml },
+  { name: 'a web page with a task table, sections in a rowspan column', ext: 'html', write: (d) => htmlTaskTable(d, 'rowspan') },
+  { name: 'a web page with a task table, sections in colspan rows', ext: 'html', write: (d) => htmlTaskTable(d, 'colspan') },
 ];
 
 describe.each(layouts)('$name', ({ ext, write }) => {
