@@ -43,6 +43,8 @@ const OUTLINE_MARK = /^(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][
 const PAGE_NUMBER =
   /^[-—–－_~·•\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?(?:\s*共\s*\d{1,4}\s*页)?[-—–－_~·•\s]*$/;
 const CLOSES_SENTENCE = /[。！？；;：:]$/;
+/** Lines of the notice and colophon that always stand alone: 抄送：…, 附件：…, （此件公开发布）. */
+const LINE_OF_ITS_OWN = /^(?:抄送|抄报|主送|附件[:：]|[（(]此件)/;
 
 function median(xs: number[]): number {
   if (xs.length === 0) return 0;
@@ -156,7 +158,7 @@ export function paragraphsOf(pages: PositionedPage[]): LaidOut {
 
   const startsParagraph = (prev: Line | undefined, l: Line): boolean => {
     if (!prev) return true;
-    if (OUTLINE_MARK.test(l.text)) return true;
+    if (OUTLINE_MARK.test(l.text) || LINE_OF_ITS_OWN.test(l.text)) return true;
     if (Math.abs(l.size - prev.size) > 0.12 * Math.max(l.size, prev.size)) return true;
     const samePage = l.page === prev.page;
     const gap = samePage ? l.baseline - prev.baseline : 0;

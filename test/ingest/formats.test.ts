@@ -3,7 +3,7 @@
  * an Excel 任务分解表 with a sheet of facts, a printed PDF and an OFD with running headers and page numbers — loads
  * to the same items, units, leads, deadlines and metadata as its plain text. The files are generated here.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -95,5 +95,17 @@ describe.each(formats)('$name', ({ ext, write }) => {
     const loaded = await loadDocument(bytes, file.replace(/\.txt$/, `.${ext}`));
     expect(loaded.format).toBe(ext);
     expect(planDifferences(plan, loaded.plan)).toEqual([]);
+  });
+});
+
+// Word 97-2003 files cannot be written here; the shared eval data has one (鹿城, the 2020 sample) when present.
+const sharedDoc = join(samplesDir, '..', '..', 'shared', 'eval', 'formats', 'docs', 'fmt_lucheng.doc');
+describe('a Word 97-2003 .doc', () => {
+  it.skipIf(!existsSync(sharedDoc))('loads to the plan of its text, page headers and footers left out', async () => {
+    const sample = samples.find((s) => s.file.includes('鹿城')) as (typeof samples)[number];
+    const loaded = await loadDocument(readFileSync(sharedDoc), 'fmt_lucheng.doc');
+    expect(loaded.format).toBe('doc');
+    expect(planDifferences(sample.plan, loaded.plan)).toEqual([]);
+    expect(loaded.plan.lines.some((l) => /^[-—]\s*\d+\s*[-—]$/.test(l))).toBe(false);
   });
 });
