@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { YaodianError } from '../../src/errors.js';
 import { loadDocument } from '../../src/ingest/index.js';
@@ -12,6 +14,7 @@ import { openZip } from '../../src/ingest/zip.js';
 import { parseBuffer } from '../../src/parse/index.js';
 import { encodeGb18030 } from '../helpers/gbk.js';
 import { govSiteHtml, layoutModel, markdownTaskTable, printBlocks } from '../helpers/layouts.js';
+import { writeOfd } from '../helpers/ofd-writer.js';
 import { writePdf } from '../helpers/pdf-writer.js';
 import { planDifferences } from '../helpers/plan-diff.js';
 import { samplesDir } from '../helpers/samples.js';
@@ -209,4 +212,47 @@ describe('broken tables', () => {
 
 it('the deflate fixture is what a bomb looks like: tiny on disk', () => {
   expect(deflateRawSync(Buffer.alloc(40 * 1024 * 1024)).length).toBeLessThan(100 * 1024);
+});
+
+async function workbook(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('任务');
+  ws.addRows([['序号', '工作任务', '责任单位', '完成时限'], ['一、强化政策解读'], [1, '做好重大政策解读', '县府办', '2021年9月底']]);
+  ws.mergeCells('A2:D2');
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('damaged packages never crash the loader', async () => {
+  const files: Array<[string, Buffer]> = [
+    ['a.docx', buildDocx(sampleDocxParagraphs())],
+    ['b.md', Buffer.from(markdownTaskTable(doc))],
+    ['c.pdf', writePdf(typeset(printBlocks(doc)))],
+    ['d.ofd', writeOfd(typeset(printBlocks(doc)))],
+    ['e.xlsx', await workbook()],
+  ];
+
+  it('any truncation or overwritten bytes give a plan or a YaodianError naming the file', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: files.length - 1 }),
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+        fc.boolean(),
+        async (which, cut, writes, truncate) => {
+          const [name, original] = files[which] as [string, Buffer];
+          let bytes = Buffer.from(original);
+          for (const [at, value] of writes) bytes[at % bytes.length] = value;
+          if (truncate) bytes = bytes.subarray(0, cut % (bytes.length + 1));
+          try {
+            const { plan } = await loadDocument(bytes, name);
+            expect(plan.items.length).toBeGreaterThan(0);
+          } catch (e) {
+            if (!(e instanceof YaodianError)) throw e;
+            expect(e.message.startsWith(`${name}：`)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
 });
