@@ -3,7 +3,7 @@
  * kept, one paragraph per line.
  */
 import { mergeHeaders, roleOf, type TableHeaders } from '../parse/table.js';
-import { decodeXml } from './docx.js';
+import { decodeXml } from './xml.js';
 
 const DROP_TAGS = ['script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe', 'select', 'button', 'svg', 'object'];
 /** id/class words of page furniture on government sites (menus, breadcrumbs, share bars, footers). */

@@ -8,15 +8,10 @@
  */
 import { posix } from 'node:path';
 import { YaodianError } from '../errors.js';
-import { decodeXml } from './docx.js';
+import { attr, decodeXml } from './xml.js';
 import { type PositionedPage, type Run, paragraphsOf } from './layout.js';
 import type { Converted } from './source.js';
 import { openZip, type ZipArchive } from './zip.js';
-
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`).exec(tag);
-  return m ? decodeXml(m[1] as string) : undefined;
-}
 
 const numbers = (s: string | undefined) => (s ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
 

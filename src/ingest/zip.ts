@@ -25,16 +25,12 @@ export interface ZipLimits {
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxTotalBytes: 64 * 1024 * 1024, maxRatio: 200, ratioFloorBytes: 1024 * 1024 };
 
-const KIND: Record<string, string> = { '.docx': ' Word 文件', '.xlsx': ' Excel 文件', '.ofd': ' OFD 文件', '.wps': ' WPS 文件' };
-
-function kindOf(file: string): string {
-  return KIND[extname(file).toLowerCase()] ?? '压缩包';
-}
+const KIND: Record<string, string> = { '.docx': 'Word 文件', '.wps': 'WPS 文件', '.xlsx': 'Excel 文件', '.ofd': 'OFD 文件' };
 
 function fail(file: string, why: string): never {
-  const kind = kindOf(file);
-  const advice = kind === ' Word 文件' ? '请用 Word 另存为 .docx 或导出为文本后再导入' : '请重新导出后再导入';
-  throw new YaodianError('FILE_BINARY', `${file}：无法读取${kind}（${why}），${advice}。`);
+  const ext = extname(file).toLowerCase();
+  const advice = ext === '.docx' ? '请用 Word 另存为 .docx 或导出为文本后再导入' : '请重新导出后再导入';
+  throw new YaodianError('FILE_BINARY', `${file}：无法读取 ${KIND[ext] ?? 'ZIP 压缩包'}（${why}），${advice}。`);
 }
 
 function bomb(file: string, why: string): never {
