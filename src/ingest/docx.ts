@@ -37,11 +37,36 @@ interface Context {
   numbered: number;
 }
 
-/** One paragraph's text with its automatic number (if any) put back in front. */
+const BOLD_ON = /<w:b(?:\s+w:val="(?:1|true|on)")?\s*\/>/;
+
+/**
+ * The length of a bold run-in heading at the start of a paragraph (**深化重要政府信息公开**建立完善…): bold text
+ * that ends no sentence, followed by plain text. 0 when there is none.
+ */
+function runInHeading(runsXml: string): number {
+  let bold = '';
+  for (const r of runsXml.matchAll(/<w:r(?:\s[^>]*)?>([\s\S]*?)<\/w:r>/g)) {
+    const body = r[1] as string;
+    const text = paragraphText(body);
+    if (!text.trim()) {
+      bold += text;
+      continue;
+    }
+    const rPr = /<w:rPr>([\s\S]*?)<\/w:rPr>/.exec(body)?.[1] ?? '';
+    if (!BOLD_ON.test(rPr)) break;
+    bold += text;
+  }
+  const head = bold.trim();
+  return head.length >= 2 && !/[。！？；;：:，,、（(“《—\-]$/.test(head) ? bold.length : 0;
+}
+
+/** One paragraph's text with its automatic number (if any) put back in front, a bold run-in title on a line of its own. */
 function paragraph(p: string, ctx: Context): string {
   const pPr = /<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(p)?.[1] ?? '';
-  const runs = pPr ? p.replace(/<w:pPr>[\s\S]*?<\/w:pPr>/, '') : p;
-  let text = paragraphText(runs.replace(/<w:del\s[\s\S]*?<\/w:del>/g, '').replace(/<w:instrText[\s\S]*?<\/w:instrText>/g, ''));
+  const runs = (pPr ? p.replace(/<w:pPr>[\s\S]*?<\/w:pPr>/, '') : p).replace(/<w:del\s[\s\S]*?<\/w:del>/g, '').replace(/<w:instrText[\s\S]*?<\/w:instrText>/g, '');
+  let text = paragraphText(runs);
+  const heading = runInHeading(runs);
+  if (heading > 0 && heading < text.length && text.slice(heading).trim()) text = `${text.slice(0, heading).trimEnd()}\n${text.slice(heading).trimStart()}`;
   let numId: string | undefined;
   let ilvl = 0;
   const numPr = /<w:numPr>([\s\S]*?)<\/w:numPr>/.exec(pPr)?.[1];

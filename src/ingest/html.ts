@@ -106,10 +106,22 @@ function tablesToRows(html: string, headers?: TableHeaders): string {
   return h;
 }
 
+/**
+ * A paragraph that starts with a bold title ending no sentence (<p><strong>（一）深化重要政府信息公开</strong>建立…)
+ * gets a line break after it, so the title reads as a line of its own.
+ */
+function runInHeadings(html: string): string {
+  return html.replace(/(<p\b[^>]*>(?:\s|&nbsp;|\u3000)*<(strong|b)\b[^>]*>)([\s\S]*?)(<\/\2>)([\s\S]*?)(?=<\/p>)/gi, (m, open: string, _tag: string, bold: string, close: string, rest: string) => {
+    const head = textOf(bold).trim();
+    if (head.length < 2 || /[。！？；;：:，,、（(“《—\-]$/.test(head) || !textOf(rest).trim()) return m;
+    return `${open}${bold}${close}<br>${rest}`;
+  });
+}
+
 export function htmlToText(html: string, tableHeaders?: TableHeaders): string {
   let h = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
   h = removeElements(h, (_, name) => DROP_TAGS.includes(name));
-  h = tablesToRows(h, tableHeaders).replace(/<(\/?)x-table\b/gi, '<$1table');
+  h = runInHeadings(tablesToRows(h, tableHeaders).replace(/<(\/?)x-table\b/gi, '<$1table'));
   const title = /<title(?:\s[^>]*)?>([\s\S]*?)<\/title>/i.exec(h)?.[1];
   h = h.replace(/<head(?:\s[^>]*)?>[\s\S]*?<\/head>/i, '');
   h = removeElements(h, (tag, name) => {

@@ -231,12 +231,13 @@ export function titleLineText(doc: LayoutDoc, o: TextLayoutOptions = {}): string
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A government portal's article page: navigation, breadcrumbs, related links and a footer around the document. */
-export function govSiteHtml(doc: LayoutDoc): string {
+export function govSiteHtml(doc: LayoutDoc, o: { runIn?: boolean } = {}): string {
   const p = (s: string) => `<p style="text-indent:2em">　　${esc(s)}</p>`;
   const body: string[] = doc.preamble.map((l) => (l === doc.title ? `<p align="center"><strong>${esc(l)}</strong></p>` : p(l)));
   for (const s of doc.sections) {
     body.push(p(sectionLine(s)));
-    for (const it of s.items) body.push(`<p>　　<strong>${esc(it.printed + it.title)}。</strong>${esc(withBrackets(it))}</p>`);
+    // The title in bold with its full stop, or (runIn) a bold title without one, the body right after it.
+    for (const it of s.items) body.push(`<p>　　<strong>${esc(it.printed + it.title)}${o.runIn ? '' : '。'}</strong>${esc(withBrackets(it))}</p>`);
     for (const para of s.paragraphs) body.push(p(para));
   }
   body.push(...doc.closing.map(p));

@@ -22,11 +22,12 @@ const samples = readdirSync(samplesDir)
   .filter((f) => f.endsWith('.txt'))
   .map((f) => ({ file: f, plan: parseBuffer(readFileSync(join(samplesDir, f)), f) }));
 
-function autonumberedDocx(doc: LayoutDoc): Buffer {
+/** Word with automatic numbers; each item's title in bold, with its full stop or (runIn) as a run-in heading without. */
+function autonumberedDocx(doc: LayoutDoc, runIn = false): Buffer {
   const blocks: DocxBlock[] = doc.preamble.map((text) => ({ text }));
   doc.sections.forEach((s, si) => {
     blocks.push({ text: s.title, level: 0, viaStyle: si % 2 === 0 });
-    for (const it of s.items) blocks.push({ bold: `${it.title}。`, text: withBrackets(it), itemList: si + 1 });
+    for (const it of s.items) blocks.push({ bold: runIn ? it.title : `${it.title}。`, text: withBrackets(it), itemList: si + 1 });
     for (const p of s.paragraphs) blocks.push({ text: p });
   });
   blocks.push(...doc.closing.map((text) => ({ text })));
@@ -81,7 +82,8 @@ async function taskWorkbook(doc: LayoutDoc): Promise<Buffer> {
 }
 
 const formats: Array<{ name: string; ext: string; write: (d: LayoutDoc) => Buffer | Promise<Buffer>; metadata?: boolean }> = [
-  { name: 'Word with automatic numbering restarting per section', ext: 'docx', write: autonumberedDocx },
+  { name: 'Word with automatic numbering restarting per section', ext: 'docx', write: (d) => autonumberedDocx(d) },
+  { name: 'Word with run-in bold titles without a full stop', ext: 'docx', write: (d) => autonumberedDocx(d, true) },
   { name: 'a Word task table with section rows merged across', ext: 'docx', write: (d) => docxTaskTable(d, 'rows') },
   { name: 'a Word task table with a section column merged down', ext: 'docx', write: (d) => docxTaskTable(d, 'column') },
   { name: 'an Excel task table with a sheet of facts', ext: 'xlsx', write: taskWorkbook },

@@ -30,7 +30,8 @@ const layouts: Array<{ name: string; ext: string; write: (d: Doc) => string }> =
   { name: 'one responsibility sentence at the end of each item, items 1. 2. per section', ext: 'txt', write: (d) => responsibilityText(d, { place: 'end', numbering: 'digit' }) },
   { name: 'titles on their own line', ext: 'txt', write: (d) => titleLineText(d) },
   { name: 'titles on their own line, items 1. 2. per section', ext: 'txt', write: (d) => titleLineText(d, { numbering: 'digit' }) },
-  { name: 'a government web page', ext: 'html', write: govSiteHtml },
+  { name: 'a government web page', ext: 'html', write: (d) => govSiteHtml(d) },
+  { name: 'a web page whose bold titles have no full stop', ext: 'html', write: (d) => govSiteHtml(d, { runIn: true }) },
   { name: 'a web page with a task table, sections in a rowspan column', ext: 'html', write: (d) => htmlTaskTable(d, 'rowspan') },
   { name: 'a web page with a task table, sections in colspan rows', ext: 'html', write: (d) => htmlTaskTable(d, 'colspan') },
 ];
