@@ -164,6 +164,16 @@ export function readTaskTable(block: PipeBlock, headers: Record<TableRole, strin
       firstBody++;
     }
   }
+  // A column with no header whose cells are section headings (一、…, merged down its items) holds the sections.
+  if (!roles.includes('section')) {
+    const body = block.rows.slice(firstBody);
+    roles = roles.map((r, i) => {
+      if (r !== null) return r;
+      const values = body.map((row) => (row.cells[i] ?? '').trim()).filter(Boolean);
+      const headings = values.filter((v) => SECTION_RE.test(v)).length;
+      return values.length >= 2 && headings >= 0.8 * values.length && new Set(values).size < values.length ? 'section' : null;
+    });
+  }
   const col = (role: TableRole) => roles.flatMap((r, i) => (r === role ? [i] : []));
   const [numberCol] = col('number');
   const sectionCol = col('section')[0];

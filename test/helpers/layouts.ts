@@ -147,6 +147,8 @@ export interface TableLayoutOptions {
   numbering?: 'straight' | 'per-section' | 'none';
   /** Sections as merged rows (一、…) or as a first column repeated on each row (a merged cell). */
   sections?: 'rows' | 'column';
+  /** The section column's header (类别 by default; empty as in tables whose merged column has none). */
+  sectionHeader?: string;
 }
 
 /** The cells of one item row: task, content, leads, other units, deadlines. */
@@ -161,7 +163,7 @@ function itemCells(it: LayoutItem): [string, string, string, string, string] {
 export function taskTableRows(doc: LayoutDoc, o: TableLayoutOptions = {}): string[][] {
   const head = o.headers ?? ['序号', '工作任务', '具体内容', '牵头单位', '责任单位', '完成时限'];
   const numbered = o.numbering !== 'none';
-  const rows: string[][] = [[...(o.sections === 'column' ? ['类别'] : []), ...(numbered ? [head[0]] : []), ...head.slice(1)]];
+  const rows: string[][] = [[...(o.sections === 'column' ? [o.sectionHeader ?? '类别'] : []), ...(numbered ? [head[0]] : []), ...head.slice(1)]];
   let n = 0;
   for (const s of doc.sections) {
     if (o.sections !== 'column') rows.push([sectionLine(s)]);

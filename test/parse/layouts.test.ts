@@ -25,6 +25,7 @@ const layouts: Array<{ name: string; ext: string; write: (d: Doc) => string }> =
     write: (d) =>
       markdownTaskTable(d, { headers: ['编号', '重点任务', '工作措施', '牵头部门', '配合单位', '时间节点'], numbering: 'per-section', sections: 'column' }),
   },
+  { name: 'a task table whose section column has no header', ext: 'md', write: (d) => markdownTaskTable(d, { sections: 'column', sectionHeader: '' }) },
   { name: 'a task table without 序号', ext: 'md', write: (d) => markdownTaskTable(d, { headers: ['', '主要任务', '具体举措', '牵头单位（部门）', '责任单位', '完成时间'], numbering: 'none' }) },
   { name: 'responsibility sentences where the brackets stood', ext: 'txt', write: (d) => responsibilityText(d) },
   { name: 'one responsibility sentence at the end of each item, items 1. 2. per section', ext: 'txt', write: (d) => responsibilityText(d, { place: 'end', numbering: 'digit' }) },
