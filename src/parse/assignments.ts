@@ -36,7 +36,7 @@ export function findParentheticals(text: string): Span[] {
   return spans;
 }
 
-const ROLE_LABEL =
+export const ROLE_LABEL =
   '(?:牵头|责任|配合|协同|协办|参与|主办|承办|主责|实施|落实|协助)(?:单位|部门)|责任(?:主体|领导)';
 const ROLE_RE = new RegExp(`(${ROLE_LABEL})\\s*[:：]`, 'g');
 export const DEADLINE_RE = /(?:完成|办结)?(?:时限|时间|期限|时间节点)\s*[:：]\s*([^，,；;。）)]*)/g;

@@ -6,7 +6,7 @@
  * assignment whose every name is a unit; deadline clauses right after it (or right before it, when they say
  * 完成) are its deadlines. Dates elsewhere in the sentence are body dates, not deadlines.
  */
-import { isUnitsWithDuty } from './assignments.js';
+import { isUnitsWithDuty, ROLE_LABEL } from './assignments.js';
 import { isDeadlineClause } from './deadlines.js';
 
 export interface Piece {
@@ -58,7 +58,9 @@ const BY = /^(?:并|均|统一|具体|主要|分别|原则上)?由/;
 /** A clause group that names units and their duty (会同 alone implies 负责). */
 const ASSIGNMENT_OK = (t: string) => isUnitsWithDuty(t) || (t.includes('会同') && isUnitsWithDuty(`${t}负责`));
 
-const DUTY_FIRST = /^(.+?(?:分别|共同)?(?:牵头)?(?:负责|落实|实施))(?=.)/;
+const DUTY_FIRST = /^(.+?(?:(?:分别|共同)?(?:牵头)?(?:负责|落实|实施)|牵头))(?=.)/;
+/** 责任单位：县财政局，完成时限：年底 written as a sentence of its own, without brackets. */
+const LABELLED = new RegExp(`^(?:${ROLE_LABEL})\\s*[:：]`);
 
 /** Deadlines that come before the group only count when they say the work is done by then. */
 const DONE = /完成|办结|到位|长期|持续|常态/;
@@ -102,6 +104,9 @@ export function findResponsibilities(masked: string): Responsibility[] {
         found.push({ from: i, to: i, text: lead[1] as string });
         used.add(i);
       }
+    }
+    if (found.length === 0 && LABELLED.test(sentence.text)) {
+      found.push({ from: 0, to: clauses.length - 1, text: sentence.text });
     }
     // Without 由: the sentence's last clauses (before any trailing deadline), or the whole sentence.
     if (found.length === 0) {
