@@ -13,7 +13,7 @@ import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js'
 import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
 import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
-import { type DocumentFormat, detectFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
+import { type DocumentFormat, detectFormat, formatOf, READABLE_FORMATS } from './formats.js';
 import { htmlToText } from './html.js';
 import { ofdToLines } from './ofd.js';
 import { pdfToLines } from './pdf.js';
@@ -27,9 +27,6 @@ export { fixPdfText, pdfToText } from './pdf.js';
 export { type DocumentFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
 export { readTableHeaders, tableHeadersFrom } from './headers.js';
 export type { Converted, SourceLine } from './source.js';
-
-/** Endings read through a converter rather than as text (kept for callers of the earlier API). */
-export const CONVERTED_EXTENSIONS = INGEST_EXTENSIONS.filter((e) => formatOf(e) !== 'text');
 
 export function isIngestible(file: string): boolean {
   return formatOf(file) !== undefined && !NOT_DOCUMENTS.test(basename(file));

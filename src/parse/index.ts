@@ -3,13 +3,12 @@
  * reader in src/ingest (which is what every entry point calls) or, for plain text files, from the bytes here.
  * Numbered paragraphs and task tables (markdown rows, as every reader writes tables) both become items.
  */
-import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { YaodianError, isYaodianError } from '../errors.js';
+import { basename } from 'node:path';
+import { YaodianError } from '../errors.js';
 import type { ParseWarning, Section, SourceLocation, WorkPlan } from '../model.js';
 import type { DateContext } from './deadlines.js';
 import { buildItem, buildTableItem } from './items.js';
-import { decodeBuffer, readDocument } from './load.js';
+import { decodeBuffer } from './load.js';
 import { extractMetadata, workPointsTitleAt } from './metadata.js';
 import { toLines } from './normalize.js';
 import { type RawItem, segment } from './structure.js';
@@ -17,13 +16,11 @@ import { findPipeBlocks, flattenRow, mergeHeaders, readTaskTable, type TableHead
 
 export { DEFAULT_TABLE_HEADERS, type TableHeaders, type TableRole } from './table.js';
 
-export { decodeBuffer, readDocument } from './load.js';
+export { decodeBuffer } from './load.js';
 
 /** Files that sit beside documents but are none: README.md, SOURCES.md, LICENSE, CHANGELOG, hidden files. */
 export const NOT_DOCUMENTS = /^(readme|sources|license|licence|changelog|notice)(\.|$)|^\./i;
 
-/** File endings read as plain text (the full list of formats is src/ingest's INGEST_EXTENSIONS). */
-export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.markdown', '.text'];
 
 function shortNameOf(title: string, region: WorkPlan['region'], year: number | null): string {
   if (region) return `${region.short}${year ?? ''}要点`;
@@ -179,9 +176,14 @@ export function parseBuffer(buf: Uint8Array, file: string): WorkPlan {
   return parseText(text, file, { encoding });
 }
 
+/**
+ * The loaders below are kept for callers of the earlier API (tests, the bench). They go through the one loader in
+ * src/ingest, imported when called (src/ingest depends on this module, not the other way round at load time).
+ */
+const ingest = () => import('../ingest/index.js');
+
 export async function parseFile(path: string): Promise<WorkPlan> {
-  const { file, text, encoding } = await readDocument(path);
-  return parseText(text, file, { encoding });
+  return (await (await ingest()).loadFile(path)).plan;
 }
 
 export interface LoadError {
@@ -195,37 +197,21 @@ export interface LoadResult {
   errors: LoadError[];
 }
 
-function toLoadError(file: string, e: unknown): LoadError {
-  if (isYaodianError(e)) return { file, code: e.code, message: e.message };
-  const msg = e instanceof Error ? e.message : String(e);
-  return { file, code: 'INTERNAL', message: `${file}：解析时出现内部错误（${msg}）。` };
-}
-
 /** Parse several files; a bad file becomes an error entry and the others still load. */
 export async function loadFiles(paths: string[]): Promise<LoadResult> {
+  const { ingestFile } = await ingest();
   const plans: WorkPlan[] = [];
   const errors: LoadError[] = [];
   for (const path of paths) {
-    try {
-      plans.push(await parseFile(path));
-    } catch (e) {
-      errors.push(toLoadError(basename(path), e));
-    }
+    const { plan, report } = await ingestFile(path);
+    if (plan) plans.push(plan);
+    if (report.error) errors.push({ file: report.file, ...report.error });
   }
   return { plans, errors };
 }
 
-/** Every document in a directory (sorted by name), each parsed on its own. */
+/** Every document in a directory (sorted by name), each loaded on its own. */
 export async function loadDirectory(dir: string): Promise<LoadResult> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (cause) {
-    throw new YaodianError('FILE_NOT_FOUND', `找不到文件目录：${dir}`, { cause });
-  }
-  const paths = names
-    .filter((n) => DOCUMENT_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext)) && !NOT_DOCUMENTS.test(n))
-    .sort()
-    .map((n) => join(dir, n));
-  return loadFiles(paths);
+  const { plans, errors } = await (await ingest()).ingestDirectory(dir);
+  return { plans, errors };
 }
