@@ -84,9 +84,25 @@ export function buildItem(raw: RawItem, ordinal: number, ctx: DateContext, notes
   };
 }
 
-/** Units named in a table cell: a plain list, or a sentence with its own roles (县财政局牵头，县府办配合). */
+/** A role written after a name in a cell: （牵头） （配合）. */
+const ROLE_MARK = /[（(](牵头单位|牵头|主责|主办|配合|协办|参与|协助)[）)]$/;
+
+/** Units named in a table cell: a plain list, names marked （牵头）, or a sentence with its own roles (县财政局牵头，县府办配合). */
 function cellUnits(text: string, lead: boolean, ctx: DateContext): UnitRef[] {
   const flat = text.replace(/\n/g, '、');
+  // 县发改委（牵头）、县财政局: each name marked with its role.
+  if (new RegExp(ROLE_MARK.source.slice(0, -1)).test(flat)) {
+    return flat
+      .split(/[、，,；;]/)
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .flatMap((part) => {
+        const m = part.match(ROLE_MARK);
+        const name = m ? part.slice(0, m.index).trim() : part;
+        const isLead = lead || (m !== null && /牵头|主责|主办/.test(m[1] as string));
+        return splitUnits(name).map((n): UnitRef => ({ name: n, kind: isCategoryName(n) ? 'category' : 'unit', lead: isLead }));
+      });
+  }
   if (/牵头|配合|参与|协助|会同|负责|[:：]/.test(flat)) {
     const parsed = parseAssignment(flat, ctx).units;
     if (parsed.length > 0) return parsed.map((u) => ({ ...u, lead: u.lead || lead }));

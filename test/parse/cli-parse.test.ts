@@ -34,6 +34,7 @@ beforeAll(async () => {
     ['一、强化政策解读'],
     [1, '做好重大政策解读', '县府办', '2021年9月底'],
     [2, '规范依申请公开', '县司法局', '持续推进'],
+    [3, '推进数据开放', '县大数据局（牵头）、县府办、各乡镇(配合)', '三季度'],
   ]);
   ws.mergeCells('A1:D1');
   ws.mergeCells('A3:D3');
@@ -75,8 +76,11 @@ describe('yaodian parse --json', () => {
     expect(plan.items.map((i: { source: unknown }) => i.source)).toEqual([
       { line: 4, sheet: '任务', row: 4 },
       { line: 5, sheet: '任务', row: 5 },
+      { line: 6, sheet: '任务', row: 6 },
     ]);
     expect(plan.items[1]).toMatchObject({ id: '一.2', printed: '2', title: '规范依申请公开', units: ['县司法局'], deadlines: ['持续推进'] });
+    // Names marked （牵头） in a unit cell lead; a quarter without a year is the work year's.
+    expect(plan.items[2]).toMatchObject({ units: ['县大数据局', '县府办', '各乡镇'], leadUnits: ['县大数据局'], deadlines: ['2021-09-30'] });
   });
 
   it('reads a table with unusual headers once their words are given', async () => {
