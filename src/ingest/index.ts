@@ -13,7 +13,7 @@ import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js'
 import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
 import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
-import { type DocumentFormat, detectFormat, formatOf, READABLE_FORMATS } from './formats.js';
+import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
 import { ofdToLines } from './ofd.js';
 import { pdfToLines } from './pdf.js';
@@ -118,9 +118,7 @@ export type LoadOptions = Pick<ParseOptions, 'tableHeaders'>;
 /** Load one document from its bytes: the function every entry point calls. */
 export async function loadDocument(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const file = basename(fileName);
-  if (!formatOf(file)) {
-    throw new YaodianError('BAD_ARGUMENT', `${file}：不支持的文件类型。可读取的格式：${READABLE_FORMATS}。`);
-  }
+  if (!formatOf(file)) throw unsupported(file);
   const converted = await convertDocument(bytes, file, options);
   const plan = parseLines(converted.lines, file, {
     ...options,
@@ -150,7 +148,7 @@ export async function loadFile(path: string, options: LoadOptions = {}): Promise
 /** Convert a non-text document to plain text, one paragraph per line (kept for callers of the earlier API). */
 export async function convertToText(buf: Uint8Array, file: string): Promise<{ text: string; format: DocumentFormat; notes: string[] }> {
   const format = formatOf(file);
-  if (!format || format === 'text') throw new YaodianError('BAD_ARGUMENT', `${file}：不支持的文件类型。可读取的格式：${READABLE_FORMATS}。`);
+  if (!format || format === 'text') throw unsupported(file);
   const c = await convertDocument(buf, file);
   return { text: joinLines(c.lines), format: c.format, notes: c.notes };
 }
