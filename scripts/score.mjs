@@ -13,18 +13,26 @@ if (!existsSync(scorer)) {
   process.exit(0);
 }
 const cli = `node ${JSON.stringify(join(root, 'dist', 'index.js'))}`;
+// [label, mode, documents, flag, gold or question set]
 const runs = [
-  ['parse', '--gold', join(shared, 'gold')],
-  ['qa', '--set', join(shared, 'eval', 'questions.jsonl')],
+  ['parse samples', 'parse', join(shared, 'seeds'), '--gold', join(shared, 'gold')],
+  ['parse layouts', 'parse', join(shared, 'eval', 'layouts', 'docs'), '--gold', join(shared, 'eval', 'layouts', 'gold')],
+  ['parse formats', 'parse', join(shared, 'eval', 'formats', 'docs'), '--gold', join(shared, 'eval', 'formats', 'gold')],
+  ['qa questions', 'qa', join(shared, 'seeds'), '--set', join(shared, 'eval', 'questions.jsonl')],
 ];
 let failed = 0;
-for (const [mode, flag, path] of runs) {
-  if (!existsSync(path)) continue;
-  console.log(`\n== shared ${mode} scorer ==`);
-  const r = spawnSync(process.execPath, [scorer, mode, '--cli', cli, '--docs', join(shared, 'seeds'), flag, path, '--verbose'], {
+let ran = 0;
+for (const [label, mode, docs, flag, path] of runs) {
+  if (!existsSync(path) || !existsSync(docs)) {
+    console.log(`\n== shared ${label}: ${path} not found, skipped ==`);
+    continue;
+  }
+  ran++;
+  console.log(`\n== shared ${label} ==`);
+  const r = spawnSync(process.execPath, [scorer, mode, '--cli', cli, '--docs', docs, flag, path, '--verbose'], {
     stdio: 'inherit',
   });
   if (r.status !== 0) failed++;
 }
-console.log(`\nshared scorers: ${runs.length - failed} passed, ${failed} failed`);
+console.log(`\nshared scorers: ${ran - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

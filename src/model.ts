@@ -73,6 +73,16 @@ export interface Item {
   deadlines: string[];
   /** Dates mentioned in the body outside assignments (2020年9月底前，完成…). */
   bodyDates: Deadline[];
+  /** Where the item starts: its line, and its page (PDF, OFD) or sheet and row (Excel) when the file has them. */
+  source?: SourceLocation;
+}
+
+/** A place in a source file: the 1-based line of the loaded text, plus the page or the sheet and row it came from. */
+export interface SourceLocation {
+  line: number;
+  page?: number;
+  sheet?: string;
+  row?: number;
 }
 
 export interface ParseWarning {
@@ -100,6 +110,8 @@ export interface WorkPlan {
   warnings: ParseWarning[];
   /** Encoding the file was decoded from. */
   encoding: string;
+  /** The reader that loaded the file: text, docx, doc, wps, pdf, ofd, html, xlsx, rtf. */
+  format?: string;
   /** The normalized source lines (1-based line n is lines[n-1]), for citations and highlighting. */
   lines: string[];
 }

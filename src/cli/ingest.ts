@@ -1,9 +1,10 @@
 /**
- * `yaodian ingest [--json] DIR`: load a folder of 工作要点 documents (.txt/.md/.docx/.pdf/.html), with a progress
- * line per file and a report per file (items, warnings, errors). Exit code 1 when no file could be read.
+ * `yaodian ingest [--json] [--table-headers FILE] DIR`: load a folder of 工作要点 documents in any format the loader
+ * reads, with a progress line per file and a report per file (items, warnings, errors). Exit code 1 when no file
+ * could be read.
  */
 import { YaodianError } from '../errors.js';
-import { ingestDirectory, type FileReport } from '../ingest/index.js';
+import { type FileReport, ingestDirectory, type LoadOptions, READABLE_FORMATS, readTableHeaders } from '../ingest/index.js';
 import { parseArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
 
@@ -14,13 +15,19 @@ function summary(r: FileReport): string {
 }
 
 export async function runIngest(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'] });
+  const args = parseArgs(argv, { flags: ['json'], values: ['table-headers'] });
   const dir = args.positionals[0];
-  if (!dir || args.positionals.length > 1) throw new YaodianError('BAD_ARGUMENT', '用法：yaodian ingest [--json] 目录');
+  if (!dir || args.positionals.length > 1) throw new YaodianError('BAD_ARGUMENT', '用法：yaodian ingest [--json] [--table-headers 同义词.json] 目录');
   const json = args.flags.has('json');
-  const result = await ingestDirectory(dir, (r, i, total) => {
-    if (!json) writeLine(io.stderr, `[${i + 1}/${total}] ${summary(r)}`);
-  });
+  const headersPath = args.values.get('table-headers');
+  const options: LoadOptions = headersPath ? { tableHeaders: await readTableHeaders(headersPath) } : {};
+  const result = await ingestDirectory(
+    dir,
+    (r, i, total) => {
+      if (!json) writeLine(io.stderr, `[${i + 1}/${total}] ${summary(r)}`);
+    },
+    options,
+  );
   if (json) {
     writeLine(io.stdout, JSON.stringify({ dir, reports: result.reports }, null, 2));
   } else {
@@ -31,7 +38,7 @@ export async function runIngest(argv: string[], io: CliIO): Promise<number> {
     }
   }
   if (result.reports.length === 0) {
-    writeLine(io.stderr, `目录中没有可读取的文件（支持 .txt、.md、.docx、.pdf、.html）：${dir}`);
+    writeLine(io.stderr, `目录中没有可读取的文件（支持 ${READABLE_FORMATS}）：${dir}`);
     return 1;
   }
   return result.plans.length ? 0 : 1;

@@ -1,8 +1,9 @@
 /**
  * `yaodian parse [--json] FILE...`: a readable outline of each document, or the JSON of the eval contract.
  */
+import { isYaodianError } from '../errors.js';
+import { type LoadOptions, loadFile, readTableHeaders } from '../ingest/index.js';
 import type { WorkPlan } from '../model.js';
-import { loadFiles } from '../parse/index.js';
 import { parseArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
 
@@ -18,6 +19,7 @@ export function planToJson(plan: WorkPlan): Record<string, unknown> {
     year: plan.year,
     region: plan.region,
     encoding: plan.encoding,
+    format: plan.format ?? 'text',
     sections: plan.sections,
     items: plan.items.map((it) => ({
       id: it.id,
@@ -27,6 +29,7 @@ export function planToJson(plan: WorkPlan): Record<string, unknown> {
       units: it.units,
       deadlines: it.deadlines,
       lines: it.lines,
+      source: it.source ?? { line: it.lines[0] },
       assignments: it.assignments,
       bodyDates: it.bodyDates,
       body: it.body,
@@ -36,16 +39,24 @@ export function planToJson(plan: WorkPlan): Record<string, unknown> {
   };
 }
 
+/** 第12–14行, 第3页, 工作表“任务”第5行. */
+function where(it: WorkPlan['items'][number]): string {
+  const s = it.source;
+  if (s?.sheet) return `工作表“${s.sheet}”第${s.row ?? it.lines[0]}行`;
+  if (s?.page) return `第${s.page}页`;
+  return `第${it.lines[0]}–${it.lines[1]}行`;
+}
+
 export function outline(plan: WorkPlan): string {
   const out: string[] = [];
   out.push(`《${plan.title}》 ${plan.docNumber ?? ''}`.trim());
   out.push(
-    `  发文：${plan.issuer ?? '未知'}  印发：${plan.issuedDate ?? '未知'}  地区：${plan.region?.name ?? '未知'}  年度：${plan.year ?? '未知'}  编码：${plan.encoding}`,
+    `  发文：${plan.issuer ?? '未知'}  印发：${plan.issuedDate ?? '未知'}  地区：${plan.region?.name ?? '未知'}  年度：${plan.year ?? '未知'}  格式：${plan.format ?? 'text'}  编码：${plan.encoding}`,
   );
   for (const s of plan.sections) {
     out.push(`${s.number}、${s.title}`);
     for (const it of plan.items.filter((i) => i.section === s.number)) {
-      out.push(`  ${it.id} ${it.printed}${it.title}  [第${it.lines[0]}–${it.lines[1]}行]`);
+      out.push(`  ${it.id} ${it.printed}${it.title}  [${where(it)}]`);
       for (const a of it.assignments) {
         const units = a.units.map((u) => (u.lead ? `${u.name}(牵头)` : u.kind === 'category' ? `${u.name}(类别)` : u.name));
         const dl = a.deadlines.map((d) => (d.kind === 'date' ? d.date : d.text));
@@ -63,20 +74,30 @@ export function outline(plan: WorkPlan): string {
 }
 
 export async function runParse(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'] });
+  const args = parseArgs(argv, { flags: ['json'], values: ['table-headers'] });
   if (args.positionals.length === 0) {
-    writeLine(io.stderr, '用法：yaodian parse [--json] 文件...');
+    writeLine(io.stderr, '用法：yaodian parse [--json] [--table-headers 同义词.json] 文件...');
     return 2;
   }
-  const { plans, errors } = await loadFiles(args.positionals);
-  for (const plan of plans) {
+  const headersPath = args.values.get('table-headers');
+  const options: LoadOptions = headersPath ? { tableHeaders: await readTableHeaders(headersPath) } : {};
+  let failed = 0;
+  for (const path of args.positionals) {
+    let plan: WorkPlan;
+    try {
+      plan = (await loadFile(path, options)).plan;
+    } catch (e) {
+      if (!isYaodianError(e)) throw e;
+      failed++;
+      writeLine(io.stderr, `错误：${e.message}（${e.code}）`);
+      continue;
+    }
     if (args.flags.has('json')) {
-      writeLine(io.stdout, JSON.stringify(planToJson(plan), null, plans.length === 1 ? 2 : undefined));
+      writeLine(io.stdout, JSON.stringify(planToJson(plan), null, args.positionals.length === 1 ? 2 : undefined));
     } else {
       writeLine(io.stdout, outline(plan));
       writeLine(io.stdout);
     }
   }
-  for (const e of errors) writeLine(io.stderr, `错误：${e.message}（${e.code}）`);
-  return errors.length > 0 ? 1 : 0;
+  return failed > 0 ? 1 : 0;
 }

@@ -1,71 +1,35 @@
 /**
- * Document conversion: .docx / .pdf / .html → text → WorkPlan, and loading a folder of mixed documents
- * with a report per file. Text files (.txt, .md) go through the core parser unchanged.
+ * The one loader: any document's bytes → a WorkPlan, whatever its format (.txt/.md in UTF-8 or GBK, .docx, .doc,
+ * .wps, .pdf, .ofd, .html, .xlsx), and a folder of documents with a report per file. Every entry point (parse,
+ * ask, chat, digest, ledger, ingest, serve, the web upload) loads through here, so a document reads the same
+ * everywhere. A file that cannot be read throws a YaodianError naming the file and the problem; nothing
+ * half-converted reaches the parser.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { YaodianError, isYaodianError } from '../errors.js';
 import type { WorkPlan } from '../model.js';
-import { DOCUMENT_EXTENSIONS, NOT_DOCUMENTS, parseBuffer, parseText } from '../parse/index.js';
-import { MAX_FILE_BYTES } from '../parse/load.js';
+import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js';
+import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
+import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
+import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
+import { ofdToLines } from './ofd.js';
+import { pdfToLines } from './pdf.js';
+import { rtfToText } from './rtf.js';
+import { type Converted, joinLines, plainLines } from './source.js';
+import { xlsxToLines } from './xlsx.js';
 
 export { docxToText } from './docx.js';
 export { htmlToText } from './html.js';
-
-export const CONVERTED_EXTENSIONS = ['.docx', '.pdf', '.html', '.htm'];
-/** Every file ending `yaodian ingest`, `serve` and the upload accept. */
-export const INGEST_EXTENSIONS = [...DOCUMENT_EXTENSIONS, ...CONVERTED_EXTENSIONS];
-
-export type DocumentFormat = 'text' | 'docx' | 'pdf' | 'html';
-
-export function formatOf(file: string): DocumentFormat | undefined {
-  const ext = extname(file).toLowerCase();
-  if (DOCUMENT_EXTENSIONS.includes(ext)) return 'text';
-  if (ext === '.docx') return 'docx';
-  if (ext === '.pdf') return 'pdf';
-  if (ext === '.html' || ext === '.htm') return 'html';
-  return undefined;
-}
+export { fixPdfText, pdfToText } from './pdf.js';
+export { type DocumentFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
+export { readTableHeaders, tableHeadersFrom } from './headers.js';
+export type { Converted, SourceLine } from './source.js';
 
 export function isIngestible(file: string): boolean {
   return formatOf(file) !== undefined && !NOT_DOCUMENTS.test(basename(file));
-}
-
-/** CJK Radicals Supplement characters that PDF fonts map common ideographs to (NFKC leaves most of them). */
-const RADICALS: Record<string, string> = {
-  '⺠': '民', '⺟': '母', '⻓': '长', '⻔': '门', '⻜': '飞', '⻛': '风', '⻢': '马', '⻆': '角', '⻅': '见', '⻋': '车',
-  '⻉': '贝', '⻬': '齐', '⻥': '鱼', '⻦': '鸟', '⻩': '黄', '⻚': '页', '⻄': '西', '⻘': '青', '⻝': '食', '⻣': '骨', '⻤': '鬼',
-  '⻨': '麦', '⻰': '龙', '⻳': '龟', '⺁': '厂', '⺇': '几', '⺊': '卜', '⺌': '小', '⺗': '心', '⺮': '竹', '⺶': '羊', '⻊': '足',
-  '⻌': '辶', '⻈': '讠', '⻑': '長', '⻧': '卤', '⻮': '齿', '⺩': '王', '⺫': '目', '⺬': '示', '⺯': '糸',
-  '⺰': '纟', '⺻': '聿', '⺼': '肉', '⻁': '虎', '⻂': '衤', '⻃': '覀', '⻏': '阝', '⻖': '阝', '⻗': '雨', '⻙': '韦', '⻟': '饣',
-};
-
-/**
- * PDF text extraction often yields Kangxi radicals (⼀ U+2F00, ⼈, ⼯) and radical-supplement forms (⺠) instead of
- * the ideographs 一 人 工 民, because the embedded font maps those glyphs there. Map them back.
- */
-export function fixPdfText(text: string): string {
-  return text
-    .replace(/[\u2f00-\u2fdf]/g, (c) => c.normalize('NFKC'))
-    .replace(/[\u2e80-\u2eff]\ufe00?/g, (c) => RADICALS[c] ?? RADICALS[c[0] as string] ?? c.normalize('NFKC'));
-}
-
-export async function pdfToText(buf: Uint8Array, file = 'document.pdf'): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
-  let pages: string[];
-  try {
-    const pdf = await getDocumentProxy(new Uint8Array(buf));
-    pages = (await extractText(pdf, { mergePages: false })).text;
-  } catch (cause) {
-    throw new YaodianError('FILE_BINARY', `${file}：无法读取 PDF 文件（${cause instanceof Error ? cause.message : String(cause)}）。`, { cause });
-  }
-  const text = fixPdfText(pages.map((p) => p.trim()).join('\n\n'));
-  if (!text.trim()) {
-    throw new YaodianError('FILE_EMPTY', `${file}：PDF 中没有可提取的文字（可能是扫描件图片），请先做文字识别（OCR）或导出为文本。`);
-  }
-  return text;
 }
 
 function decodeHtml(buf: Uint8Array): string {
@@ -79,52 +43,119 @@ function decodeHtml(buf: Uint8Array): string {
   }
 }
 
-export interface Converted {
-  text: string;
-  format: DocumentFormat;
-  /** Conversion notes for the report (fallbacks used, numbers rebuilt). */
-  notes: string[];
-}
-
-/** Convert a non-text document to plain text (one paragraph per line). */
-export async function convertToText(buf: Uint8Array, file: string): Promise<Converted> {
-  const format = formatOf(file);
-  if (!format || format === 'text') throw new YaodianError('BAD_ARGUMENT', `${file}：不支持的文件类型，请上传 ${INGEST_EXTENSIONS.join('、')} 文件。`);
-  if (buf.length === 0) throw new YaodianError('FILE_EMPTY', `${file}：文件为空，没有可读取的内容。`);
-  if (buf.length > MAX_FILE_BYTES) throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB）。`);
-  const notes: string[] = [];
-  if (format === 'pdf') {
-    if (Buffer.from(buf.subarray(0, 5)).toString('latin1') !== '%PDF-') throw new YaodianError('FILE_BINARY', `${file}：不是 PDF 文件。`);
-    return { text: await pdfToText(buf, file), format, notes };
-  }
-  if (format === 'html') return { text: htmlToText(decodeHtml(buf)), format, notes };
-  const b = Buffer.from(buf);
-  if (b.readUInt32LE(0) !== 0x04034b50) {
-    throw new YaodianError('FILE_BINARY', `${file}：不是 .docx 文件（旧版 .doc 请在 Word 中另存为 .docx）。`);
+async function docx(b: Buffer, file: string): Promise<Converted> {
+  if (b.length < 4 || b.readUInt32LE(0) !== 0x04034b50) {
+    throw new YaodianError('FILE_BINARY', `${file}：不是 .docx 文件（旧版 .doc 请在 Word 中另存为 .docx，或直接上传 .doc）。`);
   }
   try {
     const r = docxToText(b, file);
+    const notes: string[] = [];
     if (r.numbered) notes.push(`已恢复 Word 自动编号 ${r.numbered} 处`);
-    return { text: r.text, format, notes };
+    if (r.tables) notes.push(`读取表格 ${r.tables} 个`);
+    return { format: 'docx', lines: plainLines(r.text), notes };
   } catch (e) {
+    // A zip bomb or an encrypted package is final; other damage gets a second reader.
+    if (isYaodianError(e) && e.code === 'FILE_TOO_LARGE') throw e;
     try {
       const text = await docxToTextWithMammoth(b);
-      notes.push('按简化方式读取（Word 自动编号可能丢失）');
-      return { text, format, notes };
+      return { format: 'docx', lines: plainLines(text), notes: ['按简化方式读取（Word 自动编号可能丢失）'] };
     } catch {
       throw e;
     }
   }
 }
 
-/** Parse any supported document's bytes into a WorkPlan. */
-export async function parseDocument(buf: Uint8Array, file: string): Promise<WorkPlan & { conversionNotes?: string[] }> {
+/** Bytes → lines with their sources, by the reader the file needs. */
+export async function convertDocument(buf: Uint8Array, file: string, options: LoadOptions = {}): Promise<Converted & { encoding: string }> {
+  if (buf.length === 0) throw new YaodianError('FILE_EMPTY', `${file}：文件为空，没有可读取的内容。`);
+  if (buf.length > MAX_FILE_BYTES) {
+    throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文件。`);
+  }
+  const format = detectFormat(buf, file);
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let out: Converted;
+  switch (format) {
+    case 'text': {
+      const { text, encoding } = decodeBuffer(buf, file);
+      return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding };
+    }
+    case 'html':
+      out = { format, lines: plainLines(htmlToText(decodeHtml(buf), options.tableHeaders)), notes: [] };
+      break;
+    case 'rtf':
+      out = { format, lines: plainLines(rtfToText(b)), notes: [] };
+      break;
+    case 'pdf':
+      out = await pdfToLines(buf, file);
+      break;
+    case 'ofd':
+      out = ofdToLines(b, file);
+      break;
+    case 'xlsx':
+      out = await xlsxToLines(b, file);
+      break;
+    case 'doc':
+    case 'wps':
+      out = await docToLines(b, file, format);
+      break;
+    case 'docx':
+      out = await docx(b, file);
+      break;
+  }
+  if (!out.lines.some((l) => l.text.trim())) throw new YaodianError('FILE_EMPTY', `${file}：文件中没有可读取的文字。`);
+  return { ...out, encoding: format };
+}
+
+export interface LoadedDocument {
+  plan: WorkPlan;
+  format: DocumentFormat;
+  /** What the reader did (numbers rebuilt, headers dropped, encoding), for reports. */
+  notes: string[];
+}
+
+export type LoadOptions = Pick<ParseOptions, 'tableHeaders'>;
+
+/** Load one document from its bytes: the function every entry point calls. */
+export async function loadDocument(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+  const file = basename(fileName);
+  if (!formatOf(file)) throw unsupported(file);
+  const converted = await convertDocument(bytes, file, options);
+  const plan = parseLines(converted.lines, file, {
+    ...options,
+    encoding: converted.encoding,
+    format: converted.format,
+    ...(converted.warnings ? { warnings: converted.warnings } : {}),
+  });
+  return { plan, format: converted.format, notes: converted.notes };
+}
+
+/** Load one document from disk. */
+export async function loadFile(path: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+  const file = basename(path);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (cause) {
+    throw new YaodianError('FILE_NOT_FOUND', `${file}：找不到文件（${path}）。`, { cause });
+  }
+  if (!info.isFile()) throw new YaodianError('FILE_NOT_FOUND', `${file}：不是普通文件。`);
+  if (info.size > MAX_FILE_BYTES) {
+    throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文件。`);
+  }
+  return loadDocument(await readFile(path), file, options);
+}
+
+/** Convert a non-text document to plain text, one paragraph per line (kept for callers of the earlier API). */
+export async function convertToText(buf: Uint8Array, file: string): Promise<{ text: string; format: DocumentFormat; notes: string[] }> {
   const format = formatOf(file);
-  if (!format) throw new YaodianError('BAD_ARGUMENT', `${file}：不支持的文件类型，请上传 ${INGEST_EXTENSIONS.join('、')} 文件。`);
-  if (format === 'text') return parseBuffer(buf, file);
-  const { text, notes } = await convertToText(buf, file);
-  if (!text.trim()) throw new YaodianError('FILE_EMPTY', `${file}：文件中没有可读取的文字。`);
-  const plan = parseText(text, file, { encoding: format });
+  if (!format || format === 'text') throw unsupported(file);
+  const c = await convertDocument(buf, file);
+  return { text: joinLines(c.lines), format: c.format, notes: c.notes };
+}
+
+/** Parse any supported document's bytes into a WorkPlan (the loader's plan, with the reader's notes attached). */
+export async function parseDocument(buf: Uint8Array, file: string, options: LoadOptions = {}): Promise<WorkPlan & { conversionNotes?: string[] }> {
+  const { plan, notes } = await loadDocument(buf, file, options);
   return notes.length ? Object.assign(plan, { conversionNotes: notes }) : plan;
 }
 
@@ -152,26 +183,11 @@ export function errorOf(file: string, e: unknown): { code: string; message: stri
   return { code: 'INTERNAL', message: `${file}：解析时出现内部错误（${e instanceof Error ? e.message : String(e)}）。` };
 }
 
-/** Parse one file on disk and report on it. */
-export async function ingestFile(path: string): Promise<{ plan?: WorkPlan; report: FileReport }> {
-  const file = basename(path);
-  const started = Date.now();
-  const format = formatOf(file) ?? 'unknown';
-  try {
-    const info = await stat(path);
-    if (info.size > MAX_FILE_BYTES) throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB）。`);
-    const plan = await parseDocument(await readFile(path), file);
-    return { plan, report: reportOf(plan, format, Date.now() - started) };
-  } catch (e) {
-    return { report: { file, ok: false, format, items: 0, sections: 0, warnings: [], notes: [], error: errorOf(file, e), ms: Date.now() - started } };
-  }
-}
-
 export function reportOf(plan: WorkPlan & { conversionNotes?: string[] }, format: FileReport['format'], ms: number): FileReport {
   return {
     file: plan.file,
     ok: true,
-    format,
+    format: (plan.format as DocumentFormat | undefined) ?? format,
     items: plan.items.length,
     sections: plan.sections.length,
     title: plan.title,
@@ -179,6 +195,20 @@ export function reportOf(plan: WorkPlan & { conversionNotes?: string[] }, format
     notes: plan.conversionNotes ?? [],
     ms,
   };
+}
+
+/** Parse one file on disk and report on it. */
+export async function ingestFile(path: string, options: LoadOptions = {}): Promise<{ plan?: WorkPlan; report: FileReport }> {
+  const file = basename(path);
+  const started = Date.now();
+  try {
+    const { plan, format, notes } = await loadFile(path, options);
+    const withNotes = notes.length ? Object.assign(plan, { conversionNotes: notes }) : plan;
+    return { plan: withNotes, report: reportOf(withNotes, format, Date.now() - started) };
+  } catch (e) {
+    const format = formatOf(file) ?? 'unknown';
+    return { report: { file, ok: false, format, items: 0, sections: 0, warnings: [], notes: [], error: errorOf(file, e), ms: Date.now() - started } };
+  }
 }
 
 /** Documents of a folder, sorted by name; README and hidden files skipped. */
@@ -193,13 +223,17 @@ export async function listDocuments(dir: string): Promise<string[]> {
 }
 
 /** Load every document of a folder; each file parses on its own and a bad one is reported, not fatal. */
-export async function ingestDirectory(dir: string, onFile?: (report: FileReport, index: number, total: number) => void): Promise<IngestResult> {
+export async function ingestDirectory(
+  dir: string,
+  onFile?: (report: FileReport, index: number, total: number) => void,
+  options: LoadOptions = {},
+): Promise<IngestResult> {
   const paths = await listDocuments(dir);
   const plans: WorkPlan[] = [];
   const reports: FileReport[] = [];
   const errors: IngestResult['errors'] = [];
   for (const [i, path] of paths.entries()) {
-    const { plan, report } = await ingestFile(path);
+    const { plan, report } = await ingestFile(path, options);
     if (plan) plans.push(plan);
     if (report.error) errors.push({ file: report.file, ...report.error });
     reports.push(report);

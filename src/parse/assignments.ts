@@ -4,8 +4,8 @@
  *   (责任单位:A、B,完成时限:2021年11月底)  （牵头单位：A、B；责任单位：C、D）  [责任单位：…]
  * Document numbers （青政发〔2017〕242号） and asides （以下简称《条例》） are not assignments.
  */
-import type { Assignment, Deadline, UnitRef } from '../model.js';
-import { type DateContext, parseDeadline } from './deadlines.js';
+import type { Deadline, UnitRef } from '../model.js';
+import { type DateContext, isDeadlineClause, parseDeadline, parseDeadlineClause } from './deadlines.js';
 import { isCategoryName, looksLikeUnit, splitUnits } from './unit-names.js';
 
 export interface Span {
@@ -36,10 +36,10 @@ export function findParentheticals(text: string): Span[] {
   return spans;
 }
 
-const ROLE_LABEL =
+export const ROLE_LABEL =
   '(?:牵头|责任|配合|协同|协办|参与|主办|承办|主责|实施|落实|协助)(?:单位|部门)|责任(?:主体|领导)';
 const ROLE_RE = new RegExp(`(${ROLE_LABEL})\\s*[:：]`, 'g');
-const DEADLINE_RE = /(?:完成|办结)?(?:时限|时间|期限|时间节点)\s*[:：]\s*([^，,；;。）)]*)/g;
+export const DEADLINE_RE = /(?:完成|办结)?(?:时限|时间|期限|时间节点)\s*[:：]\s*([^，,；;。）)]*)/g;
 const LEAD_LABEL = /^(牵头|主办|主责)/;
 const TAIL_DUTY = /(分别|共同|按职责分工|按职责|按照职责分工|依职责)?(牵头)?(组织)?(落实|负责|实施)$/;
 
@@ -50,9 +50,26 @@ export function isAssignment(inner: string): boolean {
   if (new RegExp(`^(?:${ROLE_LABEL})[:：]`).test(s)) return true;
   if (/(?:完成)?时限[:：]/.test(s)) return true;
   if (/号$|简称|统称|以下|下同|详见|见附件/.test(s) && !/负责$/.test(s)) return false;
-  const first = (s.split('。')[0] ?? '').replace(/[，,]?(?:完成)?时限.*$/, '');
-  if (!TAIL_DUTY.test(first) && !/(牵头|配合|参与|协助|协同)$/.test(first)) return false;
-  const names = unlabeledUnits(first);
+  return isUnitsWithDuty(splitDeadlineTail((s.split('。')[0] ?? '').replace(/[，,]?(?:完成)?时限.*$/, '')).head);
+}
+
+/** 县府办负责，2021年9月底前完成 → the units part and the deadline clauses after it. */
+export function splitDeadlineTail(text: string): { head: string; tail: string[] } {
+  const parts = text.split(/[，,；;]/);
+  const tail: string[] = [];
+  while (parts.length > 1 && isDeadlineClause(parts.at(-1) as string)) tail.unshift(parts.pop() as string);
+  return { head: parts.join('，'), tail };
+}
+
+/**
+ * Text without labels that names who does the work and nothing else: 县财政局牵头负责, A、B分别负责,
+ * A会同B等有关部门负责, A牵头，B配合. Every name must read as a unit.
+ */
+export function isUnitsWithDuty(text: string): boolean {
+  const s = text.replace(/[\s\u3000]+/g, '');
+  if (s.length < 2 || s.length > 400 || /[:：。]/.test(s)) return false;
+  if (!TAIL_DUTY.test(s) && !/(牵头|配合|参与|协助|协同)$/.test(s)) return false;
+  const names = unlabeledUnits(s);
   return names.length > 0 && names.every((u) => looksLikeUnit(u.name));
 }
 
@@ -71,6 +88,8 @@ function unlabeledUnits(text: string): UnitRef[] {
     if (tail) {
       allLead = Boolean(tail[2]);
       part = part.slice(0, tail.index);
+      // …授权的组织负责: 组织 ends the name here, it is not the verb 组织 (organise).
+      if (tail[3] && !tail[2] && !looksLikeUnit(part) && looksLikeUnit(`${part}组织`)) part += '组织';
     } else if (/牵头$/.test(part)) {
       allLead = true;
       part = part.replace(/牵头$/, '');
@@ -112,6 +131,13 @@ export function parseAssignment(inner: string, ctx: DateContext): ParsedAssignme
     return '';
   });
   main = main.replace(/[，,；;、]+$/, '').replace(/[，,；;、]+(?=[，,；;])/g, '');
+  // Unlabelled deadline clauses at the end: （县府办牵头负责，2021年9月底前完成）.
+  const { head, tail } = splitDeadlineTail(main);
+  for (const clause of tail) {
+    const d = parseDeadlineClause(clause, ctx);
+    if (d) deadlines.push(d);
+  }
+  main = head;
   const units: UnitRef[] = [];
   const labels = [...main.matchAll(ROLE_RE)];
   if (labels.length === 0) {
@@ -140,47 +166,4 @@ function dedupeUnits(units: UnitRef[]): UnitRef[] {
     else out.set(u.name, { ...u });
   }
   return [...out.values()];
-}
-
-export interface ItemAssignments {
-  assignments: Assignment[];
-  notes: string[];
-  /** Deadline fragments left by a damaged assignment (…时限:持续推进) whose units were lost). */
-  fragments: Deadline[];
-  /** The body with the assignments cut out, for body-date search. */
-  rest: string;
-}
-
-/**
- * Find every assignment inside an item's body. `lineOf(offset)` maps a body offset to its source line.
- */
-export function extractAssignments(body: string, ctx: DateContext, lineOf: (offset: number) => number): ItemAssignments {
-  const assignments: Assignment[] = [];
-  const notes: string[] = [];
-  let clauseStart = 0;
-  let rest = '';
-  let restFrom = 0;
-  for (const span of findParentheticals(body)) {
-    if (!isAssignment(span.inner)) continue;
-    const parsed = parseAssignment(span.inner, ctx);
-    notes.push(...parsed.notes);
-    assignments.push({
-      units: parsed.units,
-      deadlines: parsed.deadlines,
-      clause: body.slice(clauseStart, span.start).replace(/^[\s。；;，,]+/, '').trim(),
-      raw: span.inner.trim(),
-      line: lineOf(span.start),
-    });
-    rest += body.slice(restFrom, span.start) + ' ';
-    restFrom = span.end;
-    clauseStart = span.end;
-  }
-  rest += body.slice(restFrom);
-  const fragments: Deadline[] = [];
-  for (const m of rest.matchAll(DEADLINE_RE)) {
-    if (!/时限/.test(m[0])) continue;
-    const d = parseDeadline(m[1] as string, ctx);
-    if (d) fragments.push(d);
-  }
-  return { assignments, notes, fragments, rest };
 }

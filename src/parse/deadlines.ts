@@ -60,6 +60,11 @@ function absoluteDate(text: string, docYear: number | null): string | null {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     return validDate(y, mo, d) ? iso(y, mo, d) : null;
   }
+  m = text.match(new RegExp(`(?:^|[^\\d年])(${NUM})月(\\d{1,2}|[一二三四五六七八九十]{1,3})[日号]`));
+  if (m && docYear) {
+    const [mo, d] = [cnNumber(m[1] as string) ?? 0, cnNumber(m[2] as string) ?? 0];
+    return validDate(docYear, mo, d) ? iso(docYear, mo, d) : null;
+  }
   m = text.match(/(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})/);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -111,6 +116,31 @@ function relativeDate(text: string, issued: string | null): string | undefined {
     default:
       return addDays(issued, Math.round(n));
   }
+}
+
+/** Words before a deadline in a clause: 于, 要在, 力争在, 截至. */
+const CLAUSE_LEAD = /^(?:于|在|须|需|要|应|并|均|务必|力争|确保|争取|最迟|最晚|截至|截止|到|至)+/;
+
+const DATE_PHRASE =
+  `(?:(?:\\d{4}年|今年|本年度?|当年)?(?:(?:${NUM})月(?:份)?(?:\\d{1,2}日|[一二三四五六七八九十]{1,3}日|底|末|上旬|中旬|下旬|初|中)?|第?[一二三四1-4]季度(?:末|底)?|上半年|下半年|年中|年底|年末|全年|年内)|\\d{4}年(?:底|末|内)?)`;
+const RELATIVE_PHRASE = `(?:本(?:要点|方案|通知))?(?:印发|发布|下发|出台)(?:后|之日起)(?:${NUM}|半)个?(?:月|周|星期|日|天|工作日)`;
+const DEADLINE_CLAUSE = new RegExp(
+  `^${CLAUSE_LEAD.source.slice(1, -1)}*(?:(?:完成)?(?:时限|时间|期限)[:：为是]?)?(?:${DATE_PHRASE}|${RELATIVE_PHRASE})(?:前|之前|以前|内|以内|之内|底前|为止)?(?:(?:全面|全部|基本|如期)?(?:完成|办结|到位|落实到位|完成任务|完成相关工作|完成建设|建成))?$`,
+);
+const ONGOING_CLAUSE = /^(?:(?:完成)?(?:时限|时间|期限)[:：为是]?)?(?:长期坚持|持续推进|长期推进|持续开展|常态化推进|常态化开展|长期|持续|长期实施|持续实施|常年开展)$/;
+
+/**
+ * A clause that is a deadline and nothing else: 11月底前完成, 年底前, 年内, 三季度, 9月30日前, 长期坚持,
+ * 2021年11月底前全面完成, 本要点印发后一个月内完成.
+ */
+export function isDeadlineClause(clause: string): boolean {
+  const s = clause.replace(/[\s\u3000]+/g, '').replace(/[。，,；;、]+$/, '');
+  return DEADLINE_CLAUSE.test(s) || ONGOING_CLAUSE.test(s);
+}
+
+/** The deadline a deadline clause names (于9月30日前完成, 要在年底前完成, 长期坚持), or null. */
+export function parseDeadlineClause(clause: string, ctx: DateContext): Deadline | null {
+  return parseDeadline(clause.replace(/[\s\u3000]+/g, '').replace(CLAUSE_LEAD, ''), ctx);
 }
 
 /** The string an item lists for a deadline: ISO date, 持续推进, or the relative text. */

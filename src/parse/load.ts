@@ -1,8 +1,6 @@
 /**
- * Reading a document file: size and type checks, encoding detection (UTF-8, UTF-16 with BOM, GBK/GB18030).
+ * Decoding a text document: size and type checks, encoding detection (UTF-8, UTF-16 with or without BOM, GBK/GB18030).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { YaodianError } from '../errors.js';
 
 export interface DecodedText {
@@ -13,13 +11,14 @@ export interface DecodedText {
 /** Largest file we accept; work-point documents are tens of kilobytes. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
+/** Binary formats a text file may really be: what they are, and how to load them. */
 const MAGIC: Array<[number[], string]> = [
-  [[0x25, 0x50, 0x44, 0x46], 'PDF'],
-  [[0x50, 0x4b, 0x03, 0x04], 'ZIP/DOCX'],
-  [[0xd0, 0xcf, 0x11, 0xe0], 'DOC/XLS'],
-  [[0x89, 0x50, 0x4e, 0x47], 'PNG'],
-  [[0xff, 0xd8, 0xff], 'JPEG'],
-  [[0x1f, 0x8b], 'GZIP'],
+  [[0x25, 0x50, 0x44, 0x46], 'PDF 文件，请以 .pdf 为扩展名导入'],
+  [[0x50, 0x4b, 0x03, 0x04], 'ZIP 格式的文件（如 .docx、.xlsx、.ofd），请以原扩展名导入'],
+  [[0xd0, 0xcf, 0x11, 0xe0], '旧版 Office 文件，Word 文件请以 .doc 为扩展名导入'],
+  [[0x89, 0x50, 0x4e, 0x47], 'PNG 图片，没有可读取的文字'],
+  [[0xff, 0xd8, 0xff], 'JPEG 图片，没有可读取的文字'],
+  [[0x1f, 0x8b], 'GZIP 压缩包，请先解压'],
 ];
 
 function startsWith(buf: Uint8Array, sig: number[]): boolean {
@@ -64,7 +63,7 @@ export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
   if (buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
   for (const [sig, kind] of MAGIC) {
     if (startsWith(buf, sig)) {
-      throw new YaodianError('FILE_BINARY', `${file}：这是 ${kind} 格式的二进制文件，请先转换为文本（.txt 或 .md）再导入。`);
+      throw new YaodianError('FILE_BINARY', `${file}：这不是文本文件，而是${kind}。`);
     }
   }
   const head = buf.subarray(0, 8192);
@@ -109,21 +108,4 @@ function checkText(text: string, encoding: string, file: string): DecodedText {
     throw new YaodianError('FILE_BINARY', `${file}：文件含有大量控制字符，像是二进制文件而不是文本。`);
   }
   return { text, encoding };
-}
-
-/** Read and decode a file from disk. */
-export async function readDocument(path: string): Promise<DecodedText & { file: string }> {
-  const file = basename(path);
-  let info;
-  try {
-    info = await stat(path);
-  } catch (cause) {
-    throw new YaodianError('FILE_NOT_FOUND', `${file}：找不到文件（${path}）。`, { cause });
-  }
-  if (!info.isFile()) throw new YaodianError('FILE_NOT_FOUND', `${file}：不是普通文件。`);
-  if (info.size > MAX_FILE_BYTES) {
-    throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文本。`);
-  }
-  const buf = await readFile(path);
-  return { file, ...decodeBuffer(buf, file) };
 }

@@ -21,6 +21,26 @@ const DATE_LINE = /^(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[�
 const HEADER = /^(.{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|政府))文件$/;
 const SIGNATURE = /^.{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅)$/;
 
+/** 发文机关 / 发文单位 … ： value — facts given as a table of keys (an Excel sheet, a Word form). */
+const KEY_ISSUER = /^(?:发文机关|发文单位|发文部门|印发机关|印发单位|制发机关|发文机构|发布机关|发布单位)[:：]\s*(.{2,40})$/;
+const KEY_NUMBER = /^(?:文号|发文字号|发文文号|文件编号|文件字号|发文编号)[:：]\s*(.{2,40})$/;
+const KEY_DATE = /^(?:印发日期|印发时间|发文日期|发文时间|成文日期|成文时间|签发日期)[:：]\s*(.{6,30})$/;
+const KEY_TITLE = /^(?:文件名称|文件标题|文件名|标题|名称|文件题目)[:：]\s*(.{4,120})$/;
+/** The colophon's one line: issuer and date together (浙江省人民政府办公厅　　2020年5月8日印发). */
+const COLOPHON =
+  /^(.{2,40}?(?:办公室|办公厅|人民政府|政府|委员会|局|厅|委|办))\s*((?:\d{4}|[〇零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)(印发|发布|印)$/;
+
+/** 2021年7月25日, 2021-07-25, 2021/7/25, 2021.7.25 → ISO, or null. */
+function anyDate(text: string): string | null {
+  const t = text.replace(/\s+/g, '');
+  const m = t.match(/^(\d{4}|[〇零一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日/);
+  if (m) return dateOf(m);
+  const n = t.match(/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/);
+  if (!n) return null;
+  const [y, mo, d] = [Number(n[1]), Number(n[2]), Number(n[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 ? iso(y, mo, d) : null;
+}
+
 /** A standalone line that names the work points: 2021年青田县政务公开工作要点 (not the notice's title). */
 export function isWorkPointsTitle(line: string): boolean {
   return (
@@ -87,6 +107,22 @@ export function regionFromName(text: string): Region | null {
   return { name, short, level };
 }
 
+const KEY_PREFIX = /^[\u4e00-\u9fff]{2,6}[:：]/;
+
+/** Facts given as "key：value" lines, the first of each kind kept. */
+function readKeyed(line: string, k: { issuer?: string; docNumber?: string; date?: string; title?: string }): typeof k {
+  const out = { ...k };
+  const issuer = line.match(KEY_ISSUER)?.[1];
+  if (issuer && !out.issuer) out.issuer = issuer.trim();
+  const num = line.match(KEY_NUMBER)?.[1];
+  if (num && !out.docNumber) out.docNumber = num.trim();
+  const date = line.match(KEY_DATE)?.[1];
+  if (date && !out.date) out.date = anyDate(date) ?? undefined;
+  const title = line.match(KEY_TITLE)?.[1];
+  if (title && !out.title) out.title = title.trim();
+  return out;
+}
+
 /**
  * Read metadata from the lines before the first section (`preambleEnd`) and from the colophon.
  */
@@ -98,9 +134,11 @@ export function extractMetadata(lines: string[], preambleEnd: number): Metadata 
   let docNumber: string | null = null;
   let issuedDate: string | null = null;
   let noticeTitle: string | null = null;
+  let keyed: { issuer?: string; docNumber?: string; date?: string; title?: string } = {};
   for (let i = 0; i < preambleEnd; i++) {
     const line = lines[i] as string;
     if (!line) continue;
+    keyed = readKeyed(line, keyed);
     const header = line.match(HEADER);
     if (header && !issuer) issuer = header[1] as string;
     if (!docNumber && DOC_NUMBER.test(line)) docNumber = line;
@@ -125,11 +163,26 @@ export function extractMetadata(lines: string[], preambleEnd: number): Metadata 
       }
     }
   }
+  if (!issuer && keyed.issuer) issuer = keyed.issuer;
+  if (!docNumber && keyed.docNumber) docNumber = keyed.docNumber;
+  if (!issuedDate && keyed.date) issuedDate = keyed.date;
+  if (!title && keyed.title) {
+    if (isWorkPointsTitle(keyed.title)) title = keyed.title;
+    else noticeTitle ??= keyed.title.match(/关于印发(.+?)的通知/)?.[1] ?? null;
+  }
   if (!issuedDate) {
+    // The colophon at the end: a date line, or the issuer and the date on one line.
     for (let i = lines.length - 1; i >= 0; i--) {
-      const dm = (lines[i] as string).match(DATE_LINE);
+      const line = lines[i] as string;
+      const dm = line.match(DATE_LINE);
       if (dm) {
         issuedDate = dateOf(dm);
+        break;
+      }
+      const cm = line.match(COLOPHON);
+      if (cm) {
+        issuedDate = anyDate(cm[2] as string);
+        signer ??= cm[1] as string;
         break;
       }
     }
@@ -138,7 +191,7 @@ export function extractMetadata(lines: string[], preambleEnd: number): Metadata 
   if (!issuer) issuer = signer;
   if (!issuer) {
     const first = lines.slice(0, preambleEnd).find((l) => /关于印发/.test(l));
-    const m = first?.match(/^(.+?)关于印发/);
+    const m = first?.replace(KEY_PREFIX, '').match(/^(.+?)关于印发/);
     if (m) issuer = m[1] as string;
   }
   const yearMatch = title?.match(/(\d{4})年/);

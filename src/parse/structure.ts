@@ -19,6 +19,8 @@ export interface RawItem {
   lastLine: number;
   /** Offsets in `body` where a new paragraph (after a blank line and a finished sentence) begins. */
   paragraphStarts: number[];
+  /** The item's title when it is printed as a line of its own (（一）深化重要政府信息公开), apart from the body. */
+  heading?: string;
 }
 
 export interface Structure {
@@ -30,6 +32,8 @@ export interface Structure {
   style: ItemStyle | null;
   /** True when the text stops in the middle of an item (no final punctuation, no colophon). */
   truncated: boolean;
+  /** 0-based index where the body ends (the copy list or colophon), or the number of lines. */
+  endLine: number;
 }
 
 const CN_NUM = '[一二三四五六七八九十]{1,3}';
@@ -85,6 +89,7 @@ export function segment(lines: string[], startAt = 0): Structure {
   let blankBefore = false;
   let trailerSeen = false;
   let sectionNo = '';
+  let endLine = lines.length;
   for (let i = from; i < lines.length; i++) {
     const line = lines[i] as string;
     if (!line) {
@@ -93,14 +98,21 @@ export function segment(lines: string[], startAt = 0): Structure {
     }
     if (TRAILER.test(line)) {
       trailerSeen = true;
+      endLine = i;
       break;
     }
     const heading = isSectionHeading(line);
     if (heading) {
       cur = null;
       sectionNo = heading.number;
-      const title = (heading.title.split('。')[0] as string).replace(/[：:]$/, '');
-      sections.push({ number: sectionNo, title, line: i + 1 });
+      let title = heading.title.split('。')[0] as string;
+      const headingLine = i + 1;
+      const wrapped = headingContinuation(lines, i, style);
+      if (wrapped) {
+        title += lines[wrapped] as string;
+        i = wrapped;
+      }
+      sections.push({ number: sectionNo, title: title.replace(/[：:]$/, ''), line: headingLine });
       blankBefore = false;
       continue;
     }
@@ -114,6 +126,16 @@ export function segment(lines: string[], startAt = 0): Structure {
       const text = line.slice(marker[0].length);
       cur = { section: sectionNo, printed, body: text, lineStarts: [[0, i + 1]], firstLine: i + 1, lastLine: i + 1, paragraphStarts: [0] };
       items.push(cur);
+      blankBefore = false;
+      continue;
+    }
+    if (cur && cur.lineStarts.length === 1 && cur.heading === undefined && isOwnTitleLine(cur, line)) {
+      // （一）深化重要政府信息公开 on a line of its own, the body on the next: the line is the title.
+      cur.heading = cur.body.replace(/[\s\u3000]+$/, '');
+      cur.body = line;
+      cur.lineStarts = [[0, i + 1]];
+      cur.paragraphStarts = [0];
+      cur.lastLine = i + 1;
       blankBefore = false;
       continue;
     }
@@ -134,7 +156,46 @@ export function segment(lines: string[], startAt = 0): Structure {
   dropClosingParagraphs(items.at(-1));
   const last = items.at(-1);
   const truncated = !trailerSeen && last !== undefined && !SENTENCE_END.test(last.body.trimEnd());
-  return { sections, items, bodyStart: from, style, truncated };
+  return { sections, items, bodyStart: from, style, truncated, endLine };
+}
+
+/**
+ * A section heading printed over two lines (一、深入推进重点领 / 域信息公开): the index of the line that continues
+ * it, or 0. The continuation is short, ends no sentence, is no number of its own, and the next line after it starts
+ * an item or another section (so a section's first paragraph is never taken for the rest of its heading).
+ */
+function headingContinuation(lines: string[], at: number, style: ItemStyle | null): number {
+  const heading = lines[at] as string;
+  if (/[。；;：:！？]$/.test(heading)) return 0;
+  const nextIndex = (from: number) => {
+    let j = from + 1;
+    while (j < lines.length && j <= from + 2 && !lines[j]) j++;
+    return j < lines.length && lines[j] ? j : -1;
+  };
+  const j = nextIndex(at);
+  if (j < 0) return 0;
+  const cont = lines[j] as string;
+  if (cont.length > 24 || /[。；;！？，,、]/.test(cont) || isSectionHeading(cont) || SUB_POINT.test(cont) || TRAILER.test(cont)) return 0;
+  if (Object.values(STYLES).some((re) => re.test(cont))) return 0;
+  const k = nextIndex(j);
+  if (k < 0) return 0;
+  const after = lines[k] as string;
+  return isSectionHeading(after) || (style !== null && itemMarker(after, style) !== null) ? j : 0;
+}
+
+/**
+ * Is an item's first line a title of its own? It is a phrase (no sentence punctuation, nothing left open), and the
+ * next line is clearly longer (a paragraph, not the rest of a wrapped line) and does not finish a sentence.
+ */
+function isOwnTitleLine(item: RawItem, next: string): boolean {
+  const t = item.body;
+  if (t.length < 2 || t.length > 50) return false;
+  if (/[。！？；;!?]/.test(t) || /[，,、：:（(“《—\-]$/.test(t)) return false;
+  if (/^[。，,、；;：:）)”》」』]/.test(next) || SUB_POINT.test(next)) return false;
+  // 提 / 升。进一步…: a page break inside the title sentence leaves a fragment before the next full stop.
+  const firstSentence = next.search(/[。！？；;!?]/);
+  if (firstSentence >= 0 && firstSentence <= 3) return false;
+  return next.length > (item.printed.length + t.length) * 1.3;
 }
 
 /** After the last item, unnumbered paragraphs addressed to everyone (各部门要结合本要点…) are not part of it. */

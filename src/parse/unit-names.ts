@@ -61,7 +61,7 @@ export function cleanName(s: string): string {
     .trim();
 }
 
-/** Split one part on 或 / 等有关… when both sides are names: 各行政机关或法律、法规授权的…组织; 县财政局等有关部门. */
+/** Split one part on 或/和/及 / 等有关… when both sides are names: 各行政机关或法律、法规授权的…组织; 县财政局等有关部门. */
 function splitJoined(name: string): string[] {
   const dengIdx = name.search(/等(?=(有关|相关|各|其他|其它)..)/);
   if (dengIdx > 0) {
@@ -69,11 +69,11 @@ function splitJoined(name: string): string[] {
     const right = name.slice(dengIdx + 1);
     if (looksLikeUnit(left) && looksLikeUnit(right)) return [...splitJoined(left), ...splitJoined(right)];
   }
-  const huo = name.indexOf('或');
-  if (huo > 0) {
-    const left = name.slice(0, huo);
-    const right = name.slice(huo + 1);
-    if (looksLikeUnit(left) && looksLikeUnit(right)) return [left, ...splitJoined(right)];
+  // 或 / 和 / 及 / 与 between two names (县委宣传部和县网信办); never inside one (县自然资源和规划局: 县自然资源 is no name).
+  for (const m of name.matchAll(/或|以及|和|及|与/g)) {
+    const left = name.slice(0, m.index);
+    const right = name.slice((m.index as number) + m[0].length);
+    if (left.length >= 2 && looksLikeUnit(left) && looksLikeUnit(right)) return [left, ...splitJoined(right)];
   }
   return [name];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractAssignments, isAssignment, parseAssignment } from '../../src/parse/assignments.js';
+import { isAssignment, parseAssignment } from '../../src/parse/assignments.js';
+import { extractAssignments } from '../../src/parse/extract.js';
 
 const ctx = { year: 2021, issuedDate: '2021-07-25' };
 const names = (inner: string) => parseAssignment(inner, ctx).units.map((u) => u.name);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { YaodianError } from '../../src/errors.js';
 import { loadDirectory, parseBuffer, parseText } from '../../src/parse/index.js';
 import { makeDocument, sampleDocument } from '../helpers/documents.js';
+import { encodeGb18030 } from '../helpers/gbk.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -178,37 +179,6 @@ describe('bad input gets a clear error naming the file', () => {
     ]);
   });
 });
-
-/** GB18030 encoding through the decoder: every two-byte code is decoded once and inverted. */
-function encodeGb18030(text: string): Uint8Array {
-  const table = gbTable();
-  const out: number[] = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0) as number;
-    if (code < 0x80) out.push(code);
-    else {
-      const bytes = table.get(ch);
-      if (!bytes) throw new Error(`no GB18030 code for ${ch}`);
-      out.push(...bytes);
-    }
-  }
-  return new Uint8Array(out);
-}
-
-let cached: Map<string, number[]> | undefined;
-function gbTable(): Map<string, number[]> {
-  if (cached) return cached;
-  const dec = new TextDecoder('gb18030');
-  cached = new Map();
-  for (let hi = 0x81; hi <= 0xfe; hi++) {
-    for (let lo = 0x40; lo <= 0xfe; lo++) {
-      if (lo === 0x7f) continue;
-      const ch = dec.decode(new Uint8Array([hi, lo]));
-      if (ch.length === 1 && ch !== '\ufffd' && !cached.has(ch)) cached.set(ch, [hi, lo]);
-    }
-  }
-  return cached;
-}
 
 describe('other forms of the same kind of document', () => {
   it('第一部分 headings, （1） items, A负责、B配合 and 完成期限', () => {
