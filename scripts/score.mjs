@@ -19,6 +19,11 @@ const runs = [
   ['parse layouts', 'parse', join(shared, 'eval', 'layouts', 'docs'), '--gold', join(shared, 'eval', 'layouts', 'gold')],
   ['parse formats', 'parse', join(shared, 'eval', 'formats', 'docs'), '--gold', join(shared, 'eval', 'formats', 'gold')],
   ['qa questions', 'qa', join(shared, 'seeds'), '--set', join(shared, 'eval', 'questions.jsonl')],
+  ['qa everyday', 'qa', join(shared, 'seeds'), '--set', join(shared, 'eval', 'questions-everyday.jsonl')],
+  ['align', 'align', join(shared, 'seeds'), '--gold', join(shared, 'eval', 'align')],
+  // Our own sets over the same seeds, scored the same way: 237 questions of every kind, six more 对标 pairs.
+  ['qa extra (ours)', 'qa', join(shared, 'seeds'), '--set', join(root, 'test', 'eval', 'questions-extra.jsonl')],
+  ['align extra (ours)', 'align', join(shared, 'seeds'), '--gold', join(root, 'test', 'align', 'fixtures')],
 ];
 let failed = 0;
 let ran = 0;
