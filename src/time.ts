@@ -1,9 +1,12 @@
 /** Dates in Asia/Shanghai, where every office using Yaodian is. */
 export const TIME_ZONE = 'Asia/Shanghai';
 
+/** One formatter for every call: creating an Intl.DateTimeFormat costs far more than formatting with it. */
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** YYYY-MM-DD of `at` in Asia/Shanghai. */
 export function shanghaiDate(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return SHANGHAI_DAY.format(at);
 }
 
 /** YYYY-MM-DD from year, month (1–12) and day. */

@@ -5,7 +5,7 @@
  */
 import type { Alignment } from '../align/index.js';
 import { levelOf } from '../align/relation.js';
-import type { Answer, Citation, Region, WorkPlan } from '../model.js';
+import type { Answer, Citation, Item, Region, WorkPlan } from '../model.js';
 import type { Query, UnitSlot } from '../query/schema.js';
 import { isCategoryName } from '../units/categories.js';
 import { fullUnitName, regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
@@ -94,34 +94,44 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   }
   const ambiguous = slots.find((s) => new Set(s.units.map((u) => u.region.name)).size > 1);
 
-  // Items: start from everything in scope, narrow by each filter.
-  let hits: Hit[] = scope.flatMap((plan) => plan.items.map((item) => ({ plan, item, score: 1, matched: [] as string[] })));
+  // Items: every filter narrows the candidates; \`undefined\` stands for every item in scope (built only if needed).
+  let hits: Hit[] | undefined;
+  const narrow = (next: Hit[]) => {
+    if (!hits) hits = next;
+    else {
+      const keep = new Set(next.map(key));
+      hits = hits.filter((h) => keep.has(key(h)));
+    }
+  };
   let catCount = 0;
   const catNames = new Set<string>();
   let otherRole = 0;
   if (slots.length) {
     const sets = slots.map((s) => {
-      if (s.category) return new Set(categoryItems(scope, s.category.name, s.category.region).map(key));
-      const set = new Set<string>();
+      if (s.category) return categoryItems(scope, s.category.name, s.category.region);
+      const found = new Map<string, Hit>();
       for (const u of s.units) {
         const r = unitItems(deps.directory, scope, u, q.role);
-        r.named.forEach((h) => set.add(key(h)));
+        r.named.forEach((h) => found.set(key(h), h));
         otherRole += r.notLeading.length;
         for (const c of r.categories) {
           catCount++;
           c.names.forEach((n) => catNames.add(n));
         }
       }
-      return set;
+      return [...found.values()];
     });
-    const keep = q.unitJoin === 'all' ? (k: string) => sets.every((s) => s.has(k)) : (k: string) => sets.some((s) => s.has(k));
-    hits = hits.filter((h) => keep(key(h)));
+    const first = sets[0] as Hit[];
+    const keys = sets.map((set) => new Set(set.map(key)));
+    const union = new Map<string, Hit>();
+    for (const set of sets) for (const h of set) union.set(key(h), h);
+    narrow(q.unitJoin === 'all' ? first.filter((h) => keys.every((k) => k.has(key(h)))) : inDocumentOrder([...union.values()]));
   }
-  if (q.noUnit) hits = hits.filter((h) => !unitRefsOf(h.item).length);
+  if (q.noUnit) narrow((hits ?? allItems(scope)).filter((h) => !unitRefsOf(h.item).length));
   if (q.deadline) {
-    const dated = new Map(deadlineItems(scope, q.deadline, ctx.today).map((h) => [key(h), h]));
-    hits = hits.filter((h) => dated.has(key(h))).map((h) => dated.get(key(h)) as Hit);
-    hits.sort((a, b) => (a.matched[0] ?? '').localeCompare(b.matched[0] ?? ''));
+    const dated = deadlineItems(scope, q.deadline, ctx.today);
+    const within = hits ? new Set(hits.map(key)) : undefined;
+    hits = within ? dated.filter((h) => within.has(key(h))) : dated;
   }
   if (q.ref) {
     const r = refHits(q, scope, hits, ctx);
@@ -137,17 +147,19 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     partial = found.partial && ranked.length > 0;
     words = topic.words;
     if (filtered) {
-      const inSet = new Set(hits.map(key));
+      const all = hits ?? [];
+      const inSet = new Set(all.map(key));
       const narrowed = ranked.filter((h) => inSet.has(key(h)));
       if (narrowed.length) hits = narrowed;
-      else if (hits.length) notes.push(`其中没有与“${q.topic}”直接相关的，以下是全部${hits.length}项。`);
+      else if (all.length) notes.push(`其中没有与“${q.topic}”直接相关的，以下是全部${all.length}项。`);
     } else hits = ranked.slice(0, deps.maxTopic);
-    if (!hits.length) return noTopic(q, deps, topic);
+    if (!hits?.length) return noTopic(q, deps, topic);
   } else if (q.topic && !filtered && q.want !== 'rank' && q.want !== 'count') {
     return noTopic(q, deps, topic);
   }
+  const found: Hit[] = hits ?? allItems(scope);
 
-  const citations = hits.map((h) => citationOf(h, words));
+  const citations = found.map((h) => citationOf(h, words));
   const head = headerOf(q, slots, ctx);
   switch (q.want) {
     case 'rank': {
@@ -156,7 +168,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
         const r = resolveSlot(slot, q, deps.directory, ctx);
         if (!('reply' in r)) r.units.forEach((u) => left.add(u.key));
       }
-      return rankAnswer(q, hits, left, deps, head);
+      return rankAnswer(q, found, left, deps, head);
     }
     case 'count': {
       const what = slots.length ? `${head}${q.role === 'lead' ? '牵头' : q.role === 'support' ? '配合' : '负责或参与'}的任务` : `${head || scopeLabel(scope)}的任务`;
@@ -168,7 +180,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     case 'units':
       return unitsAnswer(citations, q, head);
     case 'detail':
-      return finish(detailAnswer(citations, hits, q), notes, ambiguous);
+      return finish(detailAnswer(citations, found, q), notes, ambiguous);
     default:
       break;
   }
@@ -184,7 +196,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   if (topic?.concepts.length && !filtered) {
     const where = q.regions.length || q.year ? `（${scopeLabel(scope)}）` : '';
     if (partial) {
-      const held = [...new Set(hits.flatMap((h) => h.matched))].slice(0, 3).join('、');
+      const held = [...new Set(found.flatMap((h) => h.matched))].slice(0, 3).join('、');
       lines.push(`工作要点中没有与“${q.topic}”完全对应的内容${where}；与“${held}”相关的任务：`);
     } else lines.push(`关于“${q.topic}”${where}，最相关的任务：`);
   } else {
@@ -192,14 +204,14 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     lines.push(`${head}${verb}的任务共${citations.length}项：`);
   }
   if (q.ref?.section && !q.ref.item && !q.ref.fromEnd) {
-    const plan = hits[0]?.plan;
-    const sec = plan?.sections.find((s) => s.number === hits[0]?.item.section);
+    const plan = found[0]?.plan;
+    const sec = plan?.sections.find((s) => s.number === found[0]?.item.section);
     if (plan && sec) lines[0] = `${docLabel(plan)}第${sec.number}部分“${sec.title}”共${citations.length}项：`;
   }
   if (q.regions.length >= 2 && topic?.concepts.length) {
     // 义乌和青田在依申请公开上各有什么要求: each document's items under its own name, side by side.
     for (const region of q.regions) {
-      const mine = citations.filter((c) => hits.some((h) => h.plan.file === c.file && regionOf(h.plan).name === region));
+      const mine = citations.filter((c) => found.some((h) => h.plan.file === c.file && regionOf(h.plan).name === region));
       if (!mine.length) {
         lines.push(`${region}：没有相关的任务。`);
         continue;
@@ -295,20 +307,40 @@ function resolveSlot(slot: UnitSlot, q: Query, dir: UnitDirectory, ctx: ExecCont
   return { reply: answer('unit', text, [], names.map((n) => `${n}负责哪些任务`)) };
 }
 
-/** Items by outline position, inside the hits left by the other filters. */
-function refHits(q: Query, scope: WorkPlan[], hits: Hit[], ctx: ExecContext): Hit[] | string {
+/** Every item of the plans, in document order. */
+function allItems(scope: WorkPlan[]): Hit[] {
+  return scope.flatMap((plan) => plan.items.map((item) => ({ plan, item, score: 1, matched: [] as string[] })));
+}
+
+/** Hits in the order of the plans and of the items inside each. */
+function inDocumentOrder(hits: Hit[]): Hit[] {
+  const planOrder = new Map<WorkPlan, number>();
+  for (const h of hits) if (!planOrder.has(h.plan)) planOrder.set(h.plan, planOrder.size);
+  return hits.sort((a, b) => (planOrder.get(a.plan) as number) - (planOrder.get(b.plan) as number) || a.plan.items.indexOf(a.item) - b.plan.items.indexOf(b.item));
+}
+
+/** Items by outline position, inside the hits left by the other filters (all of the scope when none narrowed). */
+function refHits(q: Query, scope: WorkPlan[], hits: Hit[] | undefined, ctx: ExecContext): Hit[] | string {
   const ref = q.ref!;
-  const inSet = new Set(hits.map(key));
+  const byKey = new Map((hits ?? []).map((h) => [key(h), h]));
+  const allowed = (plan: WorkPlan, item: Item): Hit | undefined => (hits ? byKey.get(`${plan.file}#${item.id}`) : { plan, item, score: 1, matched: [] });
+  const fromKey = (k: string): Hit | undefined => {
+    if (hits) return byKey.get(k);
+    const hash = k.lastIndexOf('#');
+    const plan = scope.find((p) => p.file === k.slice(0, hash));
+    const item = plan?.items.find((it) => it.id === k.slice(hash + 1));
+    return plan && item ? { plan, item, score: 1, matched: [] } : undefined;
+  };
   // 这条 / 它: the item the previous reply was about.
   if (ref.current) {
     const k = ctx.previousCitations?.[0];
-    const h = k ? hits.find((x) => key(x) === k) : undefined;
+    const h = k ? fromKey(k) : undefined;
     return h ? [h] : '不知道“这条”指哪一项，请说出条目，例如“青田要点三（一）”。';
   }
   // 第三条 in a follow-up: the third line of the latest list.
   if (ref.bare && ref.item && ctx.previousList?.length && !ref.section) {
     const k = ctx.previousList[ref.item - 1];
-    const h = k ? hits.find((x) => key(x) === k) : undefined;
+    const h = k ? fromKey(k) : undefined;
     if (h) return [h];
     return `上面只列了${ctx.previousList.length}项，没有第${ref.item}条。`;
   }
@@ -329,8 +361,8 @@ function refHits(q: Query, scope: WorkPlan[], hits: Hit[], ctx: ExecContext): Hi
       chosen = one ? [one] : [];
     }
     for (const item of chosen) {
-      const h = hits.find((x) => x.plan === plan && x.item === item) ?? { plan, item, score: 1, matched: [] };
-      if (inSet.has(key(h))) out.push(h);
+      const h = allowed(plan, item);
+      if (h) out.push(h);
     }
   }
   if (!out.length) {
@@ -454,7 +486,7 @@ function compareAnswer(q: Query, deps: ExecDeps, ctx: ExecContext): Answer {
     ids.map((id) => plan.items.find((it) => it.id === id)).filter((it): it is NonNullable<typeof it> => !!it).map((item) => citationOf({ plan, item, score: 1, matched: [] }));
   const [da, db] = [docLabel(a), docLabel(b)];
   if (c.dir === 'pairs') {
-    const refd = q.ref ? refHits({ ...q, regions: [] }, [a], a.items.map((item) => ({ plan: a, item, score: 1, matched: [] })), ctx) : undefined;
+    const refd = q.ref ? refHits({ ...q, regions: [] }, [a], undefined, ctx) : undefined;
     if (!refd || typeof refd === 'string' || !refd.length) {
       return answer('compare', `请说明是${da}的哪一条，例如“${regionOf(a).short}一（二）在${regionOf(b).short}要点里对应哪条”。`, [], []);
     }

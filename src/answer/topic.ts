@@ -3,7 +3,7 @@
  * a word the corpus does not hold split into words it does, or its character bigrams as a last resort) → items
  * ranked by BM25F times how much of the question's meaning they cover, with the item title counting extra.
  */
-import type { WorkPlan } from '../model.js';
+import type { Item, WorkPlan } from '../model.js';
 import type { Concept, ConceptTerm, ItemIndex } from '../search/index.js';
 import { gramsOf } from '../search/index.js';
 import { EXPANSION_WEIGHT, type Thesaurus } from '../search/thesaurus.js';
@@ -143,6 +143,17 @@ function knownParts(word: string, subs: string[]): string[] {
   return out.sort((a, b) => word.indexOf(a) - word.indexOf(b));
 }
 
+const itemMaps = new WeakMap<WorkPlan, Map<string, Item>>();
+/** An item of a plan by id (the map is built once per plan object). */
+export function itemById(plan: WorkPlan, id: string): Item | undefined {
+  let m = itemMaps.get(plan);
+  if (!m) {
+    m = new Map(plan.items.map((it) => [it.id, it]));
+    itemMaps.set(plan, m);
+  }
+  return m.get(id);
+}
+
 export interface TopicResult {
   hits: Hit[];
   /** No item held MIN_COVER: these hold the question's subject in their titles, not all it asks. */
@@ -163,7 +174,7 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
     for (const h of found) {
       if (!keep(h)) continue;
       const p = byFile.get(h.file);
-      const item = p?.items.find((it) => it.id === h.item);
+      const item = p ? itemById(p, h.item) : undefined;
       if (!p || !item) continue;
       hits.push({ plan: p, item, score: h.score * (0.5 + h.cover) * (1 + h.titleCover), matched: h.terms, cover: h.cover });
     }

@@ -73,7 +73,7 @@ export class AliasBook {
   }
 
   /** The global canonical name of a local name (itself when no built-in or global group has it). */
-  private globalName(local: string): string {
+  globalName(local: string): string {
     const key = `*|${local}`;
     return this.parent.has(key) ? this.find(key).slice(2) : local;
   }

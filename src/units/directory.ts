@@ -41,6 +41,14 @@ export interface ResolvedUnit {
   entry?: UnitEntry;
 }
 
+/** Every variant any region could read a name as (nameVariants over every parent-city prefix it might carry). */
+function variantsAnywhere(local: string): string[] {
+  const out = new Set([local, ...nameVariants(local, { name: '', short: '', level: 'unknown' })]);
+  const parent = /^([\u4e00-\u9fa5]{2,4}?[省市])(?=.{2,})/.exec(local);
+  if (parent) for (const v of nameVariants(local, { name: `${parent[1]}某区`, short: '', level: 'district' })) out.add(v);
+  return [...out];
+}
+
 /**
  * The ways a full official name may stand in a document (tried in order when the name itself is unknown):
  * 数据资源管理局 → 数据资源局 (管理 left out), 温州市自然资源和规划局鹿城分局 → 市自然资源和规划局鹿城分局 (the
@@ -111,6 +119,10 @@ export class UnitDirectory {
   private readonly regions = new Map<string, Region>();
   /** Region forms (鹿城区, 鹿城, …) → region name, longest first when matching. */
   private forms: [string, string][] = [];
+  /** The same forms by their first character, longest first (a question is scanned position by position). */
+  private formsByFirst = new Map<string, [string, string][]>();
+  /** Units by the global canonical form of each of their local names, to find a name's regions without trying all. */
+  private byLocal = new Map<string, UnitEntry[]>();
   private readonly pendingGroups: [string, string[]][] = [];
 
   constructor(aliasGroups: [string, string[]][] = [], aliases = new AliasBook()) {
@@ -161,7 +173,10 @@ export class UnitDirectory {
         const key = this.keyOf(region, ref.name);
         const entry = this.units.get(key) ?? { key, region, names: [] };
         const name = cleanUnitName(ref.name);
-        if (!entry.names.includes(name)) entry.names.push(name);
+        if (!entry.names.includes(name)) {
+          entry.names.push(name);
+          this.indexLocal(entry, name);
+        }
         this.units.set(key, entry);
       }
     }
@@ -195,6 +210,7 @@ export class UnitDirectory {
     // Keys may have changed: re-key the known units.
     const entries = [...this.units.values()];
     this.units.clear();
+    this.byLocal.clear();
     for (const e of entries) {
       for (const name of e.names) {
         const key = this.keyOf(e.region, name);
@@ -203,12 +219,50 @@ export class UnitDirectory {
         this.units.set(key, cur);
       }
     }
+    for (const e of this.units.values()) for (const n of e.names) this.indexLocal(e, n);
   }
 
   private rebuildForms(): void {
     const forms: [string, string][] = [];
     for (const r of this.regions.values()) for (const f of regionForms(r)) forms.push([f, r.name]);
     this.forms = forms.sort((a, b) => b[0].length - a[0].length);
+    this.formsByFirst = new Map();
+    for (const f of this.forms) {
+      const first = f[0][0] as string;
+      const list = this.formsByFirst.get(first);
+      if (list) list.push(f);
+      else this.formsByFirst.set(first, [f]);
+    }
+  }
+
+  /** Region forms that start `text` (longest first). */
+  private formsAt(text: string, i = 0): [string, string][] {
+    return (this.formsByFirst.get(text[i] ?? '') ?? []).filter(([form]) => text.startsWith(form, i));
+  }
+
+  /** The level-free, globally canonical forms a local name may take (县财政局 → 财政局; 府办 → 政府办公室). */
+  private localKeys(name: string): string[] {
+    const clean = cleanUnitName(name).replace(/"/g, '');
+    const out = new Set<string>();
+    for (const level of ['', '省', '市', '区', '县', '镇', '乡']) out.add(this.aliases.globalName(stripLevel(clean, level)));
+    return [...out];
+  }
+
+  private indexLocal(entry: UnitEntry, name: string): void {
+    for (const k of this.localKeys(name)) {
+      const list = this.byLocal.get(k) ?? [];
+      if (!list.includes(entry)) list.push(entry);
+      this.byLocal.set(k, list);
+    }
+  }
+
+  /** Regions that have a unit some variant of this name could mean: where resolve() needs to look. */
+  private regionsNaming(name: string): Region[] {
+    const out = new Map<string, Region>();
+    for (const variant of variantsAnywhere(name)) {
+      for (const k of this.localKeys(variant)) for (const e of this.byLocal.get(k) ?? []) out.set(e.region.name, e.region);
+    }
+    return [...out.values()];
   }
 
   private stripRegion(name: string, region: Region): string {
@@ -219,22 +273,21 @@ export class UnitDirectory {
   findRegion(text: string): Region | undefined {
     const direct = this.regions.get(text);
     if (direct) return direct;
-    for (const [form, name] of this.forms) if (text === form) return this.regions.get(name);
-    return undefined;
+    const form = this.formsAt(text).find(([f]) => f === text);
+    return form ? this.regions.get(form[1]) : undefined;
   }
 
-  /** Regions a question mentions, with where the mention ends. */
+  /** Regions a question mentions, with where the mention ends (longest forms first, no overlaps). */
   regionsIn(text: string): { region: Region; start: number; end: number }[] {
+    const found: { name: string; start: number; end: number }[] = [];
+    for (let i = 0; i < text.length; i++) for (const [form, name] of this.formsAt(text, i)) found.push({ name, start: i, end: i + form.length });
+    found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const out: { region: Region; start: number; end: number }[] = [];
     const taken: [number, number][] = [];
-    for (const [form, name] of this.forms) {
-      for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + 1)) {
-        const end = i + form.length;
-        if (taken.some(([s, e]) => i < e && end > s)) continue;
-        taken.push([i, end]);
-        const region = this.regions.get(name) as Region;
-        if (!out.some((o) => o.region.name === name)) out.push({ region, start: i, end });
-      }
+    for (const f of found) {
+      if (taken.some(([s, e]) => f.start < e && f.end > s)) continue;
+      taken.push([f.start, f.end]);
+      if (!out.some((o) => o.region.name === f.name)) out.push({ region: this.regions.get(f.name) as Region, start: f.start, end: f.end });
     }
     return out.sort((a, b) => a.start - b.start);
   }
@@ -249,15 +302,12 @@ export class UnitDirectory {
    */
   resolve(text: string, defaultRegion?: Region): ResolvedUnit[] {
     const name = cleanUnitName(text);
-    for (const [form, regionName] of this.forms) {
-      if (name.startsWith(form) && name.length > form.length) {
-        const region = this.regions.get(regionName) as Region;
-        return [this.resolved(region, name.slice(form.length))];
-      }
-    }
+    const [form] = this.formsAt(name).filter(([f]) => name.length > f.length);
+    if (form) return [this.resolved(this.regions.get(form[1]) as Region, name.slice(form[0].length))];
     if (defaultRegion) return [this.resolved(defaultRegion, name)];
-    const found = [...this.regions.values()].map((r) => this.resolved(r, name)).filter((r) => r.entry);
-    return found;
+    return this.regionsNaming(name)
+      .map((r) => this.resolved(r, name))
+      .filter((r) => r.entry);
   }
 
   private resolved(region: Region, local: string): ResolvedUnit {
@@ -315,8 +365,8 @@ export class UnitDirectory {
   private mentionAt(text: string, i: number, j: number, scope: Region[], regionSpans: { region: Region; start: number; end: number }[]): UnitMention | undefined {
     const cand = text.slice(i, j);
     const isCategory = (name: string) => isCategoryName(name) && /(单位|部门|机关|组织|街镇|镇街|乡镇|街道|政府)$/.test(name);
-    for (const [form, regionName] of this.forms) {
-      if (cand.startsWith(form) && cand.length > form.length) {
+    for (const [form, regionName] of this.formsAt(cand)) {
+      if (cand.length > form.length) {
         const region = this.regions.get(regionName) as Region;
         const local = cand.slice(form.length);
         if (isCategory(local)) return { start: i, end: j, text: cand, units: [], category: true, region };
@@ -333,7 +383,7 @@ export class UnitDirectory {
     const local = cleanUnitName(cand);
     if (local.length <= 2) return undefined;
     const before = regionSpans.find((r) => r.end === i);
-    const regions = before ? [before.region] : scope.length ? scope : [...this.regions.values()];
+    const regions = before ? [before.region] : scope.length ? scope : this.regionsNaming(local);
     const units = regions.map((r) => this.resolved(r, local)).filter((r) => r.entry);
     if (!units.length) return undefined;
     return before ? { start: before.start, end: j, text: text.slice(before.start, j), units, region: before.region } : { start: i, end: j, text: cand, units };
