@@ -4,6 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { planAdapters, startAdapters } from '../../adapters/registry.js';
+import { createInbox, mountWebhook, sendCardOrText } from '../../adapters/shared/shell.js';
+import { createOutbox, PlatformError } from '../../adapters/shared/queue.js';
+import type { Answer, IncomingMessage } from '../../src/model.js';
 import type { Bot } from '../../src/bot.js';
 import { isYaodianError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -81,5 +84,59 @@ describe('adapter registry', () => {
     expect(adapters.map((a) => a.platform)).toEqual(['dingtalk']);
     await adapters[0]!.stop();
     info.mockRestore();
+  });
+});
+
+describe('adapter shell', () => {
+  const answer: Answer = { intent: 'topic', text: '答', citations: [], followUps: [] };
+
+  it('mounts a webhook once, and answers 503 while its adapter is stopped', async () => {
+    const d = deps();
+    let running = true;
+    const route = { platform: 'test', path: '/test/events', running: () => running, stoppedBody: { error: 'stopped' }, handler: async () => ({ ok: true }) };
+    mountWebhook(d, route);
+    mountWebhook(d, route); // a restart does not mount it twice
+    expect((await d.http.inject({ method: 'POST', url: '/test/events', payload: {} })).json()).toEqual({ ok: true });
+    running = false;
+    const stopped = await d.http.inject({ method: 'POST', url: '/test/events', payload: {} });
+    expect([stopped.statusCode, stopped.json()]).toEqual([503, { error: 'stopped' }]);
+    expect(() => mountWebhook({ logger: silentLogger() }, route)).toThrow(/test webhook mode needs the HTTP server/);
+    await d.http.close();
+  });
+
+  it('sends the plain text when the platform refuses the rich form, not when it is only busy', async () => {
+    const outbox = createOutbox({ logger: silentLogger(), maxTries: 2, baseDelayMs: 0 });
+    const sent: string[] = [];
+    const refused = await sendCardOrText(outbox, 'c1', silentLogger(), {
+      what: 'reply',
+      rich: async () => {
+        throw new PlatformError('card rejected', { retryable: false });
+      },
+      text: async () => void sent.push('text'),
+    });
+    expect([refused, sent]).toEqual([true, ['text']]);
+    const busy = await sendCardOrText(outbox, 'c2', silentLogger(), {
+      what: 'reply',
+      rich: async () => {
+        throw new PlatformError('busy', { retryable: true });
+      },
+      text: async () => void sent.push('text again'),
+    });
+    expect([busy, sent]).toEqual([false, ['text']]);
+  });
+
+  it('answers the messages of one chat in order, and hands only real answers to the reply', async () => {
+    const inbox = createInbox(silentLogger());
+    const replies: string[] = [];
+    const m = (id: string, text: string): IncomingMessage => ({ id, platform: 'lark', chatId: 'c', chatType: 'direct', senderId: 'u', text, mentionedBot: true, time: 0 });
+    inbox.accept(m('0', 'before start'), async () => void replies.push('never'));
+    inbox.start(async (msg) => {
+      if (msg.text === 'silent') return undefined;
+      await new Promise((r) => setTimeout(r, msg.text === 'slow' ? 20 : 0));
+      return { ...answer, text: msg.text };
+    });
+    for (const [id, text] of [['1', 'slow'], ['2', 'silent'], ['3', 'fast']] as const) inbox.accept(m(id, text), async (a) => void replies.push(a.text));
+    await inbox.idle();
+    expect(replies).toEqual(['slow', 'fast']);
   });
 });
