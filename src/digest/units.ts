@@ -3,7 +3,8 @@
  * canonical name the store keeps (旌德县财政局, 温州市鹿城区司法局, 义乌市数管中心).
  */
 import type { Region } from '../model.js';
-import { fullUnitName, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
+import { cleanUnitName, levelChar, stripLevel } from '../units/aliases.js';
+import type { ResolvedUnit, UnitDirectory } from '../units/directory.js';
 
 export type UnitLookup =
   | { kind: 'found'; name: string; unit: ResolvedUnit }
@@ -12,9 +13,20 @@ export type UnitLookup =
   /** No such unit; the nearest known names. */
   | { kind: 'unknown'; suggestions: string[] };
 
-/** 旌德县 + 县财政局 → 旌德县财政局; 义乌市 + 数管中心 → 义乌市数管中心. */
+/**
+ * 旌德县 + 县财政局 → 旌德县财政局 (the name's level prefix is the region's own); 义乌市 + 数管中心 → 义乌市数管中心;
+ * 义乌市 + 市场监管局 → 义乌市市场监管局 (市场 is no level prefix: the name must read back as the same unit).
+ */
 export function canonicalUnitName(unit: ResolvedUnit): string {
-  return fullUnitName(unit.region, unit.entry?.names[0] ?? unit.local);
+  return unitFullName(unit.region.name, unit.entry?.names[0] ?? unit.local);
+}
+
+/** A printed local name with its region, as above: 青田县 + 县司法局 → 青田县司法局. */
+export function unitFullName(regionName: string, printed: string): string {
+  const local = cleanUnitName(printed);
+  const level = levelChar(regionName);
+  const prefixed = level !== '' && local.startsWith(level) && stripLevel(local, level) !== local;
+  return `${regionName}${prefixed ? local.slice(1) : local}`;
 }
 
 /** Resolve a typed unit name; `defaultRegion` (e.g. the chat's unit's region) decides between regions. */

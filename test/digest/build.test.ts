@@ -44,6 +44,19 @@ describe('unit lookup', () => {
     const r = answerer.directory.resolve('鹿城区司法局')[0]!;
     expect(canonicalUnitName(r)).toBe('温州市鹿城区司法局');
   });
+
+  it('every unit’s canonical name reads back as that unit (市场监管局 in 义乌市 keeps its 市)', () => {
+    const entries = answerer.directory.unitsOf();
+    expect(entries.length).toBeGreaterThan(90);
+    for (const e of entries) {
+      const name = canonicalUnitName({ region: e.region, local: e.names[0]!, key: e.key, entry: e });
+      const back = lookupUnit(answerer.directory, name);
+      expect(back.kind === 'found' && back.unit.key, name).toBe(e.key);
+      expect(back.kind === 'found' && back.name).toBe(name);
+    }
+    const yw = lookupUnit(answerer.directory, '义乌市市场监督管理局');
+    expect(yw.kind === 'found' && yw.name).toBe('义乌市市场监管局');
+  });
 });
 
 describe('buildDigest', () => {
