@@ -78,6 +78,16 @@ describe('store', () => {
     expect(await b.unitOf('lark', 'u3')).toBeUndefined();
   });
 
+  it('lists every unit’s progress for the web ledger', async () => {
+    const s = await memoryStore();
+    await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成' });
+    await s.setProgress({ file: 'a.txt', item: '一.1', unit: '旌德县政府办', status: '进行中', note: '起草中' });
+    expect((await s.progress()).map((p) => [p.unit, p.item, p.status, p.note])).toEqual([
+      ['旌德县政府办', '一.1', '进行中', '起草中'],
+      ['旌德县财政局', '一.3', '已完成', null],
+    ]);
+  });
+
   it('subscriptions need both a unit and a time; unsubscribe keeps the unit', async () => {
     const s = await memoryStore();
     await s.subscribe('lark', 'c1', '08:30', 'admin');
