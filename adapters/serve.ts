@@ -10,7 +10,7 @@ import { loadBindingsFile } from '../src/bindings.js';
 import { createBot } from '../src/bot.js';
 import { parseArgs } from '../src/cli/args.js';
 import { type CliIO, writeLine } from '../src/cli/io.js';
-import { type CoreConfig, coreConfigSchema, loadConfig } from '../src/config.js';
+import { type CoreConfig, coreConfigSchema, type Env, loadConfig } from '../src/config.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import type { Adapter, WorkPlan } from '../src/model.js';
 import { createHttpServer } from '../src/server/http.js';
@@ -41,7 +41,8 @@ export interface StartOptions {
   config: CoreConfig;
   docsDir?: string;
   logger: Logger;
-  env?: NodeJS.ProcessEnv;
+  /** The environment as the entry read it (process.env over ./.env), for the platform adapters' settings. */
+  env?: Env;
   /** Start platform adapters from adapters/registry (default true). */
   adapters?: boolean;
   now?: () => Date;
@@ -54,7 +55,7 @@ export interface StartOptions {
  */
 export async function startServer(options: StartOptions): Promise<ServerHandle> {
   const { config, logger } = options;
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const docsDir = options.docsDir ?? config.DOCS_DIR;
   // The library calls back on uploads; the store exists only after the library has loaded.
   let onDocumentsChanged: (plans: WorkPlan[]) => Promise<void> = async () => undefined;
@@ -78,7 +79,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     adapters: platforms,
     logger,
     fileBindings: loadBindingsFile(config.UNIT_BINDINGS),
-    env: { ...env, DATA_DIR: config.DATA_DIR },
+    config,
     ...(options.now ? { clock: options.now } : {}),
   });
   onDocumentsChanged = async (plans) => void (await syncDocuments(services.store, plans, { by: 'upload' }));
@@ -102,7 +103,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     await services.close().catch(() => undefined);
     throw e;
   }
-  if (services.config.DIGEST_ENABLED) services.scheduler.start();
+  if (config.DIGEST_ENABLED) services.scheduler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -122,12 +123,9 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   };
 }
 
-export async function runServe(argv: string[], io: CliIO): Promise<number> {
+export async function runServe(argv: string[], io: CliIO, env: Env = {}): Promise<number> {
   const args = parseArgs(argv, { values: ['docs', 'port', 'host'] });
-  const env = { ...process.env };
-  if (args.values.has('port')) env['PORT'] = args.values.get('port');
-  if (args.values.has('host')) env['HOST'] = args.values.get('host');
-  const config = loadConfig(coreConfigSchema, env);
+  const config = loadConfig(coreConfigSchema, env, { PORT: args.values.get('port'), HOST: args.values.get('host') });
   const logger = createLogger({ level: config.LOG_LEVEL });
   const handle = await startServer({ config, logger, env, ...(args.values.has('docs') ? { docsDir: args.values.get('docs') as string } : {}) });
   const docs = handle.library.list().length;

@@ -34,7 +34,7 @@ function requireUnit(unit: string | undefined): string {
   return unit.trim();
 }
 
-export async function runDigest(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runDigest(argv: string[], io: CliIO, env: Record<string, string | undefined> = {}): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], values: ['docs', 'unit', 'today', 'dict', 'aliases'] });
   const unitText = requireUnit(args.values.get('unit'));
   const date = checkToday(args.values.get('today')) ?? shanghaiDate();
@@ -60,7 +60,7 @@ export async function runDigest(argv: string[], io: CliIO, env: Record<string, s
   return 0;
 }
 
-export async function runLedger(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runLedger(argv: string[], io: CliIO, env: Record<string, string | undefined> = {}): Promise<number> {
   const args = parseArgs(argv, { flags: ['json', 'csv'], values: ['docs', 'unit', 'dict', 'aliases'] });
   const unitText = requireUnit(args.values.get('unit'));
   const answerer = await answererFromArgs(args, io);

@@ -5,17 +5,15 @@
  */
 import type { UnitBindings } from '../bindings.js';
 import { createCommands, parseAdminIds, type Commands } from '../commands/index.js';
-import { loadConfig } from '../config.js';
+import type { CoreConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AnswerEngine, WorkPlan } from '../model.js';
 import { storeBindings, syncDocuments, type AsyncUnitBindings } from '../store/bindings.js';
 import { openStore, type Store } from '../store/index.js';
 import type { UnitDirectory } from '../units/directory.js';
-import { digestConfigSchema, type DigestConfig } from './config.js';
 import { createScheduler, type DigestSender, type Scheduler } from './schedule.js';
 
 export interface DigestServices {
-  config: DigestConfig;
   store: Store;
   bindings: AsyncUnitBindings;
   commands: Commands;
@@ -28,10 +26,10 @@ export async function createDigestServices(deps: {
   adapters: Map<string, DigestSender>;
   logger: Logger;
   fileBindings?: UnitBindings;
-  env?: Record<string, string | undefined>;
+  config: CoreConfig;
   clock?: () => Date;
 }): Promise<DigestServices> {
-  const config = loadConfig(digestConfigSchema, deps.env ?? process.env);
+  const { config } = deps;
   const admins = parseAdminIds(config.ADMIN_IDS);
   const store = await openStore({ dataDir: config.DATA_DIR, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) });
   const added = await syncDocuments(store, deps.engine.plans(), { by: 'docs', ...(deps.clock ? { now: deps.clock } : {}) });
@@ -40,7 +38,6 @@ export async function createDigestServices(deps: {
   const scheduler = createScheduler({ store, engine: deps.engine, adapters: deps.adapters, logger: deps.logger, paceMs: config.DIGEST_PACE_MS, ...(deps.clock ? { clock: deps.clock } : {}) });
   const commands = createCommands({ store, engine: deps.engine, admins, logger: deps.logger, ...(deps.fileBindings ? { fallbackBindings: deps.fileBindings } : {}), ...(deps.clock ? { now: deps.clock } : {}) });
   return {
-    config,
     store,
     bindings: storeBindings(store, deps.fileBindings),
     commands,

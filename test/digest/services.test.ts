@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAnswerer } from '../../src/answer/index.js';
 import { createBot } from '../../src/bot.js';
+import { coreConfigSchema, loadConfig } from '../../src/config.js';
 import { createDigestServices } from '../../src/digest/services.js';
 import type { DigestSender } from '../../src/digest/schedule.js';
 import { silentLogger } from '../../src/logger.js';
@@ -18,7 +19,8 @@ describe('digest services (serve wiring)', () => {
       const sent: Answer[] = [];
       const lark: DigestSender = { platform: 'lark', async send(_c, a) { sent.push(a); } };
       let now = new Date('2021-11-25T00:00:00Z');
-      const svc = await createDigestServices({ engine, adapters: new Map([['lark', lark]]), logger: silentLogger(), env: { DATA_DIR: dir, ADMIN_IDS: 'lark:ou_admin', DIGEST_PACE_MS: '0' }, clock: () => now });
+      const config = loadConfig(coreConfigSchema, { DATA_DIR: dir, ADMIN_IDS: 'lark:ou_admin', DIGEST_PACE_MS: '0' });
+      const svc = await createDigestServices({ engine, adapters: new Map([['lark', lark]]), logger: silentLogger(), config, clock: () => now });
       expect((await svc.store.documents()).length).toBe(engine.plans().length);
       const bot = createBot({ engine, logger: silentLogger(), commands: svc.commands, bindings: svc.bindings, now: () => now });
       const m = (id: string, text: string, senderId = 'ou_admin'): IncomingMessage => ({ id, platform: 'lark', chatId: 'oc_1', chatType: 'group', senderId, text, mentionedBot: true, time: 0 });
