@@ -3,9 +3,7 @@
  * DATA_DIR/documents, else the bundled samples), builds the answerer and the bot, and serves the web page, its
  * JSON API and the platform adapters' webhooks on one fastify server. Stops cleanly on SIGINT / SIGTERM.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { loadBindingsFile } from '../src/bindings.js';
 import { createBot } from '../src/bot.js';
 import { parseArgs } from '../src/cli/args.js';
@@ -18,17 +16,8 @@ import type { FastifyInstance } from 'fastify';
 import { createDigestServices } from '../src/digest/services.js';
 import { syncDocuments } from '../src/store/bindings.js';
 import { startAdapters } from './registry.js';
-import { DocumentLibrary, registerWeb } from './web/index.js';
-
-/** The bundled samples/: the nearest ancestor of this module (source or dist/) that has samples/ and package.json. */
-export function samplesDir(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'samples')) && existsSync(join(dir, 'package.json'))) return join(dir, 'samples');
-    dir = dirname(dir);
-  }
-  return undefined;
-}
+import { registerWeb } from './web/index.js';
+import { bundledSamplesDir, DocumentLibrary } from '../src/library.js';
 
 export interface ServerHandle {
   app: FastifyInstance;
@@ -62,20 +51,14 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const library = await DocumentLibrary.open({
     uploadDir: resolve(config.DATA_DIR, 'documents'),
     ...(docsDir ? { docsDir: resolve(docsDir) } : {}),
-    ...(samplesDir() ? { samplesDir: samplesDir() as string } : {}),
+    ...(bundledSamplesDir() ? { samplesDir: bundledSamplesDir() as string } : {}),
     answerer: { ...(config.USER_DICT ? { userDictPath: config.USER_DICT } : {}), ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}) },
     logger,
     onChange: (plans) => onDocumentsChanged(plans),
   });
   const platforms = new Map<string, Adapter>();
   const services = await createDigestServices({
-    engine: {
-      answer: (q, ctx) => library.engine.answer(q, ctx),
-      plans: () => library.plans(),
-      get directory() {
-        return library.answerer.directory;
-      },
-    },
+    engine: library,
     adapters: platforms,
     logger,
     fileBindings: loadBindingsFile(config.UNIT_BINDINGS),
@@ -84,7 +67,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   });
   onDocumentsChanged = async (plans) => void (await syncDocuments(services.store, plans, { by: 'upload' }));
   const bot = createBot({
-    engine: library.engine,
+    engine: library,
     logger,
     bindings: services.bindings,
     commands: services.commands,

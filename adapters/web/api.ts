@@ -12,7 +12,7 @@ import type { Logger } from '../../src/logger.js';
 import type { WorkPlan } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import type { DocumentLibrary } from './library.js';
+import type { DocumentLibrary } from '../../src/library.js';
 import { askMessage, type AskBody, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
 
@@ -120,7 +120,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
       const { question, unit, today: day, message } = askMessage(request.body);
       if (!checkDates(request, reply, [day])) return reply;
       try {
-        const answer = library.engine.answer(question, { ...(unit ? { unit } : {}), today: today(day) });
+        const answer = library.answer(question, { ...(unit ? { unit } : {}), today: today(day) });
         log.info({ messageId: message.id, platform: 'web', intent: answer.intent, citations: answer.citations.length }, 'answered');
         return renderAnswer(answer);
       } catch (e) {
@@ -173,7 +173,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.get('/api/units', { ...common }, async () => {
     const plans = library.plans();
-    const rows = ledgerRows(plans, { today: today(), keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
+    const rows = ledgerRows(plans, { today: today(), keyOf: (region, name) => library.directory.keyOf(region, name) });
     return {
       units: unitStats(rows).map((s) => ({ key: s.unitKey, name: s.unit, region: s.region, category: s.category, items: s.total, lead: s.lead })),
       regions: [...new Set(plans.map((p) => regionOf(p).name))],
@@ -197,7 +197,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     async (request, reply) => {
       const { unit, date } = request.query;
       if (!checkDates(request, reply, [date])) return reply;
-      const dir = library.answerer.directory;
+      const dir = library.directory;
       const known = dir.resolve(unit).filter((r) => r.entry);
       const matches = known.length
         ? (plan: WorkPlan, printed: string) => known.some((r) => regionOf(plan).name === r.region.name && dir.keyOf(r.region, printed) === r.key)
@@ -209,7 +209,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   function rowsFor(q: LedgerQuery): { rows: LedgerRow[]; day: string } {
     const day = today(q.today);
-    const all = ledgerRows(library.plans(), { today: day, keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
+    const all = ledgerRows(library.plans(), { today: day, keyOf: (region, name) => library.directory.keyOf(region, name) });
     return { rows: sortRows(filterRows(all, ledgerFilter(q))), day };
   }
 

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { registerWebApi, type WebApiOptions } from './api.js';
 
-export { DocumentLibrary } from './library.js';
 
 /** adapters/web/public, found from the source tree or from dist/ (which tsc does not copy it into). */
 export function publicDir(): string {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
-import { DocumentLibrary } from '../../adapters/web/library.js';
+import { DocumentLibrary } from '../../src/library.js';
 import { registerWeb } from '../../adapters/web/index.js';
 import { tokenMatches } from '../../adapters/web/api.js';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
