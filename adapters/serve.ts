@@ -75,7 +75,7 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   });
   let adapters: Adapter[] = [];
   const app = createHttpServer({ health: () => ({ documents: library.list().length, adapters: adapters.map((a) => a.platform) }) }, { logger });
-  await registerWeb(app, { library, logger, adminToken: config.ADMIN_TOKEN, ...(options.now ? { now: options.now } : {}) });
+  await registerWeb(app, { library, ledger: services.ledger, digests: services.digests, logger, adminToken: config.ADMIN_TOKEN, ...(options.now ? { now: options.now } : {}) });
   const stopAdapters = () => Promise.allSettled(adapters.map((a) => a.stop()));
   try {
     if (options.adapters !== false) adapters = await startAdapters(env, { logger, bot, http: app });

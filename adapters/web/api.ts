@@ -5,19 +5,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { digestJson } from '../../src/digest/build.js';
+import { renderDigest } from '../../src/digest/render.js';
+import type { DigestService } from '../../src/digest/service.js';
 import { isYaodianError } from '../../src/errors.js';
 import { errorOf, INGEST_EXTENSIONS } from '../../src/ingest/index.js';
-import { defaultUnitMatch, digestFor, filterRows, ledgerRows, sortRows, timeline, toCsv, toXlsx, unitStats, type LedgerRow } from '../../src/ledger/index.js';
+import { filterRows, sortRows, STATUS_LABELS, timeline, toCsv, toXlsx, unitStats, type LedgerRow, type LedgerService } from '../../src/ledger/index.js';
+import type { DocumentLibrary } from '../../src/library.js';
 import type { Logger } from '../../src/logger.js';
-import type { WorkPlan } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import type { DocumentLibrary } from '../../src/library.js';
 import { askMessage, type AskBody, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
 
 export interface WebApiOptions {
   library: DocumentLibrary;
+  ledger: LedgerService;
+  digests: DigestService;
   logger: Logger;
   /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
@@ -49,7 +53,7 @@ const ledgerQuerySchema = {
     named: { type: 'boolean' },
     from: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
     to: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
-    status: { type: 'string', enum: ['', 'overdue', 'due_soon', 'upcoming', 'ongoing', 'no_deadline'] },
+    status: { type: 'string', enum: ['', ...Object.keys(STATUS_LABELS)] },
     today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
   },
 } as const;
@@ -173,7 +177,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.get('/api/units', { ...common }, async () => {
     const plans = library.plans();
-    const rows = ledgerRows(plans, { today: today(), keyOf: (region, name) => library.directory.keyOf(region, name) });
+    const rows = await options.ledger.rows(today());
     return {
       units: unitStats(rows).map((s) => ({ key: s.unitKey, name: s.unit, region: s.region, category: s.category, items: s.total, lead: s.lead })),
       regions: [...new Set(plans.map((p) => regionOf(p).name))],
@@ -197,34 +201,33 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     async (request, reply) => {
       const { unit, date } = request.query;
       if (!checkDates(request, reply, [date])) return reply;
-      const dir = library.directory;
-      const known = dir.resolve(unit).filter((r) => r.entry);
-      const matches = known.length
-        ? (plan: WorkPlan, printed: string) => known.some((r) => regionOf(plan).name === r.region.name && dir.keyOf(r.region, printed) === r.key)
-        : (plan: WorkPlan, printed: string) => defaultUnitMatch(plan, printed, unit);
-      const d = digestFor(library.plans(), unit.trim(), today(date), { matches });
-      return { ...d, message: d.total ? undefined : `没有找到“${unit}”负责的任务，请检查单位名称（可加上地区，如“青田县财政局”）。` };
+      try {
+        const d = await options.digests.digest(unit, today(date));
+        return { ...digestJson(d), text: renderDigest(d).text };
+      } catch (e) {
+        if (isYaodianError(e) && e.user) return fail(reply, 400, 'bad_unit', e.message);
+        throw e;
+      }
     },
   );
 
-  function rowsFor(q: LedgerQuery): { rows: LedgerRow[]; day: string } {
+  async function rowsFor(q: LedgerQuery): Promise<{ rows: LedgerRow[]; day: string }> {
     const day = today(q.today);
-    const all = ledgerRows(library.plans(), { today: day, keyOf: (region, name) => library.directory.keyOf(region, name) });
-    return { rows: sortRows(filterRows(all, ledgerFilter(q))), day };
+    return { rows: sortRows(filterRows(await options.ledger.rows(day), ledgerFilter(q))), day };
   }
 
   const ledgerRoute = { ...common, schema: { querystring: ledgerQuerySchema } };
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     const items = new Set(rows.map((r) => `${r.file}#${r.item}`)).size;
     return { today: day, total: rows.length, items, rows: rows.slice(0, 2000), truncated: rows.length > 2000, stats: unitStats(rows), timeline: timeline(rows) };
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.csv', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', attachmentName(`任务台账-${day}.csv`))
@@ -233,7 +236,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.xlsx', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     const buf = await toXlsx(rows, { title: `任务台账 ${day}` });
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -32,7 +32,7 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
   },
   ledger: {
     run: async () => (await import('./ledger.js')).runLedger,
-    help: 'ledger --unit 单位 [--csv|--json] [--docs 目录]   某单位的任务台账及进展',
+    help: 'ledger --unit 单位 [--csv|--json] [--docs 目录] [--today 日期]   某单位的任务台账及进展',
   },
 };
 

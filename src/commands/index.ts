@@ -17,13 +17,13 @@ import type { UnitBindings } from '../bindings.js';
 import type { Hit } from '../answer/retrieve.js';
 import { itemsByRef } from '../answer/retrieve.js';
 import { cnNumber } from '../parse/deadlines.js';
-import { buildDigest } from '../digest/build.js';
-import { buildLedger, ledgerAnswer } from '../digest/ledger.js';
 import { renderDigest } from '../digest/render.js';
-import { canonicalUnitName, lookupUnit, resolveStoredUnit } from '../digest/units.js';
+import type { DigestService } from '../digest/service.js';
+import type { LedgerService } from '../ledger/service.js';
+import { ledgerAnswer } from '../ledger/unit.js';
+import { canonicalUnitName, lookupUnit, resolveStoredUnit } from '../ledger/units.js';
 import type { Logger } from '../logger.js';
 import type { Answer, AnswerEngine, IncomingMessage, WorkPlan } from '../model.js';
-import { documentDates } from '../store/bindings.js';
 import type { Store } from '../store/index.js';
 import { shanghaiDate } from '../time.js';
 import { regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
@@ -36,6 +36,8 @@ export interface CommandDeps {
   /** The answerer: answers 我的任务 and 帮助, and gives the plans and the unit directory. */
   engine: AnswerEngine & { plans(): WorkPlan[]; readonly directory: UnitDirectory };
   admins: Admins;
+  digests: DigestService;
+  ledger: LedgerService;
   logger?: Logger;
   /** Bindings from the UNIT_BINDINGS file, consulted when the store has none for the sender. */
   fallbackBindings?: UnitBindings;
@@ -170,9 +172,8 @@ export function createCommands(deps: CommandDeps): Commands {
     const unit = await contextUnit(m);
     if (!unit) return reply('command', NEED_BINDING);
     const date = shanghaiDate(now());
-    const [progress, addedAt, last] = await Promise.all([store.progressOf(unit), documentDates(store), store.lastDigestDate(m.platform, m.chatId, date)]);
     try {
-      return renderDigest(buildDigest(engine.plans(), engine.directory, unit, date, progress, last, { addedAt }));
+      return renderDigest(await deps.digests.digest(unit, date, { platform: m.platform, chatId: m.chatId }));
     } catch {
       return reply('command', `已载入的文件中找不到单位“${unit}”，请重新绑定。`);
     }
@@ -187,9 +188,11 @@ export function createCommands(deps: CommandDeps): Commands {
   async function ledger(m: IncomingMessage): Promise<Answer> {
     const unit = await contextUnit(m);
     if (!unit) return reply('command', NEED_BINDING);
-    const resolved = resolveStoredUnit(engine.directory, unit);
-    if (!resolved) return reply('command', `已载入的文件中找不到单位“${unit}”，请重新绑定。`);
-    return ledgerAnswer(buildLedger(engine.plans(), engine.directory, unit, [resolved], await store.progressOf(unit)));
+    try {
+      return ledgerAnswer(await deps.ledger.unitLedger(unit, shanghaiDate(now())));
+    } catch {
+      return reply('command', `已载入的文件中找不到单位“${unit}”，请重新绑定。`);
+    }
   }
 
   async function progress(m: IncomingMessage, verb: '完成' | '进展', rest: string): Promise<Answer> {

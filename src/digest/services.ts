@@ -11,19 +11,23 @@ import type { AnswerEngine, WorkPlan } from '../model.js';
 import { storeBindings, syncDocuments, type AsyncUnitBindings } from '../store/bindings.js';
 import { openStore, type Store } from '../store/index.js';
 import type { UnitDirectory } from '../units/directory.js';
+import { createLedgerService, type LedgerService } from '../ledger/service.js';
 import { createScheduler, type DigestSender, type Scheduler } from './schedule.js';
+import { createDigestService, type DigestService } from './service.js';
 
 export interface DigestServices {
   store: Store;
   bindings: AsyncUnitBindings;
   commands: Commands;
+  ledger: LedgerService;
+  digests: DigestService;
   scheduler: Scheduler;
   close(): Promise<void>;
 }
 
 export async function createDigestServices(deps: {
   engine: AnswerEngine & { plans(): WorkPlan[]; readonly directory: UnitDirectory };
-  adapters: Map<string, DigestSender>;
+  adapters: ReadonlyMap<string, DigestSender>;
   logger: Logger;
   fileBindings?: UnitBindings;
   config: CoreConfig;
@@ -35,12 +39,16 @@ export async function createDigestServices(deps: {
   const added = await syncDocuments(store, deps.engine.plans(), { by: 'docs', ...(deps.clock ? { now: deps.clock } : {}) });
   if (added.length) deps.logger.info({ files: added }, 'documents recorded in the store');
   if (!admins.size) deps.logger.warn('ADMIN_IDS is empty: nobody can use 本群绑定/订阅/取消订阅');
-  const scheduler = createScheduler({ store, engine: deps.engine, adapters: deps.adapters, logger: deps.logger, paceMs: config.DIGEST_PACE_MS, ...(deps.clock ? { clock: deps.clock } : {}) });
-  const commands = createCommands({ store, engine: deps.engine, admins, logger: deps.logger, ...(deps.fileBindings ? { fallbackBindings: deps.fileBindings } : {}), ...(deps.clock ? { now: deps.clock } : {}) });
+  const ledger = createLedgerService({ catalog: deps.engine, store });
+  const digests = createDigestService({ ledger, store });
+  const scheduler = createScheduler({ store, digests, adapters: deps.adapters, logger: deps.logger, paceMs: config.DIGEST_PACE_MS, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const commands = createCommands({ store, engine: deps.engine, admins, digests, ledger, logger: deps.logger, ...(deps.fileBindings ? { fallbackBindings: deps.fileBindings } : {}), ...(deps.clock ? { now: deps.clock } : {}) });
   return {
     store,
     bindings: storeBindings(store, deps.fileBindings),
     commands,
+    ledger,
+    digests,
     scheduler,
     async close() {
       scheduler.stop();

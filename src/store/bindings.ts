@@ -39,7 +39,7 @@ export async function syncDocuments(store: Store, plans: WorkPlan[], options: { 
 }
 
 /** file → when the document (its latest version) was added (ISO time), baseline documents left out. */
-export async function documentDates(store: Store): Promise<Map<string, string>> {
+export async function documentDates(store: Pick<Store, 'documents'>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const d of await store.documents()) {
     if (d.addedBy === BASELINE) out.delete(d.file);

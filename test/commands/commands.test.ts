@@ -3,6 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { createBot } from '../../src/bot.js';
 import { createCommands, parseAdminIds, parseProgress, parseTimeOfDay, type Commands } from '../../src/commands/index.js';
+import { createDigestService } from '../../src/digest/service.js';
+import { createLedgerService } from '../../src/ledger/service.js';
 import { silentLogger } from '../../src/logger.js';
 import type { IncomingMessage, WorkPlan } from '../../src/model.js';
 import { storeBindings } from '../../src/store/bindings.js';
@@ -30,7 +32,8 @@ function msg(text: string, over: Partial<IncomingMessage> = {}): IncomingMessage
 async function setup(engine: Answerer = answerer): Promise<{ store: Store; commands: Commands }> {
   const store = await openStore({ dataDir: ':memory:' });
   stores.push(store);
-  const commands = createCommands({ store, engine, admins: parseAdminIds('lark:ou_admin,dingtalk:boss'), now: () => NOW });
+  const ledger = createLedgerService({ catalog: engine, store });
+  const commands = createCommands({ store, engine, admins: parseAdminIds('lark:ou_admin,dingtalk:boss'), ledger, digests: createDigestService({ ledger, store }), now: () => NOW });
   return { store, commands };
 }
 

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Answerer } from '../../src/answer/index.js';
 import { buildDigest, digestJson, firstWorkingDay, isFirstWorkingDay } from '../../src/digest/build.js';
 import { renderDigest } from '../../src/digest/render.js';
-import { canonicalUnitName, lookupUnit } from '../../src/digest/units.js';
+import { progressLookup } from '../../src/ledger/rows.js';
+import { unitTasks } from '../../src/ledger/unit.js';
+import { canonicalUnitName, lookupUnit, requireUnit } from '../../src/ledger/units.js';
 import type { WorkPlan } from '../../src/model.js';
 import type { ProgressRecord } from '../../src/store/index.js';
 
@@ -17,8 +19,12 @@ beforeAll(async () => {
 });
 
 const ids = (entries: { item: string }[]) => entries.map((e) => e.item);
-const digest = (unit: string, date: string, progress: ProgressRecord[] = [], last?: string, addedAt?: Map<string, string>) =>
-  buildDigest(plans, answerer.directory, unit, date, progress, last, addedAt ? { addedAt } : {});
+/** As the digest service does it: the unit's tasks on the day with its progress, then the buckets. */
+function digest(unit: string, date: string, progress: ProgressRecord[] = [], last?: string, addedAt?: Map<string, string>) {
+  const found = requireUnit(answerer.directory, unit);
+  const tasks = unitTasks(plans, answerer.directory, found, { today: date, progress: progressLookup(progress, () => found.unit.key) });
+  return buildDigest(tasks, date, { ...(addedAt ? { addedAt } : {}), ...(last ? { lastDigestDate: last } : {}) });
+}
 
 describe('working days', () => {
   it('finds the first Monday–Friday of the month', () => {

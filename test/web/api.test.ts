@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { DocumentLibrary } from '../../src/library.js';
+import { createDigestService } from '../../src/digest/service.js';
+import { createLedgerService } from '../../src/ledger/service.js';
 import { registerWeb } from '../../adapters/web/index.js';
 import { tokenMatches } from '../../adapters/web/api.js';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
@@ -30,7 +32,8 @@ async function build(adminToken: string | undefined, uploadLimit?: number) {
   const logger = silentLogger();
   library = await DocumentLibrary.open({ uploadDir: join(root, 'data', 'documents'), docsDir: join(root, 'docs'), logger });
   app = createHttpServer({}, { logger });
-  await registerWeb(app, { library, logger, adminToken, now: () => new Date('2021-09-01T04:00:00Z'), ...(uploadLimit ? { uploadLimit } : {}) });
+  const ledger = createLedgerService({ catalog: library });
+  await registerWeb(app, { library, ledger, digests: createDigestService({ ledger }), logger, adminToken, now: () => new Date('2021-09-01T04:00:00Z'), ...(uploadLimit ? { uploadLimit } : {}) });
   await app.ready();
 }
 
@@ -221,15 +224,18 @@ describe('units, digest, ledger', () => {
     expect(u.units.some((x: { name: string }) => x.name === '县司法局')).toBe(true);
   });
 
-  it('digest of a unit for a day', async () => {
+  it('digest of a unit for a day: the digest service’s JSON and the chat message', async () => {
     const r = await app.inject({ url: `/api/digest?unit=${encodeURIComponent('青田县司法局')}&date=2021-09-01` });
     expect(r.statusCode).toBe(200);
-    expect(r.json().total).toBeGreaterThan(0);
+    const d = r.json();
+    // 青田's and 义乌's work points give no dated deadlines: nothing is due.
+    expect(d).toMatchObject({ unit: '青田县司法局', date: '2021-09-01', overdue: [], dueSoon: [], ongoing: [], newItems: [] });
+    expect(d.text).toMatch(/^青田县司法局 每日要点（2021-09-01）\n今天没有逾期、7日内到期或新增的任务。/);
     expect((await app.inject({ url: '/api/digest' })).statusCode).toBe(400);
     expect((await app.inject({ url: `/api/digest?unit=x&date=2021-13-01` })).statusCode).toBe(400);
-    const unknown = (await app.inject({ url: `/api/digest?unit=${encodeURIComponent('不存在局')}` })).json();
-    expect(unknown.total).toBe(0);
-    expect(unknown.message).toMatch(/没有找到/);
+    const unknown = await app.inject({ url: `/api/digest?unit=${encodeURIComponent('青田县财正局')}` });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toMatch(/没有找到单位“青田县财正局”。您是不是要找：青田县财政局/);
   });
 
   it('ledger JSON, CSV and XLSX with the same filters', async () => {

@@ -1,7 +1,9 @@
 /**
  * What a user typed as a unit → the unit's identity in the plans' unit directory (region-scoped), and the
- * canonical name the store keeps (旌德县财政局, 温州市鹿城区司法局, 义乌市数管中心).
+ * canonical name the store keeps bindings and progress under (旌德县财政局, 温州市鹿城区司法局, 义乌市数管中心).
+ * Binding (绑定), progress (完成), the ledger and the digest all resolve units here.
  */
+import { YaodianError } from '../errors.js';
 import type { Region } from '../model.js';
 import { cleanUnitName, levelChar, stripLevel } from '../units/aliases.js';
 import type { ResolvedUnit, UnitDirectory } from '../units/directory.js';
@@ -53,4 +55,12 @@ export function lookupUnit(directory: UnitDirectory, text: string, defaultRegion
 export function resolveStoredUnit(directory: UnitDirectory, name: string): ResolvedUnit | undefined {
   const r = lookupUnit(directory, name);
   return r.kind === 'found' ? r.unit : undefined;
+}
+
+/** A unit for a ledger or a digest: found, or a user error naming the problem (您是不是要找 / 请加上地区名). */
+export function requireUnit(directory: UnitDirectory, text: string): { name: string; unit: ResolvedUnit } {
+  const found = lookupUnit(directory, text);
+  if (found.kind === 'found') return { name: found.name, unit: found.unit };
+  if (found.kind === 'ambiguous') throw new YaodianError('BAD_ARGUMENT', `多个地区都有“${text.trim()}”：${found.candidates.join('、')}。请加上地区名。`);
+  throw new YaodianError('BAD_ARGUMENT', `没有找到单位“${text.trim()}”。${found.suggestions.length ? `您是不是要找：${found.suggestions.join('、')}？` : '请检查单位名称，可加上地区名（如“旌德县财政局”）。'}`);
 }
