@@ -1,10 +1,13 @@
 /**
  * The web page's JSON API, mounted on the one fastify server. Every route validates its input with a JSON schema;
- * errors are Chinese sentences. Admin routes (upload, delete) need ADMIN_TOKEN as a bearer token.
+ * errors are Chinese sentences. POST /api/ask is the web chat: the question becomes an IncomingMessage and goes
+ * through the bot like any platform's message (commands, bindings and error replies included). Admin routes
+ * (upload, delete) need ADMIN_TOKEN as a bearer token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { APOLOGY } from '../../src/bot.js';
 import { digestJson } from '../../src/digest/build.js';
 import { renderDigest } from '../../src/digest/render.js';
 import type { DigestService } from '../../src/digest/service.js';
@@ -13,16 +16,16 @@ import { errorOf, INGEST_EXTENSIONS } from '../../src/ingest/index.js';
 import { filterRows, sortRows, STATUS_LABELS, timeline, toCsv, toXlsx, unitStats, type LedgerRow, type LedgerService } from '../../src/ledger/index.js';
 import type { DocumentLibrary } from '../../src/library.js';
 import type { Logger } from '../../src/logger.js';
+import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import { askMessage, type AskBody, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
+import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
 
-export interface WebApiOptions {
+export interface WebOptions {
   library: DocumentLibrary;
   ledger: LedgerService;
   digests: DigestService;
-  logger: Logger;
   /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
   /** Largest upload, bytes (default 10 MB). */
@@ -31,7 +34,11 @@ export interface WebApiOptions {
   now?: () => Date;
 }
 
-const APOLOGY = '抱歉，处理您的问题时出了点问题，请稍后再试。如果一直出现，请联系管理员。';
+export interface WebApiOptions extends WebOptions {
+  logger: Logger;
+  /** The bot's handler; undefined while the adapter is stopped (the chat then answers 503). */
+  handler: () => ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
+}
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -115,23 +122,20 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
             q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
             unit: { type: 'string', maxLength: 100 },
             today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+            chat: { type: 'string', pattern: CHAT_PATTERN, maxLength: 64 },
           },
         },
         response: { 400: errorBody },
       },
     },
     async (request, reply) => {
-      const { question, unit, today: day, message } = askMessage(request.body);
-      if (!checkDates(request, reply, [day])) return reply;
-      try {
-        const answer = library.answer(question, { ...(unit ? { unit } : {}), today: today(day) });
-        log.info({ messageId: message.id, platform: 'web', intent: answer.intent, citations: answer.citations.length }, 'answered');
-        return renderAnswer(answer);
-      } catch (e) {
-        if (isYaodianError(e) && e.user) return renderAnswer({ intent: 'user-error', text: e.message, citations: [], followUps: [] });
-        log.error({ err: e, messageId: message.id }, 'web ask failed');
-        return renderAnswer({ intent: 'error', text: APOLOGY, citations: [], followUps: [] });
-      }
+      const message = askMessage(request.body, now());
+      if (!checkDates(request, reply, [message.today])) return reply;
+      const handle = options.handler();
+      if (!handle) return fail(reply, 503, 'stopped', '服务正在停止，请稍后再试。');
+      const answer = await handle(message);
+      if (!answer) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
+      return renderAnswer(answer ?? APOLOGY);
     },
   );
 

@@ -5,7 +5,7 @@
  */
 import type { LedgerService } from '../ledger/service.js';
 import type { Store } from '../store/index.js';
-import { documentDates } from '../store/bindings.js';
+import { documentDates } from '../store/documents.js';
 import { buildDigest, type Digest } from './build.js';
 
 export interface DigestService {

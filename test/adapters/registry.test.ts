@@ -1,9 +1,9 @@
 /**
- * startAdapters: config validated once (a bad value names the variable), adapters started only when their
- * credentials are set, none set → [].
+ * The registry: config validated once (a bad value names the variable), adapters created only when their
+ * credentials are set (none set → none), started with the bot's handler; the shell's webhook mounting.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { planAdapters, startAdapters } from '../../adapters/registry.js';
+import { createAdapters, planAdapters, startAdapters } from '../../adapters/registry.js';
 import { createInbox, mountWebhook, sendCardOrText } from '../../adapters/shared/shell.js';
 import { createOutbox, PlatformError } from '../../adapters/shared/queue.js';
 import type { Answer, IncomingMessage } from '../../src/model.js';
@@ -22,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const deps = () => ({ logger: silentLogger(), bot, http: createHttpServer({}, { logger: silentLogger() }) });
+const deps = () => ({ logger: silentLogger(), http: createHttpServer({}, { logger: silentLogger() }) });
+const start = async (env: Record<string, string>, d = deps()) => startAdapters(await createAdapters(planAdapters(env), d), bot, d.logger);
 
 function configError(env: Record<string, string>): string {
   try {
@@ -36,8 +37,8 @@ function configError(env: Record<string, string>): string {
 
 describe('adapter registry', () => {
   it('no credentials: no adapters', async () => {
-    expect(await startAdapters({}, deps())).toEqual([]);
-    expect(await startAdapters({ LARK_APP_ID: '', DINGTALK_CLIENT_ID: '  ' }, deps())).toEqual([]);
+    expect(await start({})).toEqual([]);
+    expect(await start({ LARK_APP_ID: '', DINGTALK_CLIENT_ID: '  ' })).toEqual([]);
   });
 
   it('a bad value stops start-up with a CONFIG error naming the variable', () => {
@@ -67,10 +68,7 @@ describe('adapter registry', () => {
 
   it('starts a configured Lark webhook adapter and mounts its route; stop() is clean', async () => {
     const d = deps();
-    const adapters = await startAdapters(
-      { LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_VERIFICATION_TOKEN: 'tok', LARK_DOMAIN: fake.url },
-      d,
-    );
+    const adapters = await start({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_VERIFICATION_TOKEN: 'tok', LARK_DOMAIN: fake.url }, d);
     expect(adapters.map((a) => a.platform)).toEqual(['lark']);
     const res = await d.http.inject({ method: 'POST', url: '/lark/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ type: 'url_verification', token: 'tok', challenge: 'c1' }) });
     expect(res.json()).toEqual({ challenge: 'c1' });
@@ -80,7 +78,7 @@ describe('adapter registry', () => {
 
   it('a push-only DingTalk robot starts without a connection', async () => {
     const info = vi.spyOn(console, 'info').mockImplementation(() => {});
-    const adapters = await startAdapters({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' }, deps());
+    const adapters = await start({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });
     expect(adapters.map((a) => a.platform)).toEqual(['dingtalk']);
     await adapters[0]!.stop();
     info.mockRestore();

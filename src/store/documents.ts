@@ -1,23 +1,8 @@
 /**
- * Store-backed unit bindings for the bot (绑定 writes them), falling back on the UNIT_BINDINGS file, and the
- * document sync that gives each loaded document its "added" time (for the digest's 新增 bucket).
+ * The store's record of loaded documents: each version's added time, which the digest's 新增 bucket reads.
  */
-import type { UnitBindings } from '../bindings.js';
-import type { Platform, WorkPlan } from '../model.js';
+import type { WorkPlan } from '../model.js';
 import { planHash, type Store } from './index.js';
-
-export interface AsyncUnitBindings {
-  unitOf(platform: Platform, userId: string): Promise<string | undefined>;
-}
-
-/** The sender's unit: the store's binding first (绑定 in chat), then the UNIT_BINDINGS file. */
-export function storeBindings(store: Store, fallback?: UnitBindings): AsyncUnitBindings {
-  return {
-    async unitOf(platform, userId) {
-      return (await store.unitOfUser(platform, userId)) ?? fallback?.unitOf(platform, userId);
-    },
-  };
-}
 
 /** added_by of the documents found at the very first start: the baseline, never reported as 新增. */
 export const BASELINE = 'baseline';
