@@ -21,7 +21,7 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
     run: async () => (await import('./ask.js')).runAsk,
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
   },
-  chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位]   在终端里对话' },
+  chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位] [--today 日期]   在终端里对话（可用“帮助”“今日摘要”等命令）' },
   ingest: {
     run: async () => (await import('./ingest.js')).runIngest,
     help: 'ingest [--json] 目录             导入目录中的文件（.txt/.md/.docx/.pdf/.html），逐个报告',
