@@ -1,56 +1,75 @@
 /**
- * The platform adapters: validate every platform's settings once, start each adapter whose credentials are
- * set, and return them (none set → [], the web chat still runs). Call before the HTTP server listens:
- * webhook modes mount their routes on it.
+ * The platform adapters: one entry per platform (its settings, and its factory). Every platform's settings are
+ * validated together, so one CONFIG error lists every bad value; an adapter is created only when its credentials
+ * are set (none set → none; the web chat still runs). Adding a platform is one entry here plus its folder.
+ * Start adapters before the HTTP server listens: webhook modes mount their routes on it.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Bot } from '../src/bot.js';
-import { loadConfig } from '../src/config.js';
+import { type Env, loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import type { Adapter } from '../src/model.js';
+import type { Adapter, Platform } from '../src/model.js';
 import { dingtalkConfigFrom, dingtalkConfigSchema } from './dingtalk/config.js';
 import { createDingtalkAdapter } from './dingtalk/index.js';
 import { larkConfigFrom, larkConfigSchema } from './lark/config.js';
 import { createLarkAdapter } from './lark/index.js';
+import type { AdapterDeps } from './shared/shell.js';
 import { wechatConfigFrom, wechatConfigSchema } from './wechat/config.js';
-
-export interface AdapterDeps {
-  logger: Logger;
-  bot: Bot;
-  http: FastifyInstance;
-}
 
 /** Every adapter variable, validated together so one CONFIG error lists all bad values. */
 export const adaptersConfigSchema = larkConfigSchema.and(dingtalkConfigSchema).and(wechatConfigSchema);
+export type AdaptersEnv = ReturnType<typeof adaptersConfigSchema.parse>;
 
-export interface PlannedAdapters {
-  lark?: ReturnType<typeof larkConfigFrom>;
-  dingtalk?: ReturnType<typeof dingtalkConfigFrom>;
-  wechat?: ReturnType<typeof wechatConfigFrom>;
+interface PlatformEntry<C> {
+  platform: Platform;
+  /** The platform's settings, or undefined when its credentials are not set. */
+  configFrom(env: AdaptersEnv): C | undefined;
+  create(config: C, deps: AdapterDeps): Adapter | Promise<Adapter>;
+}
+
+const entry = <C>(e: PlatformEntry<C>) => e;
+
+const PLATFORMS = {
+  lark: entry({ platform: 'lark', configFrom: larkConfigFrom, create: createLarkAdapter }),
+  dingtalk: entry({ platform: 'dingtalk', configFrom: dingtalkConfigFrom, create: createDingtalkAdapter }),
+  wechat: entry({
+    platform: 'wechat',
+    configFrom: wechatConfigFrom,
+    // wechaty loads its puppet module on start; import it only when configured.
+    create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps),
+  }),
+};
+
+export type PlannedAdapters = { [K in keyof typeof PLATFORMS]?: NonNullable<ReturnType<(typeof PLATFORMS)[K]['configFrom']>> };
+
+/** Which adapters the validated settings ask for. */
+export function plannedAdapters(env: AdaptersEnv): PlannedAdapters {
+  const plan: Record<string, unknown> = {};
+  for (const [name, e] of Object.entries(PLATFORMS)) {
+    const config = (e as PlatformEntry<unknown>).configFrom(env);
+    if (config !== undefined) plan[name] = config;
+  }
+  return plan as PlannedAdapters;
 }
 
 /** Validate the environment (throws the CONFIG error naming the variable) and say which adapters would run. */
-export function planAdapters(env: Record<string, string | undefined>): PlannedAdapters {
-  const parsed = loadConfig(adaptersConfigSchema, env);
-  return { lark: larkConfigFrom(parsed), dingtalk: dingtalkConfigFrom(parsed), wechat: wechatConfigFrom(parsed) };
+export function planAdapters(env: Env): PlannedAdapters {
+  return plannedAdapters(loadConfig(adaptersConfigSchema, env));
 }
 
-export async function startAdapters(env: Record<string, string | undefined>, deps: AdapterDeps): Promise<Adapter[]> {
-  const plan = planAdapters(env);
-  const log = deps.logger.child({ component: 'adapters' });
+/** Create the planned adapters (not started). */
+export async function createAdapters(plan: PlannedAdapters, deps: AdapterDeps): Promise<Adapter[]> {
   const adapters: Adapter[] = [];
-  if (plan.lark) adapters.push(createLarkAdapter(plan.lark, deps));
-  if (plan.dingtalk) adapters.push(createDingtalkAdapter(plan.dingtalk, deps));
-  if (plan.wechat) {
-    // wechaty loads its puppet module on start; import it only when configured.
-    const { createWechatAdapter } = await import('./wechat/index.js');
-    adapters.push(createWechatAdapter(plan.wechat, deps));
+  for (const [name, config] of Object.entries(plan)) {
+    const e = PLATFORMS[name as keyof typeof PLATFORMS] as PlatformEntry<unknown>;
+    if (config !== undefined) adapters.push(await e.create(config, deps));
   }
-  if (!adapters.length) {
-    log.info('no platform credentials set; only the web chat runs');
-    return [];
-  }
-  const handle = (m: Parameters<Bot['handle']>[0]) => deps.bot.handle(m);
+  return adapters;
+}
+
+/** Start each adapter with the bot's handler; if one fails, stop those already started and throw. */
+export async function startAdapters(adapters: Adapter[], bot: Pick<Bot, 'handle'>, logger: Logger): Promise<Adapter[]> {
+  const log = logger.child({ component: 'adapters' });
+  const handle = (m: Parameters<Bot['handle']>[0]) => bot.handle(m);
   const started: Adapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -62,6 +81,6 @@ export async function startAdapters(env: Record<string, string | undefined>, dep
     await Promise.allSettled(started.map((a) => a.stop()));
     throw err;
   }
-  log.info({ adapters: started.map((a) => a.platform) }, 'platform adapters started');
+  log.info({ adapters: started.map((a) => a.platform) }, 'adapters started');
   return started;
 }

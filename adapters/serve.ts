@@ -1,137 +1,95 @@
 /**
- * `yaodian serve [--docs DIR]`: one process, one port. Loads the documents (DOCS_DIR / --docs, the uploads kept in
- * DATA_DIR/documents, else the bundled samples), builds the answerer and the bot, and serves the web page, its
- * JSON API and the platform adapters' webhooks on one fastify server. Stops cleanly on SIGINT / SIGTERM.
+ * `yaodian serve [--docs DIR] [--port N] [--host H]`: one process, one port. Reads the configuration once (core
+ * and every platform, from the environment the entry read, the flags on top), builds the core (src/app.ts), and
+ * serves the web page, its JSON API and the platform adapters' webhooks on one fastify server; the digest
+ * scheduler starts once it listens. Stops cleanly on SIGINT / SIGTERM.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadBindingsFile } from '../src/bindings.js';
-import { createBot } from '../src/bot.js';
+import type { FastifyInstance } from 'fastify';
+import { createApp, type App } from '../src/app.js';
 import { parseArgs } from '../src/cli/args.js';
 import { type CliIO, writeLine } from '../src/cli/io.js';
-import { type CoreConfig, coreConfigSchema, loadConfig } from '../src/config.js';
+import { type CoreConfig, coreConfigSchema, type Env, loadConfig } from '../src/config.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import type { Adapter, WorkPlan } from '../src/model.js';
+import type { Adapter } from '../src/model.js';
 import { createHttpServer } from '../src/server/http.js';
-import type { FastifyInstance } from 'fastify';
-import { createDigestServices } from '../src/digest/services.js';
-import { syncDocuments } from '../src/store/bindings.js';
-import { startAdapters } from './registry.js';
-import { DocumentLibrary, registerWeb } from './web/index.js';
-
-/** The bundled samples/: the nearest ancestor of this module (source or dist/) that has samples/ and package.json. */
-export function samplesDir(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'samples')) && existsSync(join(dir, 'package.json'))) return join(dir, 'samples');
-    dir = dirname(dir);
-  }
-  return undefined;
-}
+import { adaptersConfigSchema, createAdapters, plannedAdapters, startAdapters } from './registry.js';
+import { createWebAdapter } from './web/index.js';
 
 export interface ServerHandle {
   app: FastifyInstance;
-  library: DocumentLibrary;
+  core: App;
   url: string;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  config: CoreConfig;
+  /** The environment as the entry read it (process.env over ./.env). */
+  env: Env;
+  /** Values that win over the environment (serve --port / --host). */
+  overrides?: Env;
+  /** Folder of documents (serve --docs); default DOCS_DIR. */
   docsDir?: string;
-  logger: Logger;
-  env?: NodeJS.ProcessEnv;
-  /** Start platform adapters from adapters/registry (default true). */
-  adapters?: boolean;
+  /** Default: a pino logger at LOG_LEVEL. */
+  logger?: Logger;
+  /** Start the platform adapters (default true); the web chat always runs. */
+  platforms?: boolean;
   now?: () => Date;
 }
 
 /**
- * Build and start the server; resolves once it listens. Order: documents, the store (bindings, commands,
- * scheduler), the bot, the web routes, the platform adapters (webhook routes mount before listen), listen,
+ * Build and start the server; resolves once it listens. Order: configuration, the core (store, documents,
+ * services, bot), the HTTP server, the adapters (the web chat first; webhook routes mount before listen), listen,
  * then the digest scheduler.
  */
 export async function startServer(options: StartOptions): Promise<ServerHandle> {
-  const { config, logger } = options;
-  const env = options.env ?? process.env;
-  const docsDir = options.docsDir ?? config.DOCS_DIR;
-  // The library calls back on uploads; the store exists only after the library has loaded.
-  let onDocumentsChanged: (plans: WorkPlan[]) => Promise<void> = async () => undefined;
-  const library = await DocumentLibrary.open({
-    uploadDir: resolve(config.DATA_DIR, 'documents'),
-    ...(docsDir ? { docsDir: resolve(docsDir) } : {}),
-    ...(samplesDir() ? { samplesDir: samplesDir() as string } : {}),
-    answerer: { ...(config.USER_DICT ? { userDictPath: config.USER_DICT } : {}), ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}) },
-    logger,
-    onChange: (plans) => onDocumentsChanged(plans),
-  });
-  const platforms = new Map<string, Adapter>();
-  const services = await createDigestServices({
-    engine: {
-      answer: (q, ctx) => library.engine.answer(q, ctx),
-      plans: () => library.plans(),
-      get directory() {
-        return library.answerer.directory;
-      },
-    },
-    adapters: platforms,
-    logger,
-    fileBindings: loadBindingsFile(config.UNIT_BINDINGS),
-    env: { ...env, DATA_DIR: config.DATA_DIR },
-    ...(options.now ? { clock: options.now } : {}),
-  });
-  onDocumentsChanged = async (plans) => void (await syncDocuments(services.store, plans, { by: 'upload' }));
-  const bot = createBot({
-    engine: library.engine,
-    logger,
-    bindings: services.bindings,
-    commands: services.commands,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const settings = loadConfig(coreConfigSchema.and(adaptersConfigSchema), options.env, options.overrides);
+  const config: CoreConfig = settings;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const core = await createApp({ config, logger, mode: 'serve', ...(options.docsDir ? { docsDir: options.docsDir } : {}), ...(options.now ? { now: options.now } : {}) });
   let adapters: Adapter[] = [];
-  const app = createHttpServer({ health: () => ({ documents: library.list().length, adapters: adapters.map((a) => a.platform) }) }, { logger });
-  await registerWeb(app, { library, logger, adminToken: config.ADMIN_TOKEN, ...(options.now ? { now: options.now } : {}) });
-  const stopAdapters = () => Promise.allSettled(adapters.map((a) => a.stop()));
+  const http = createHttpServer({ health: () => ({ documents: core.library.list().length, adapters: adapters.map((a) => a.platform) }) }, { logger });
+  const deps = { logger, http };
   try {
-    if (options.adapters !== false) adapters = await startAdapters(env, { logger, bot, http: app });
-    for (const a of adapters) platforms.set(a.platform, a);
-    await app.listen({ port: config.PORT, host: config.HOST });
+    const web = createWebAdapter({ library: core.library, ledger: core.ledger, digests: core.digests, adminToken: config.ADMIN_TOKEN, ...(options.now ? { now: options.now } : {}) }, deps);
+    const platforms = options.platforms === false ? [] : await createAdapters(plannedAdapters(settings), deps);
+    adapters = await startAdapters([web, ...platforms], core.bot, logger);
+    for (const a of adapters) core.senders.set(a.platform, a);
+    await http.listen({ port: config.PORT, host: config.HOST });
   } catch (e) {
-    await stopAdapters();
-    await services.close().catch(() => undefined);
+    await Promise.allSettled(adapters.map((a) => a.stop()));
+    await http.close().catch(() => undefined);
+    await core.close().catch(() => undefined);
     throw e;
   }
-  if (services.config.DIGEST_ENABLED) services.scheduler.start();
-  const address = app.server.address();
+  if (config.DIGEST_ENABLED) core.scheduler.start();
+  const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   let closed = false;
   return {
-    app,
-    library,
+    app: http,
+    core,
     url: `http://${host}:${port}/`,
     async close() {
       if (closed) return;
       closed = true;
-      services.scheduler.stop();
-      await stopAdapters();
-      await app.close();
-      await services.close().catch((err: unknown) => logger.error({ err }, 'closing the store failed'));
+      core.scheduler.stop();
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+      await http.close();
+      await core.close().catch((err: unknown) => logger.error({ err }, 'closing the store failed'));
     },
   };
 }
 
-export async function runServe(argv: string[], io: CliIO): Promise<number> {
+export async function runServe(argv: string[], io: CliIO, env: Env = {}): Promise<number> {
   const args = parseArgs(argv, { values: ['docs', 'port', 'host'] });
-  const env = { ...process.env };
-  if (args.values.has('port')) env['PORT'] = args.values.get('port');
-  if (args.values.has('host')) env['HOST'] = args.values.get('host');
-  const config = loadConfig(coreConfigSchema, env);
-  const logger = createLogger({ level: config.LOG_LEVEL });
-  const handle = await startServer({ config, logger, env, ...(args.values.has('docs') ? { docsDir: args.values.get('docs') as string } : {}) });
-  const docs = handle.library.list().length;
-  writeLine(io.stdout, `要点助手已启动：${handle.url}（已载入 ${docs} 份文件${handle.library.loadErrors.length ? `，${handle.library.loadErrors.length} 份无法读取，见日志` : ''}）`);
+  const handle = await startServer({
+    env,
+    overrides: { PORT: args.values.get('port'), HOST: args.values.get('host') },
+    ...(args.values.has('docs') ? { docsDir: args.values.get('docs') as string } : {}),
+  });
+  const { library, logger } = handle.core;
+  writeLine(io.stdout, `要点助手已启动：${handle.url}（已载入 ${library.list().length} 份文件${library.loadErrors.length ? `，${library.loadErrors.length} 份无法读取，见日志` : ''}）`);
   writeLine(io.stdout, '按 Ctrl+C 停止。');
   return new Promise<number>((done) => {
     const stop = (signal: string) => {

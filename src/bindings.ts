@@ -1,23 +1,42 @@
 /**
- * Unit bindings: which unit a platform user belongs to, so that 我局 / 本单位 mean something.
- * Until the store keeps them, they come from a JSON file (UNIT_BINDINGS):
- *   { "lark": { "ou_123": "青田县财政局" }, "dingtalk": { "manager01": "义乌市数管中心" } }
+ * Which unit a user or a chat belongs to: the one answer to 我局 / 本单位 / 本群 for the bot and its commands.
+ *   sender   the unit the message itself declares (the web page's 我的单位, the console's --unit; the bot passes
+ *            it on for those platforms only), else the sender's 绑定 in the store, else the UNIT_BINDINGS file;
+ *   chat     the chat's 本群绑定 in the store;
+ *   context  what 今日摘要 and 台账 work for: in a group the chat's unit, then the sender's; in a direct chat the
+ *            sender's, then the chat's.
+ * The UNIT_BINDINGS file: { "lark": { "ou_123": "青田县财政局" }, "dingtalk": { "manager01": "义乌市数管中心" } }
  * or flat: { "lark:ou_123": "青田县财政局" }.
  */
 import { readFileSync } from 'node:fs';
 import { YaodianError } from './errors.js';
-import type { Platform } from './model.js';
+import type { IncomingMessage } from './model.js';
+import type { Store } from './store/index.js';
 
 export interface UnitBindings {
-  unitOf(platform: Platform, userId: string): string | undefined;
-  bind(platform: Platform, userId: string, unit: string): void;
+  senderUnit(m: IncomingMessage): Promise<string | undefined>;
+  chatUnit(m: IncomingMessage): Promise<string | undefined>;
+  contextUnit(m: IncomingMessage): Promise<string | undefined>;
+  /** 绑定: the sender's unit (canonical name). */
+  bindSender(m: IncomingMessage, unit: string): Promise<void>;
+  /** 本群绑定: the chat's unit (canonical name). */
+  bindChat(m: IncomingMessage, unit: string): Promise<void>;
 }
 
-export function createBindings(initial: Record<string, string> = {}): UnitBindings {
-  const map = new Map(Object.entries(initial));
+export type BindingsStore = Pick<Store, 'unitOfUser' | 'bindUser' | 'chat' | 'setChatUnit'>;
+
+/** Bindings kept in the store, with the UNIT_BINDINGS file (`platform:userId` → unit) under them. */
+export function createBindings(store: BindingsStore, file: Record<string, string> = {}): UnitBindings {
+  const senderUnit = async (m: IncomingMessage) => m.unit ?? (await store.unitOfUser(m.platform, m.senderId)) ?? file[`${m.platform}:${m.senderId}`];
+  const chatUnit = async (m: IncomingMessage) => (await store.chat(m.platform, m.chatId))?.unit ?? undefined;
   return {
-    unitOf: (platform, userId) => map.get(`${platform}:${userId}`),
-    bind: (platform, userId, unit) => void map.set(`${platform}:${userId}`, unit),
+    senderUnit,
+    chatUnit,
+    async contextUnit(m) {
+      return m.chatType === 'group' ? ((await chatUnit(m)) ?? (await senderUnit(m))) : ((await senderUnit(m)) ?? (await chatUnit(m)));
+    },
+    bindSender: (m, unit) => store.bindUser(m.platform, m.senderId, unit),
+    bindChat: (m, unit) => store.setChatUnit(m.platform, m.chatId, unit, m.senderId),
   };
 }
 
@@ -38,13 +57,14 @@ export function parseBindings(json: unknown, source = 'UNIT_BINDINGS'): Record<s
   return out;
 }
 
-export function loadBindingsFile(path: string | undefined): UnitBindings {
-  if (!path) return createBindings();
+/** The UNIT_BINDINGS file as `platform:userId` → unit; no path, no bindings. */
+export function readBindingsFile(path: string | undefined): Record<string, string> {
+  if (!path) return {};
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
     throw new YaodianError('CONFIG', `UNIT_BINDINGS：无法读取 ${path}（${cause instanceof Error ? cause.message : String(cause)}）`);
   }
-  return createBindings(parseBindings(json, `UNIT_BINDINGS（${path}）`));
+  return parseBindings(json, `UNIT_BINDINGS（${path}）`);
 }

@@ -1,6 +1,8 @@
 /**
- * The bot: one handler for every platform. It drops repeats and unaddressed group chatter, asks the engine,
- * and turns any failure into a short apology (logged with the message id, never echoed into the chat).
+ * The bot: one handler for every platform, the web page and the console included. It drops repeats and
+ * unaddressed group chatter, tries the chat commands, else asks the engine with the asker's unit and today, and
+ * turns any failure into a short reply (a user error's own message; otherwise an apology, logged with the message
+ * id, never echoed into the chat).
  */
 import type { UnitBindings } from './bindings.js';
 import { createDeduper } from './dedupe.js';
@@ -9,22 +11,30 @@ import type { Logger } from './logger.js';
 import type { AnswerEngine, Answer, IncomingMessage, Platform } from './model.js';
 import { shanghaiDate } from './time.js';
 
-/** Where the sender's unit comes from: the UNIT_BINDINGS file (sync) or the store (async, see store/bindings.ts). */
-export interface SenderUnits {
-  unitOf(platform: Platform, userId: string): string | undefined | Promise<string | undefined>;
+/** What a command handler is told besides the message: the day it is for (Asia/Shanghai, or the declared one). */
+export interface Turn {
+  today: string;
 }
 
 /** Chat commands (绑定, 订阅, 完成 …): an Answer for a command, undefined to fall through to question answering. */
 export interface CommandHandler {
-  handle(message: IncomingMessage): Promise<Answer | undefined>;
+  handle(message: IncomingMessage, turn: Turn): Promise<Answer | undefined>;
+}
+
+/** Seen message keys: true the first time. Synchronous in memory; a stored one may answer asynchronously. */
+export interface SeenMessages {
+  first(key: string): boolean | Promise<boolean>;
 }
 
 export interface BotDeps {
   engine: AnswerEngine;
   logger: Logger;
-  bindings?: UnitBindings | SenderUnits;
+  /** Which unit the sender and the chat belong to. */
+  units?: UnitBindings;
   /** Tried before question answering. */
   commands?: CommandHandler;
+  /** Where redeliveries are caught, keyed `platform:messageId` (default: in memory, 24 hours). */
+  seen?: SeenMessages;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -41,30 +51,46 @@ export const APOLOGY: Answer = {
   followUps: [],
 };
 
+/**
+ * Platforms whose messages may declare the asker's unit and today: the web page and the console, whose user is
+ * the person at the page or the terminal. A chat platform's message never does; its unit comes from bindings.
+ */
+const DECLARING: ReadonlySet<Platform> = new Set<Platform>(['web', 'cli']);
+
+/** The message as the bot reads it: text trimmed, unit and today kept only where the platform may declare them. */
+function received(m: IncomingMessage): IncomingMessage {
+  const { unit, today, ...rest } = m;
+  const declared = DECLARING.has(m.platform) ? { ...(unit?.trim() ? { unit: unit.trim() } : {}), ...(today ? { today } : {}) } : {};
+  return { ...rest, text: m.text.trim(), ...declared };
+}
+
 export function createBot(deps: BotDeps): Bot {
-  const seen = createDeduper();
+  const seen = deps.seen ?? createDeduper();
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'bot' });
   return {
-    async handle(message) {
-      if (message.chatType === 'group' && !message.mentionedBot) return undefined;
-      if (!seen.first(`${message.platform}:${message.id}`)) {
-        log.debug({ messageId: message.id, platform: message.platform }, 'duplicate message dropped');
+    async handle(raw) {
+      if (raw.chatType === 'group' && !raw.mentionedBot) return undefined;
+      if (!(await seen.first(`${raw.platform}:${raw.id}`))) {
+        log.debug({ messageId: raw.id, platform: raw.platform }, 'duplicate message dropped');
         return undefined;
       }
+      const message = received(raw);
+      const where = { messageId: message.id, platform: message.platform, chatId: message.chatId };
       try {
-        const command = await deps.commands?.handle({ ...message, text: message.text.trim() });
+        const today = message.today ?? shanghaiDate(now());
+        const command = await deps.commands?.handle(message, { today });
         if (command) {
-          log.info({ messageId: message.id, platform: message.platform, chatId: message.chatId, intent: command.intent }, 'command');
+          log.info({ ...where, intent: command.intent }, 'command');
           return command;
         }
-        const unit = await deps.bindings?.unitOf(message.platform, message.senderId);
-        const answer = deps.engine.answer(message.text.trim(), { unit, today: shanghaiDate(now()) });
-        log.info({ messageId: message.id, platform: message.platform, chatId: message.chatId, intent: answer.intent, citations: answer.citations.length }, 'answered');
+        const unit = await deps.units?.senderUnit(message);
+        const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today });
+        log.info({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
         return answer;
       } catch (e) {
         if (isYaodianError(e) && e.user) return { ...APOLOGY, intent: 'user-error', text: e.message };
-        log.error({ err: e, messageId: message.id, platform: message.platform }, 'handler failed');
+        log.error({ err: e, ...where }, 'handler failed');
         return APOLOGY;
       }
     },

@@ -149,6 +149,9 @@ export interface Answer {
 
 export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';
 
+/** Every platform, for validating names (ADMIN_IDS). */
+export const PLATFORMS: readonly Platform[] = ['lark', 'dingtalk', 'wechat', 'web', 'cli'];
+
 export interface IncomingMessage {
   id: string;
   platform: Platform;
@@ -161,6 +164,12 @@ export interface IncomingMessage {
   mentionedBot: boolean;
   /** Epoch milliseconds. */
   time: number;
+  /**
+   * The asker's unit as the message declares it (the web page's 我的单位, the console's --unit) and the date
+   * that 今天/本月/逾期 are relative to (YYYY-MM-DD). The bot honours these on the web and cli platforms only.
+   */
+  unit?: string;
+  today?: string;
 }
 
 export interface SendOptions {

@@ -2,20 +2,21 @@
  * DingTalk settings from the environment.
  */
 import { z } from 'zod';
-import { optionalEnv, requireTogether } from '../shared/config.js';
+import { optionalString } from '../../src/config.js';
+import { requireTogether } from '../shared/config.js';
 
 export const dingtalkConfigSchema = z
   .object({
-    DINGTALK_CLIENT_ID: optionalEnv,
-    DINGTALK_CLIENT_SECRET: optionalEnv,
-    DINGTALK_MODE: optionalEnv.pipe(z.enum(['stream', 'webhook'], { message: '应为 stream（Stream 模式）或 webhook' }).default('stream')),
-    DINGTALK_ROBOT_WEBHOOK: optionalEnv.pipe(
+    DINGTALK_CLIENT_ID: optionalString,
+    DINGTALK_CLIENT_SECRET: optionalString,
+    DINGTALK_MODE: optionalString.pipe(z.enum(['stream', 'webhook'], { message: '应为 stream（Stream 模式）或 webhook' }).default('stream')),
+    DINGTALK_ROBOT_WEBHOOK: optionalString.pipe(
       z
         .string()
         .refine((v) => /^https?:\/\/\S+access_token=\S+$/.test(v), { message: '应为自定义机器人的 Webhook 地址（含 access_token=）' })
         .optional(),
     ),
-    DINGTALK_ROBOT_SECRET: optionalEnv,
+    DINGTALK_ROBOT_SECRET: optionalString,
   })
   .superRefine((v, ctx) => {
     // Reported without a path so loadConfig does not echo the secret's value.

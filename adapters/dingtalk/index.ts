@@ -4,12 +4,10 @@
  * markdown @-ing the asker. Pushes (digests) go through the custom robot webhook, signed, 20 a minute.
  */
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Bot } from '../../src/bot.js';
-import { createDeduper } from '../../src/dedupe.js';
-import type { Logger } from '../../src/logger.js';
-import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
-import { type Clock, PlatformError, createChatChains, createOutbox, describe, retryableStatus, type OutboxOptions } from '../shared/queue.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Adapter, IncomingMessage } from '../../src/model.js';
+import { type Clock, PlatformError, createOutbox, describe, retryableStatus, type OutboxOptions } from '../shared/queue.js';
+import { type AdapterDeps, createInbox, mountWebhook } from '../shared/shell.js';
 import type { DingtalkConfig } from './config.js';
 import { isRobotMessage, normalizeDingtalk, replyTarget, type DingtalkReplyTarget } from './normalize.js';
 import { renderDingtalk, type DingtalkMarkdown } from './render.js';
@@ -20,12 +18,6 @@ export { dingtalkConfigSchema, dingtalkConfigFrom } from './config.js';
 
 /** errcodes that mean "too fast / busy, try later". */
 export const DINGTALK_RETRY_CODES = new Set([-1, 130101, 130102, 660026, 410100, 90018]);
-
-export interface AdapterDeps {
-  logger: Logger;
-  bot: Bot;
-  http?: FastifyInstance;
-}
 
 export interface DingtalkOptions {
   clock?: Clock;
@@ -63,14 +55,11 @@ export async function postRobot(url: string, body: DingtalkMarkdown): Promise<vo
 export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps, options: DingtalkOptions = {}): DingtalkAdapter {
   const log = deps.logger.child({ adapter: 'dingtalk' });
   const now = options.now ?? Date.now;
-  const seenMessages = createDeduper();
-  const chains = createChatChains(log);
+  const inbox = createInbox(log);
   // Robots: 20 messages a minute per group.
   const outbox = createOutbox({ logger: log, clock: options.clock, perWindow: 20, windowMs: 60_000, maxTries: 4, baseDelayMs: 1000, ...options.outbox });
   const sessions = new Map<string, DingtalkReplyTarget>();
-  let handle: ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
   let client: DWClient | undefined;
-  let routeMounted = false;
   let running = false;
 
   function accept(raw: unknown): void {
@@ -81,18 +70,11 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
       log.warn({ err: describe(err) }, 'unreadable robot message dropped');
       return;
     }
-    if (!message || !handle || !isRobotMessage(raw)) return;
-    if (!seenMessages.first(message.id)) {
-      log.debug({ messageId: message.id }, 'redelivered message ignored');
-      return;
-    }
+    if (!message || !inbox.started || !isRobotMessage(raw)) return;
     const target = replyTarget(raw);
     if (target.sessionWebhook) sessions.set(message.chatId, target);
     const m = message;
-    const h = handle;
-    void chains.run(m.chatId, async () => {
-      const answer = await h(m);
-      if (!answer) return;
+    inbox.accept(m, async (answer) => {
       if (!target.sessionWebhook || (target.expiresAt && target.expiresAt < now())) {
         log.warn({ messageId: m.id }, 'session webhook missing or expired, answer dropped');
         return;
@@ -111,7 +93,6 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
   }
 
   async function onWebhook(request: FastifyRequest, reply: FastifyReply) {
-    if (!running) return reply.code(503).send({ errcode: 503, errmsg: 'stopped' });
     const header = (name: string) => {
       const v = request.headers[name];
       return Array.isArray(v) ? v[0] : v;
@@ -128,18 +109,14 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
   return {
     platform: 'dingtalk',
     async start(h) {
-      handle = h;
+      inbox.start(h);
       running = true;
       if (!config.clientId || !config.clientSecret) {
         log.info('dingtalk adapter started (push only: no app credentials)');
         return;
       }
       if (config.mode === 'webhook') {
-        if (!deps.http) throw new Error('dingtalk webhook mode needs the HTTP server');
-        if (!routeMounted) {
-          deps.http.post('/dingtalk/events', onWebhook);
-          routeMounted = true;
-        }
+        mountWebhook(deps, { platform: 'dingtalk', path: '/dingtalk/events', running: () => running, stoppedBody: { errcode: 503, errmsg: 'stopped' }, handler: onWebhook });
         log.info({ mode: 'webhook', path: '/dingtalk/events' }, 'dingtalk adapter started');
         return;
       }
@@ -163,7 +140,7 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
       running = false;
       client?.disconnect();
       client = undefined;
-      await chains.idle();
+      await inbox.idle();
       log.info('dingtalk adapter stopped');
     },
     async send(chatId, answer) {
@@ -180,6 +157,6 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
       }
       log.warn({ chatId }, 'no route to chat: set DINGTALK_ROBOT_WEBHOOK for pushes');
     },
-    idle: () => chains.idle(),
+    idle: () => inbox.idle(),
   };
 }

@@ -2,16 +2,17 @@
  * Lark / Feishu settings from the environment.
  */
 import { z } from 'zod';
-import { optionalEnv, requireTogether } from '../shared/config.js';
+import { optionalString } from '../../src/config.js';
+import { requireTogether } from '../shared/config.js';
 
 export const larkConfigSchema = z
   .object({
-    LARK_APP_ID: optionalEnv,
-    LARK_APP_SECRET: optionalEnv,
-    LARK_MODE: optionalEnv.pipe(z.enum(['ws', 'webhook'], { message: '应为 ws（长连接）或 webhook' }).default('ws')),
-    LARK_ENCRYPT_KEY: optionalEnv,
-    LARK_VERIFICATION_TOKEN: optionalEnv,
-    LARK_DOMAIN: optionalEnv.pipe(
+    LARK_APP_ID: optionalString,
+    LARK_APP_SECRET: optionalString,
+    LARK_MODE: optionalString.pipe(z.enum(['ws', 'webhook'], { message: '应为 ws（长连接）或 webhook' }).default('ws')),
+    LARK_ENCRYPT_KEY: optionalString,
+    LARK_VERIFICATION_TOKEN: optionalString,
+    LARK_DOMAIN: optionalString.pipe(
       z
         .string()
         .default('feishu')

@@ -5,13 +5,11 @@
  * replied to the question (plain text if the card is rejected).
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Bot } from '../../src/bot.js';
-import { createDeduper } from '../../src/dedupe.js';
-import type { Logger } from '../../src/logger.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
-import { type Clock, PlatformError, createChatChains, createOutbox, describe, retryableStatus, type OutboxOptions } from '../shared/queue.js';
+import { type Clock, PlatformError, createOutbox, describe, retryableStatus, type OutboxOptions } from '../shared/queue.js';
 import { sdkLogger } from '../shared/sdk-logger.js';
+import { type AdapterDeps, createInbox, mountWebhook, sendCardOrText } from '../shared/shell.js';
 import type { LarkConfig } from './config.js';
 import { larkDecrypt, verifyLarkSignature } from './crypto.js';
 import { normalizeLark } from './normalize.js';
@@ -22,13 +20,6 @@ export { larkConfigSchema, larkConfigFrom } from './config.js';
 
 /** Open API codes that mean "slow down / try later". */
 export const LARK_RETRY_CODES = new Set([99991400, 99991401, 230020, 11232, 11233, 1000004, 1000005, 90235, 2200]);
-
-export interface AdapterDeps {
-  logger: Logger;
-  bot: Bot;
-  /** The shared fastify server (webhook routes mount here; register before it listens). */
-  http?: FastifyInstance;
-}
 
 export interface LarkOptions {
   clock?: Clock;
@@ -77,35 +68,20 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
     loggerLevel: options.sdkLogLevel ?? lark.LoggerLevel.warn,
     disableTokenCache: false,
   });
-  const seenMessages = createDeduper({ ttlMs: 24 * 3600_000 });
-  const seenEvents = createDeduper({ ttlMs: 24 * 3600_000 });
-  const chains = createChatChains(log);
+  const inbox = createInbox(log);
   const outbox = createOutbox({ logger: log, clock: options.clock, minIntervalMs: 220, maxTries: 4, baseDelayMs: 1000, ...options.outbox });
-  let handle: ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
   let botOpenId: string | undefined;
   let wsClient: lark.WSClient | undefined;
-  let routeMounted = false;
   let running = false;
 
+  /** A card replied to the question (the uuid makes a retried reply land once), plain text if the card is refused. */
   async function replyTo(messageId: string, chatId: string, answer: Answer): Promise<void> {
     const send = (payload: LarkPayload, kind: string) =>
-      client.im.v1.message.reply({ path: { message_id: messageId }, data: { ...payload, uuid: `${kind}-${messageId}`.slice(0, 50) } }) as Promise<ApiResult>;
-    let cardRejected = false;
-    const ok = await outbox.send(chatId, 'card reply', async () => {
-      try {
-        await larkCall(() => send(renderLark(answer), 'c'));
-      } catch (e) {
-        if (e instanceof PlatformError && !e.retryable) cardRejected = true;
-        throw e;
-      }
-    });
-    if (!ok && cardRejected) {
-      log.warn({ messageId }, 'card rejected, replying with plain text');
-      await outbox.send(chatId, 'text reply', () => larkCall(() => send(renderLarkText(answer), 't')));
-    }
+      larkCall(() => client.im.v1.message.reply({ path: { message_id: messageId }, data: { ...payload, uuid: `${kind}-${messageId}`.slice(0, 50) } }) as Promise<ApiResult>);
+    await sendCardOrText(outbox, chatId, log, { what: 'reply', rich: () => send(renderLark(answer), 'c'), text: () => send(renderLarkText(answer), 't') });
   }
 
-  /** Accept one im.message.receive_v1 event (envelope or flattened); idempotent per message id. */
+  /** Accept one im.message.receive_v1 event (envelope or flattened); the bot drops redeliveries. */
   function accept(raw: unknown): void {
     let message: IncomingMessage | undefined;
     try {
@@ -114,21 +90,12 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
       log.warn({ err: describe(err) }, 'unreadable event dropped');
       return;
     }
-    if (!message || !handle) return;
-    if (!seenMessages.first(message.id)) {
-      log.debug({ messageId: message.id }, 'redelivered message ignored');
-      return;
-    }
+    if (!message) return;
     const m = message;
-    const h = handle;
-    void chains.run(m.chatId, async () => {
-      const answer = await h(m);
-      if (answer) await replyTo(m.id, m.chatId, answer);
-    });
+    inbox.accept(m, (answer) => replyTo(m.id, m.chatId, answer));
   }
 
   async function onWebhook(request: FastifyRequest, reply: FastifyReply) {
-    if (!running) return reply.code(503).send({ error: 'stopped' });
     const raw = request.rawBody ?? Buffer.from(JSON.stringify(request.body ?? {}));
     const signed = typeof request.headers['x-lark-signature'] === 'string';
     if (config.encryptKey && signed && !verifyLarkSignature(request.headers, raw, config.encryptKey)) {
@@ -154,9 +121,7 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
     if (body.type === 'url_verification') return reply.send({ challenge: body.challenge });
     // Only the URL check may come unsigned; with an encrypt key every event must carry a valid signature.
     if (config.encryptKey && !signed) return reply.code(401).send({ error: 'unsigned' });
-    const eventType = header.event_type as string | undefined;
-    const eventId = header.event_id as string | undefined;
-    if (eventType === 'im.message.receive_v1' && (!eventId || seenEvents.first(eventId))) accept(body);
+    if (header.event_type === 'im.message.receive_v1') accept(body);
     return reply.send({});
   }
 
@@ -173,16 +138,12 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
   return {
     platform: 'lark',
     async start(h) {
-      handle = h;
+      inbox.start(h);
       if (running) return;
       running = true;
       await fetchBotOpenId();
       if (config.mode === 'webhook') {
-        if (!deps.http) throw new Error('lark webhook mode needs the HTTP server');
-        if (!routeMounted) {
-          deps.http.post('/lark/events', onWebhook);
-          routeMounted = true;
-        }
+        mountWebhook(deps, { platform: 'lark', path: '/lark/events', running: () => running, stoppedBody: { error: 'stopped' }, handler: onWebhook });
         log.info({ mode: 'webhook', path: '/lark/events' }, 'lark adapter started');
         return;
       }
@@ -215,7 +176,7 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
       running = false;
       wsClient?.close({ force: true });
       wsClient = undefined;
-      await chains.idle();
+      await inbox.idle();
       log.info('lark adapter stopped');
     },
     // Lark drops a second message with the same uuid (within an hour), so a digest resent after a crash is not shown twice.
@@ -223,21 +184,15 @@ export function createLarkAdapter(config: LarkConfig, deps: AdapterDeps, options
     async send(chatId, answer, options) {
       const key = options?.dedupeKey;
       const create = (payload: LarkPayload, suffix = '') =>
-        client.im.v1.message.create({
-          params: { receive_id_type: 'chat_id' },
-          data: { receive_id: chatId, ...payload, ...(key ? { uuid: `${key}${suffix}`.slice(0, 50) } : {}) },
-        }) as Promise<ApiResult>;
-      let cardRejected = false;
-      const ok = await outbox.send(chatId, 'card push', async () => {
-        try {
-          await larkCall(() => create(renderLark(answer)));
-        } catch (e) {
-          if (e instanceof PlatformError && !e.retryable) cardRejected = true;
-          throw e;
-        }
-      });
-      if (!ok && cardRejected) await outbox.send(chatId, 'text push', () => larkCall(() => create(renderLarkText(answer), '-t')));
+        larkCall(
+          () =>
+            client.im.v1.message.create({
+              params: { receive_id_type: 'chat_id' },
+              data: { receive_id: chatId, ...payload, ...(key ? { uuid: `${key}${suffix}`.slice(0, 50) } : {}) },
+            }) as Promise<ApiResult>,
+        );
+      await sendCardOrText(outbox, chatId, log, { what: 'push', rich: () => create(renderLark(answer)), text: () => create(renderLarkText(answer), '-t') });
     },
-    idle: () => chains.idle(),
+    idle: () => inbox.idle(),
   };
 }

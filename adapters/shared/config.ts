@@ -1,13 +1,8 @@
 /**
- * Small zod pieces for adapter configuration (environment variables).
+ * Small zod pieces for adapter configuration (environment variables). Empty values count as unset
+ * (`optionalString` from src/config.ts).
  */
-import { z } from 'zod';
-
-/** Empty strings in the environment count as unset. */
-export const optionalEnv = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+import type { z } from 'zod';
 
 /** "a/b both or neither": an issue on the missing one, so the CONFIG error names it. */
 export function requireTogether(ctx: z.RefinementCtx, values: Record<string, string | undefined>): void {

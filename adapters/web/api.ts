@@ -1,24 +1,31 @@
 /**
  * The web page's JSON API, mounted on the one fastify server. Every route validates its input with a JSON schema;
- * errors are Chinese sentences. Admin routes (upload, delete) need ADMIN_TOKEN as a bearer token.
+ * errors are Chinese sentences. POST /api/ask is the web chat: the question becomes an IncomingMessage and goes
+ * through the bot like any platform's message (commands, bindings and error replies included). Admin routes
+ * (upload, delete) need ADMIN_TOKEN as a bearer token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { APOLOGY } from '../../src/bot.js';
+import { digestJson } from '../../src/digest/build.js';
+import { renderDigest } from '../../src/digest/render.js';
+import type { DigestService } from '../../src/digest/service.js';
 import { isYaodianError } from '../../src/errors.js';
 import { errorOf, INGEST_EXTENSIONS } from '../../src/ingest/index.js';
-import { defaultUnitMatch, digestFor, filterRows, ledgerRows, sortRows, timeline, toCsv, toXlsx, unitStats, type LedgerRow } from '../../src/ledger/index.js';
+import { filterRows, sortRows, STATUS_LABELS, timeline, toCsv, toXlsx, unitStats, type LedgerRow, type LedgerService } from '../../src/ledger/index.js';
+import type { DocumentLibrary } from '../../src/library.js';
 import type { Logger } from '../../src/logger.js';
-import type { WorkPlan } from '../../src/model.js';
+import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import type { DocumentLibrary } from './library.js';
-import { askMessage, type AskBody, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
+import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
 
-export interface WebApiOptions {
+export interface WebOptions {
   library: DocumentLibrary;
-  logger: Logger;
+  ledger: LedgerService;
+  digests: DigestService;
   /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
   /** Largest upload, bytes (default 10 MB). */
@@ -27,7 +34,11 @@ export interface WebApiOptions {
   now?: () => Date;
 }
 
-const APOLOGY = '抱歉，处理您的问题时出了点问题，请稍后再试。如果一直出现，请联系管理员。';
+export interface WebApiOptions extends WebOptions {
+  logger: Logger;
+  /** The bot's handler; undefined while the adapter is stopped (the chat then answers 503). */
+  handler: () => ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
+}
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -49,7 +60,7 @@ const ledgerQuerySchema = {
     named: { type: 'boolean' },
     from: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
     to: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
-    status: { type: 'string', enum: ['', 'overdue', 'due_soon', 'upcoming', 'ongoing', 'no_deadline'] },
+    status: { type: 'string', enum: ['', ...Object.keys(STATUS_LABELS)] },
     today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
   },
 } as const;
@@ -111,23 +122,20 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
             q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
             unit: { type: 'string', maxLength: 100 },
             today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+            chat: { type: 'string', pattern: CHAT_PATTERN, maxLength: 64 },
           },
         },
         response: { 400: errorBody },
       },
     },
     async (request, reply) => {
-      const { question, unit, today: day, message } = askMessage(request.body);
-      if (!checkDates(request, reply, [day])) return reply;
-      try {
-        const answer = library.engine.answer(question, { ...(unit ? { unit } : {}), today: today(day) });
-        log.info({ messageId: message.id, platform: 'web', intent: answer.intent, citations: answer.citations.length }, 'answered');
-        return renderAnswer(answer);
-      } catch (e) {
-        if (isYaodianError(e) && e.user) return renderAnswer({ intent: 'user-error', text: e.message, citations: [], followUps: [] });
-        log.error({ err: e, messageId: message.id }, 'web ask failed');
-        return renderAnswer({ intent: 'error', text: APOLOGY, citations: [], followUps: [] });
-      }
+      const message = askMessage(request.body, now());
+      if (!checkDates(request, reply, [message.today])) return reply;
+      const handle = options.handler();
+      if (!handle) return fail(reply, 503, 'stopped', '服务正在停止，请稍后再试。');
+      const answer = await handle(message);
+      if (!answer) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
+      return renderAnswer(answer ?? APOLOGY);
     },
   );
 
@@ -173,7 +181,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.get('/api/units', { ...common }, async () => {
     const plans = library.plans();
-    const rows = ledgerRows(plans, { today: today(), keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
+    const rows = await options.ledger.rows(today());
     return {
       units: unitStats(rows).map((s) => ({ key: s.unitKey, name: s.unit, region: s.region, category: s.category, items: s.total, lead: s.lead })),
       regions: [...new Set(plans.map((p) => regionOf(p).name))],
@@ -197,34 +205,33 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     async (request, reply) => {
       const { unit, date } = request.query;
       if (!checkDates(request, reply, [date])) return reply;
-      const dir = library.answerer.directory;
-      const known = dir.resolve(unit).filter((r) => r.entry);
-      const matches = known.length
-        ? (plan: WorkPlan, printed: string) => known.some((r) => regionOf(plan).name === r.region.name && dir.keyOf(r.region, printed) === r.key)
-        : (plan: WorkPlan, printed: string) => defaultUnitMatch(plan, printed, unit);
-      const d = digestFor(library.plans(), unit.trim(), today(date), { matches });
-      return { ...d, message: d.total ? undefined : `没有找到“${unit}”负责的任务，请检查单位名称（可加上地区，如“青田县财政局”）。` };
+      try {
+        const d = await options.digests.digest(unit, today(date));
+        return { ...digestJson(d), text: renderDigest(d).text };
+      } catch (e) {
+        if (isYaodianError(e) && e.user) return fail(reply, 400, 'bad_unit', e.message);
+        throw e;
+      }
     },
   );
 
-  function rowsFor(q: LedgerQuery): { rows: LedgerRow[]; day: string } {
+  async function rowsFor(q: LedgerQuery): Promise<{ rows: LedgerRow[]; day: string }> {
     const day = today(q.today);
-    const all = ledgerRows(library.plans(), { today: day, keyOf: (region, name) => library.answerer.directory.keyOf(region, name) });
-    return { rows: sortRows(filterRows(all, ledgerFilter(q))), day };
+    return { rows: sortRows(filterRows(await options.ledger.rows(day), ledgerFilter(q))), day };
   }
 
   const ledgerRoute = { ...common, schema: { querystring: ledgerQuerySchema } };
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     const items = new Set(rows.map((r) => `${r.file}#${r.item}`)).size;
     return { today: day, total: rows.length, items, rows: rows.slice(0, 2000), truncated: rows.length > 2000, stats: unitStats(rows), timeline: timeline(rows) };
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.csv', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', attachmentName(`任务台账-${day}.csv`))
@@ -233,7 +240,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.xlsx', ledgerRoute, async (request, reply) => {
     if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
-    const { rows, day } = rowsFor(request.query);
+    const { rows, day } = await rowsFor(request.query);
     const buf = await toXlsx(rows, { title: `任务台账 ${day}` });
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -1,14 +1,19 @@
 /**
  * The web adapter: the page (adapters/web/public: one HTML, one script, one stylesheet, no build step) and its
- * JSON API, mounted on the shared fastify server.
+ * JSON API, mounted on the shared fastify server. The page's chat is a platform like the others: its questions
+ * go through the bot. It cannot start a conversation, so it takes no pushes (scheduled digests).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { registerWebApi, type WebApiOptions } from './api.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from '../../src/logger.js';
+import type { Adapter } from '../../src/model.js';
+import { PlatformError } from '../shared/queue.js';
+import { type AdapterDeps, type MessageHandler } from '../shared/shell.js';
+import { registerWebApi, type WebApiOptions, type WebOptions } from './api.js';
 
-export { DocumentLibrary } from './library.js';
+export type { WebOptions } from './api.js';
 
 /** adapters/web/public, found from the source tree or from dist/ (which tsc does not copy it into). */
 export function publicDir(): string {
@@ -30,6 +35,7 @@ const ASSETS: Record<string, string> = {
   'style.css': 'text/css; charset=utf-8',
 };
 
+/** The page, its script and stylesheet, and the JSON API. */
 export async function registerWeb(app: FastifyInstance, options: WebApiOptions): Promise<void> {
   const dir = publicDir();
   const files = new Map(Object.keys(ASSETS).map((name) => [name, readFileSync(join(dir, name))]));
@@ -40,10 +46,33 @@ export async function registerWeb(app: FastifyInstance, options: WebApiOptions):
     'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
   };
   for (const [name, type] of Object.entries(ASSETS)) {
-    const handler = async (_req: unknown, reply: import('fastify').FastifyReply) =>
-      reply.headers({ ...security, 'content-type': type, 'cache-control': 'no-cache' }).send(files.get(name));
+    const handler = async (_req: unknown, reply: FastifyReply) => reply.headers({ ...security, 'content-type': type, 'cache-control': 'no-cache' }).send(files.get(name));
     app.get(`/${name}`, handler);
     if (name === 'index.html') app.get('/', handler);
   }
   await registerWebApi(app, options);
+}
+
+export function createWebAdapter(options: WebOptions, deps: AdapterDeps): Adapter {
+  const log: Logger = deps.logger.child({ adapter: 'web' });
+  let handle: MessageHandler | undefined;
+  let mounted = false;
+  return {
+    platform: 'web',
+    async start(h) {
+      if (!deps.http) throw new Error('the web adapter needs the HTTP server');
+      if (!mounted) {
+        await registerWeb(deps.http, { ...options, logger: deps.logger, handler: () => handle });
+        mounted = true;
+      }
+      handle = h;
+      log.info('web chat started');
+    },
+    async stop() {
+      handle = undefined;
+    },
+    async send(chatId) {
+      throw new PlatformError(`the web page cannot receive pushes (chat ${chatId}); use 今日摘要 on the page`, { retryable: false });
+    },
+  };
 }

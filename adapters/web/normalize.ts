@@ -1,6 +1,7 @@
 /**
- * Web requests → core inputs: the ask body → question + AskContext (and an IncomingMessage for logging),
- * ledger query strings → a LedgerFilter, and fastify validation errors → Chinese sentences.
+ * Web requests → core inputs: the ask body → an IncomingMessage for the bot (the page's 我的单位 and 今天 as the
+ * message's declared unit and today), ledger query strings → a LedgerFilter, and fastify validation errors →
+ * Chinese sentences.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
@@ -11,7 +12,14 @@ export interface AskBody {
   q: string;
   unit?: string;
   today?: string;
+  /**
+   * The conversation: an id the page keeps for its browser (localStorage), so that 绑定, follow-ups and 今日摘要
+   * belong to that browser. Requests without one share the chat `web`.
+   */
+  chat?: string;
 }
+
+export const CHAT_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 
@@ -20,15 +28,22 @@ export function isRealDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-export function askMessage(body: AskBody, senderId = 'web'): { question: string; unit?: string; today?: string; message: IncomingMessage } {
-  const question = body.q.replace(/\s+/g, ' ').trim();
-  const unit = body.unit?.trim() || undefined;
-  const today = body.today?.trim() || undefined;
+/** A direct message from the page's user (the chat id doubles as the sender id: one person per browser). */
+export function askMessage(body: AskBody, at: Date = new Date()): IncomingMessage {
+  const unit = body.unit?.trim();
+  const today = body.today?.trim();
+  const chat = body.chat ?? 'web';
   return {
-    question,
+    id: randomUUID(),
+    platform: 'web',
+    chatId: chat,
+    chatType: 'direct',
+    senderId: chat,
+    text: body.q.replace(/\s+/g, ' ').trim(),
+    mentionedBot: true,
+    time: at.getTime(),
     ...(unit ? { unit } : {}),
     ...(today ? { today } : {}),
-    message: { id: randomUUID(), platform: 'web', chatId: senderId, chatType: 'direct', senderId, text: question, mentionedBot: true, time: Date.now() },
   };
 }
 
@@ -49,6 +64,7 @@ const FIELD_NAMES: Record<string, string> = {
   unit: '单位 unit',
   today: '日期 today',
   date: '日期 date',
+  chat: '对话 chat',
   from: '开始日期 from',
   to: '结束日期 to',
   status: '状态 status',

@@ -4,7 +4,7 @@
 import type { Answer, Citation, WorkPlan } from '../../src/model.js';
 import { itemRef } from '../../src/answer/compose.js';
 import { regionOf } from '../../src/units/directory.js';
-import type { LibraryEntry } from './library.js';
+import type { LibraryEntry } from '../../src/library.js';
 
 export interface WebCitation extends Citation {
   /** Page link that opens the item with its lines highlighted. */

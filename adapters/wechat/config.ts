@@ -2,17 +2,17 @@
  * WeChat (wechaty) settings from the environment. The puppet is configuration: its npm name and token.
  */
 import { z } from 'zod';
-import { optionalEnv } from '../shared/config.js';
+import { optionalString } from '../../src/config.js';
 
 export const wechatConfigSchema = z.object({
-  WECHATY_PUPPET: optionalEnv.pipe(
+  WECHATY_PUPPET: optionalString.pipe(
     z
       .string()
       .regex(/^(@[\w.-]+\/)?wechaty-puppet-[\w.-]+$/, { message: '应为 puppet 的 npm 包名，如 wechaty-puppet-service' })
       .optional(),
   ),
-  WECHATY_PUPPET_SERVICE_TOKEN: optionalEnv,
-  WECHATY_NAME: optionalEnv.pipe(z.string().regex(/^[\w.-]+$/, { message: '只能含字母、数字、点、下划线和连字符' }).default('yaodian')),
+  WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
+  WECHATY_NAME: optionalString.pipe(z.string().regex(/^[\w.-]+$/, { message: '只能含字母、数字、点、下划线和连字符' }).default('yaodian')),
 });
 
 export type WechatEnv = z.infer<typeof wechatConfigSchema>;

@@ -2,25 +2,16 @@
  * The WeChat adapter on wechaty. The puppet is configuration (WECHATY_PUPPET + token); tests pass a puppet
  * instance (wechaty-puppet-mock). In rooms it answers when @-mentioned, in private chats always, never itself.
  */
-import type { FastifyInstance } from 'fastify';
 import { WechatyBuilder, type Message, type Wechaty } from 'wechaty';
-import type { Bot } from '../../src/bot.js';
-import { createDeduper } from '../../src/dedupe.js';
-import type { Logger } from '../../src/logger.js';
-import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
-import { type Clock, createChatChains, createOutbox, describe, type OutboxOptions } from '../shared/queue.js';
+import type { Adapter, Answer } from '../../src/model.js';
+import { type Clock, createOutbox, describe, type OutboxOptions } from '../shared/queue.js';
+import { type AdapterDeps, createInbox } from '../shared/shell.js';
 import type { WechatConfig } from './config.js';
 import { normalizeWechat, type WechatSnapshot } from './normalize.js';
 import { renderWechat } from './render.js';
 
 export type { WechatConfig } from './config.js';
 export { wechatConfigSchema, wechatConfigFrom } from './config.js';
-
-export interface AdapterDeps {
-  logger: Logger;
-  bot: Bot;
-  http?: FastifyInstance;
-}
 
 export interface WechatOptions {
   clock?: Clock;
@@ -60,11 +51,9 @@ export function createWechatAdapter(config: WechatConfig, deps: AdapterDeps, opt
       ? { name: config.name, puppet: options.puppet as never }
       : { name: config.name, puppet: config.puppet as never, puppetOptions: config.token ? { token: config.token } : {} },
   );
-  const seen = createDeduper();
-  const chains = createChatChains(log);
+  const inbox = createInbox(log);
   // Personal WeChat accounts get limited when they talk fast: keep a gap between messages to one chat.
   const outbox = createOutbox({ logger: log, clock: options.clock, minIntervalMs: 1000, maxTries: 3, baseDelayMs: 2000, ...options.outbox });
-  let handle: ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
   let started = false;
 
   async function sayTo(chatId: string, answer: Answer, mentionId?: string): Promise<void> {
@@ -99,14 +88,8 @@ export function createWechatAdapter(config: WechatConfig, deps: AdapterDeps, opt
       return;
     }
     const m = normalizeWechat(snapshot);
-    if (!m || !handle) return;
-    if (m.chatType === 'group' && !m.mentionedBot) return;
-    if (!seen.first(m.id)) return;
-    const h = handle;
-    void chains.run(m.chatId, async () => {
-      const answer = await h(m);
-      if (answer) await sayTo(m.chatId, answer, m.chatType === 'group' ? m.senderId : undefined);
-    });
+    if (!m) return;
+    inbox.accept(m, (answer) => sayTo(m.chatId, answer, m.chatType === 'group' ? m.senderId : undefined));
   }
 
   wechaty.on('message', (message: Message) => {
@@ -123,7 +106,7 @@ export function createWechatAdapter(config: WechatConfig, deps: AdapterDeps, opt
     platform: 'wechat',
     wechaty,
     async start(h) {
-      handle = h;
+      inbox.start(h);
       if (started) return;
       started = true;
       await wechaty.start();
@@ -132,13 +115,13 @@ export function createWechatAdapter(config: WechatConfig, deps: AdapterDeps, opt
     async stop() {
       if (!started) return;
       started = false;
-      await chains.idle();
+      await inbox.idle();
       await wechaty.stop();
       log.info('wechat adapter stopped');
     },
     async send(chatId, answer) {
       await sayTo(chatId, answer);
     },
-    idle: () => chains.idle(),
+    idle: () => inbox.idle(),
   };
 }

@@ -1,13 +1,16 @@
 /**
- * `yaodian chat [--docs DIR] [--unit U] [--today YYYY-MM-DD]`: a console chat. Commands: /unit 单位, /today 日期,
- * /json (toggle citations as JSON), /quit.
+ * `yaodian chat [--docs DIR] [--unit U] [--today YYYY-MM-DD]`: a console chat through the bot, like a direct chat
+ * on any platform (帮助, 今日摘要, 绑定, 台账 … work here too; bindings and progress go to the store in DATA_DIR
+ * when there is one, else they last for the session). Console commands: /unit 单位, /today 日期, /json (toggle
+ * citations as JSON), /quit.
  */
 import { createInterface } from 'node:readline';
+import type { Env } from '../config.js';
 import { YaodianError } from '../errors.js';
-import type { Answer } from '../model.js';
-import type { AskContext } from '../answer/index.js';
+import type { Answer, IncomingMessage } from '../model.js';
+import { APP_VALUES, openCliApp } from './app.js';
 import { parseArgs } from './args.js';
-import { ANSWER_OPTIONS, answererFromArgs, checkToday } from './ask.js';
+import { checkToday } from './ask.js';
 import { type CliIO, writeLine } from './io.js';
 
 function sources(a: Answer): string {
@@ -16,57 +19,68 @@ function sources(a: Answer): string {
   return `出处：\n${lines.join('\n')}`;
 }
 
-export async function runChat(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, ANSWER_OPTIONS);
-  const ctx: AskContext = {};
-  const unit = args.values.get('unit');
-  if (unit) ctx.unit = unit;
-  const today = checkToday(args.values.get('today'));
-  if (today) ctx.today = today;
+export async function runChat(argv: string[], io: CliIO, env: Env = {}): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'], values: APP_VALUES });
+  let unit = args.values.get('unit')?.trim() || undefined;
+  let today = checkToday(args.values.get('today'));
   let json = args.flags.has('json');
-  const answerer = await answererFromArgs(args, io);
-  writeLine(io.stdout, `要点助手：已载入${answerer.plans().length}份文件。输入问题，/unit 设置单位，/today 设置日期，/quit 退出。`);
-  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
-  const prompt = () => io.stdout.write('> ');
-  prompt();
-  for await (const raw of rl) {
-    const line = raw.trim();
-    if (line === '/quit' || line === '/exit' || line === '退出') break;
-    if (!line) {
-      prompt();
-      continue;
-    }
-    const cmd = line.match(/^\/(unit|today|json)\s*(.*)$/);
-    if (cmd) {
-      try {
-        if (cmd[1] === 'unit') {
-          if (cmd[2]) ctx.unit = cmd[2];
-          else delete ctx.unit;
-          writeLine(io.stdout, ctx.unit ? `已设置单位：${ctx.unit}` : '已清除单位。');
-        } else if (cmd[1] === 'today') {
-          const t = checkToday(cmd[2]);
-          if (t) ctx.today = t;
-          else delete ctx.today;
-          writeLine(io.stdout, `今天按 ${ctx.today ?? '系统日期'} 计算。`);
-        } else {
-          json = !json;
-          writeLine(io.stdout, json ? '将以 JSON 显示回答。' : '将以文字显示回答。');
+  const app = await openCliApp(args, io, env);
+  let n = 0;
+  const message = (text: string): IncomingMessage => ({
+    id: `cli-${process.pid}-${++n}`,
+    platform: 'cli',
+    chatId: 'cli',
+    chatType: 'direct',
+    senderId: 'cli',
+    text,
+    mentionedBot: true,
+    time: Date.now(),
+    ...(unit ? { unit } : {}),
+    ...(today ? { today } : {}),
+  });
+  try {
+    writeLine(io.stdout, `要点助手：已载入${app.library.plans().length}份文件。输入问题（“帮助”查看命令），/unit 设置单位，/today 设置日期，/quit 退出。`);
+    const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    const prompt = () => io.stdout.write('> ');
+    prompt();
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '/quit' || line === '/exit' || line === '退出') break;
+      if (!line) {
+        prompt();
+        continue;
+      }
+      const cmd = line.match(/^\/(unit|today|json)\s*(.*)$/);
+      if (cmd) {
+        try {
+          if (cmd[1] === 'unit') {
+            unit = cmd[2]?.trim() || undefined;
+            writeLine(io.stdout, unit ? `已设置单位：${unit}` : '已清除单位。');
+          } else if (cmd[1] === 'today') {
+            today = checkToday(cmd[2]);
+            writeLine(io.stdout, `今天按 ${today ?? '系统日期'} 计算。`);
+          } else {
+            json = !json;
+            writeLine(io.stdout, json ? '将以 JSON 显示回答。' : '将以文字显示回答。');
+          }
+        } catch (e) {
+          writeLine(io.stdout, e instanceof YaodianError ? e.message : String(e));
         }
-      } catch (e) {
-        writeLine(io.stdout, e instanceof YaodianError ? e.message : String(e));
+        prompt();
+        continue;
+      }
+      const a = await app.bot.handle(message(line));
+      if (a && json) writeLine(io.stdout, JSON.stringify(a, null, 2));
+      else if (a) {
+        writeLine(io.stdout, a.text);
+        const src = sources(a);
+        if (src) writeLine(io.stdout, src);
       }
       prompt();
-      continue;
     }
-    const a = answerer.answer(line, ctx);
-    if (json) writeLine(io.stdout, JSON.stringify(a, null, 2));
-    else {
-      writeLine(io.stdout, a.text);
-      const src = sources(a);
-      if (src) writeLine(io.stdout, src);
-    }
-    prompt();
+    rl.close();
+    return 0;
+  } finally {
+    await app.close();
   }
-  rl.close();
-  return 0;
 }

@@ -1,11 +1,13 @@
 /**
  * The `yaodian` command line: dispatches to one module per command.
  */
+import type { Env } from '../config.js';
 import { isYaodianError } from '../errors.js';
 import { type CliIO, writeLine } from './io.js';
 import { runParse } from './parse.js';
 
-export type Command = (argv: string[], io: CliIO) => Promise<number>;
+/** A command: its arguments, its streams, and the environment the entry read (for those that need settings). */
+export type Command = (argv: string[], io: CliIO, env: Env) => Promise<number>;
 
 export interface CommandDef {
   /** Loaded on use, so that `parse` and `ask` never load the platform SDKs. */
@@ -19,7 +21,7 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
     run: async () => (await import('./ask.js')).runAsk,
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
   },
-  chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位]   在终端里对话' },
+  chat: { run: async () => (await import('./chat.js')).runChat, help: 'chat [--docs 目录] [--unit 单位] [--today 日期]   在终端里对话（可用“帮助”“今日摘要”等命令）' },
   ingest: {
     run: async () => (await import('./ingest.js')).runIngest,
     help: 'ingest [--json] 目录             导入目录中的文件（.txt/.md/.docx/.pdf/.html），逐个报告',
@@ -30,7 +32,7 @@ const CORE_COMMANDS: Record<string, CommandDef> = {
   },
   ledger: {
     run: async () => (await import('./ledger.js')).runLedger,
-    help: 'ledger --unit 单位 [--csv|--json] [--docs 目录]   某单位的任务台账及进展',
+    help: 'ledger --unit 单位 [--csv|--json] [--docs 目录] [--today 日期]   某单位的任务台账及进展',
   },
   align: {
     run: async () => (await import('./align.js')).runAlign,
@@ -42,9 +44,16 @@ export function usage(commands: Record<string, CommandDef> = CORE_COMMANDS): str
   return ['要点助手 yaodian', '', '用法：yaodian <命令> [选项]', '', ...Object.values(commands).map((c) => `  ${c.help}`)].join('\n');
 }
 
-/** Run the CLI. `extra` adds commands that live outside the core (serve, which starts the platform adapters). */
-export async function main(argv: string[], io: CliIO, extra: Record<string, CommandDef> = {}): Promise<number> {
-  const commands = { ...CORE_COMMANDS, ...extra };
+export interface MainOptions {
+  /** The environment (the entry passes process.env over ./.env); default none: every setting at its default. */
+  env?: Env;
+  /** Commands that live outside the core (serve, which starts the platform adapters). */
+  commands?: Record<string, CommandDef>;
+}
+
+/** Run the CLI. */
+export async function main(argv: string[], io: CliIO, options: MainOptions = {}): Promise<number> {
+  const commands = { ...CORE_COMMANDS, ...options.commands };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     writeLine(io.stdout, usage(commands));
@@ -56,7 +65,7 @@ export async function main(argv: string[], io: CliIO, extra: Record<string, Comm
     return 2;
   }
   try {
-    return await (await command.run())(rest, io);
+    return await (await command.run())(rest, io, options.env ?? {});
   } catch (e) {
     if (isYaodianError(e) && e.user) {
       writeLine(io.stderr, `错误：${e.message}`);

@@ -3,13 +3,12 @@
  * whitespace separated; platform:userId). Only they may set a chat's unit and digest subscription.
  */
 import { YaodianError } from '../errors.js';
+import { PLATFORMS } from '../model.js';
 
 export interface Admins {
   isAdmin(platform: string, userId: string): boolean;
   readonly size: number;
 }
-
-const PLATFORMS = new Set(['lark', 'dingtalk', 'wechat', 'web', 'cli']);
 
 export function parseAdminIds(text: string | undefined): Admins {
   const ids = new Set<string>();
@@ -18,8 +17,8 @@ export function parseAdminIds(text: string | undefined): Admins {
     if (!entry) continue;
     const i = entry.indexOf(':');
     const platform = entry.slice(0, i);
-    if (i <= 0 || i === entry.length - 1 || !PLATFORMS.has(platform)) {
-      throw new YaodianError('CONFIG', `ADMIN_IDS：“${entry}”应写成 平台:用户ID，例如 lark:ou_123（平台为 lark、dingtalk、wechat、web 或 cli）`);
+    if (i <= 0 || i === entry.length - 1 || !(PLATFORMS as readonly string[]).includes(platform)) {
+      throw new YaodianError('CONFIG', `ADMIN_IDS：“${entry}”应写成 平台:用户ID，例如 lark:ou_123（平台为 ${PLATFORMS.join('、')}）`);
     }
     ids.add(`${platform}:${entry.slice(i + 1)}`);
   }

@@ -1,23 +1,19 @@
 /**
- * The daily digest of one unit, as a pure function of the plans, the directory, the unit, the date and the
- * unit's progress:
- *   逾期      a dated deadline (ISO date) has passed and the unit has not marked the item 已完成;
- *   7日内到期  otherwise, a dated deadline falls within the 7 days starting today (today … today+6);
- *   持续推进   otherwise, the item is marked 持续推进 (the chat message shows these only on the first working day
- *             of the month, the JSON always lists them);
+ * The daily digest of one unit, as a pure function of the unit's tasks (ledger/unit.ts: the items naming it and,
+ * apart, the category-assigned items covering it, each with its status on the day and the unit's progress):
+ *   逾期      status overdue (ledger/due.ts: a due date has passed);
+ *   7日内到期  status due_soon (a due date within today … today+6);
+ *   持续推进   status ongoing (the chat message shows these only on the first working day of the month, the
+ *             JSON always lists them);
  *   新增      items of documents added after the last digest (or today, when there was none).
- * Items that name the unit and items assigned to a category covering it (县直有关单位, 各行政机关) are kept
- * apart: the message lists the first and counts the second. Items the unit has completed are left out.
+ * Items the unit has completed (已完成) are left out. Items that name the unit are listed; category-assigned
+ * items are bucketed the same way and counted apart. The web page, the command line, 今日摘要 and the scheduler
+ * all get their digest from digest/service.ts, which calls this.
  */
-import { citationOf } from '../answer/compose.js';
-import type { Hit } from '../answer/retrieve.js';
-import { unitItems } from '../answer/retrieve.js';
-import { YaodianError } from '../errors.js';
-import type { Citation, WorkPlan } from '../model.js';
-import type { ProgressRecord, ProgressStatus } from '../store/index.js';
+import type { Citation } from '../model.js';
+import type { UnitTask, UnitTasks } from '../ledger/unit.js';
+import type { ProgressStatus } from '../store/index.js';
 import { shanghaiDate } from '../time.js';
-import type { ResolvedUnit, UnitDirectory } from '../units/directory.js';
-import { lookupUnit } from './units.js';
 
 export interface DigestEntry extends Citation {
   /** The deadline that put the item in its bucket (overdue / due soon). */
@@ -50,15 +46,11 @@ export interface Digest extends DigestBuckets {
 export interface DigestOptions {
   /** file → when its document was added (ISO time or YYYY-MM-DD), for 新增. Files not listed are never new. */
   addedAt?: Map<string, string>;
-  /** Days in 7日内到期, today included (default 7). */
-  dueWindow?: number;
+  /** The date of the chat's last digest (新增 counts from the day after it). */
+  lastDigestDate?: string;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
-
-function dayNumber(iso: string): number {
-  return Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
-}
 
 /** The first Monday–Friday of the date's month (no holiday calendar). */
 export function firstWorkingDay(date: string): string {
@@ -79,29 +71,9 @@ function addedDate(at: string): string {
 
 const emptyBuckets = (): DigestBuckets => ({ overdue: [], dueSoon: [], ongoing: [], newItems: [] });
 
-/** The units a unit name stands for (all regions' when it has no region and is ambiguous). */
-function resolveAll(directory: UnitDirectory, unit: string): ResolvedUnit[] {
-  const r = lookupUnit(directory, unit);
-  if (r.kind === 'found') return [r.unit];
-  if (r.kind === 'ambiguous') return directory.resolve(unit).filter((u) => u.entry);
-  throw new YaodianError('BAD_ARGUMENT', `没有找到单位“${unit}”。${r.suggestions.length ? `您是不是要找：${r.suggestions.join('、')}？` : ''}`);
-}
-
-export function buildDigest(
-  plans: WorkPlan[],
-  directory: UnitDirectory,
-  unit: string,
-  date: string,
-  progress: ProgressRecord[] = [],
-  lastDigestDate?: string,
-  options: DigestOptions = {},
-): Digest {
-  const window = options.dueWindow ?? 7;
-  const today = dayNumber(date);
-  const status = new Map(progress.map((p) => [`${p.file}#${p.item}`, p]));
-  const resolved = resolveAll(directory, unit);
-  const digest: Digest = { unit, date, ...emptyBuckets(), categories: emptyBuckets(), showOngoing: isFirstWorkingDay(date), ...(lastDigestDate ? { lastDigestDate } : {}) };
-  const seen = new Set<string>();
+export function buildDigest(tasks: UnitTasks, date: string, options: DigestOptions = {}): Digest {
+  const { lastDigestDate } = options;
+  const digest: Digest = { unit: tasks.unit, date, ...emptyBuckets(), categories: emptyBuckets(), showOngoing: isFirstWorkingDay(date), ...(lastDigestDate ? { lastDigestDate } : {}) };
 
   const isNew = (file: string) => {
     const at = options.addedAt?.get(file);
@@ -110,36 +82,24 @@ export function buildDigest(
     return lastDigestDate ? d > lastDigestDate && d <= date : d === date;
   };
 
-  function place(hit: Hit, into: DigestBuckets, categories?: string[]) {
-    const key = `${hit.plan.file}#${hit.item.id}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const p = status.get(key);
-    if (p?.status === '已完成') return;
+  function place(task: UnitTask, into: DigestBuckets) {
+    const { row, citation, state } = task;
+    if (row.progress === '已完成') return;
     const base: DigestEntry = {
-      ...citationOf({ ...hit, matched: hit.matched ?? [] }),
-      status: p?.status ?? '未开始',
-      ...(p?.note ? { note: p.note } : {}),
-      ...(categories ? { categories } : {}),
+      ...citation,
+      status: row.progress,
+      ...(row.note ? { note: row.note } : {}),
+      ...(task.categories ? { categories: task.categories } : {}),
     };
-    const dates = hit.item.deadlines.filter((d) => ISO.test(d)).sort();
-    const passed = dates.filter((d) => dayNumber(d) < today);
-    const soon = dates.filter((d) => dayNumber(d) >= today && dayNumber(d) < today + window);
-    if (passed.length) {
-      const due = passed[passed.length - 1] as string;
-      into.overdue.push({ ...base, due, days: today - dayNumber(due) });
-    } else if (soon.length) {
-      const due = soon[0] as string;
-      into.dueSoon.push({ ...base, due, days: dayNumber(due) - today });
-    } else if (hit.item.deadlines.includes('持续推进')) into.ongoing.push(base);
-    if (isNew(hit.plan.file)) into.newItems.push(base);
+    if (row.status === 'overdue' || row.status === 'due_soon') {
+      const bucket = row.status === 'overdue' ? into.overdue : into.dueSoon;
+      bucket.push({ ...base, due: state.due as string, days: state.days as number });
+    } else if (row.status === 'ongoing') into.ongoing.push(base);
+    if (isNew(row.file)) into.newItems.push(base);
   }
 
-  for (const u of resolved) {
-    const r = unitItems(directory, plans, u);
-    for (const h of r.named) place(h, digest);
-    for (const c of r.categories) place(c.hit, digest.categories, c.names);
-  }
+  for (const t of tasks.named) place(t, digest);
+  for (const t of tasks.categories) place(t, digest.categories);
   const byDue = (a: DigestEntry, b: DigestEntry) => (a.due ?? '').localeCompare(b.due ?? '');
   digest.overdue.sort(byDue);
   digest.dueSoon.sort(byDue);

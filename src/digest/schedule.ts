@@ -14,32 +14,20 @@
 import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Logger } from '../logger.js';
-import type { Answer, WorkPlan } from '../model.js';
-import { documentDates } from '../store/bindings.js';
+import type { Adapter, Answer } from '../model.js';
 import type { Store, Subscription } from '../store/index.js';
 import { shanghaiDate, TIME_ZONE } from '../time.js';
-import type { UnitDirectory } from '../units/directory.js';
-import { buildDigest } from './build.js';
 import { renderDigest } from './render.js';
+import type { DigestService } from './service.js';
 
-export interface SendOptions {
-  /** Same key → the platform delivers once (Lark: the message `uuid`, ≤ 50 characters). */
-  dedupeKey?: string;
-}
-
-/** What the scheduler needs of an adapter: Adapter.send, with the optional dedupe key. */
-export interface DigestSender {
-  platform: string;
-  send(chatId: string, answer: Answer, options?: SendOptions): Promise<void>;
-  /** The platform drops a second message with the same dedupe key (Lark). Default: true for lark only. */
-  supportsDedupeKey?: boolean;
-}
+/** What the scheduler needs of an adapter: its platform, send, and whether send honours a dedupe key. */
+export type DigestSender = Pick<Adapter, 'platform' | 'send' | 'supportsDedupeKey'>;
 
 export interface SchedulerDeps {
   store: Store;
-  /** The answerer (or anything with its plans and unit directory). */
-  engine: { plans(): WorkPlan[]; readonly directory: UnitDirectory };
-  adapters: Map<string, DigestSender>;
+  digests: DigestService;
+  /** The started adapters by platform (filled in once they are started). */
+  adapters: ReadonlyMap<string, DigestSender>;
   logger: Logger;
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -99,7 +87,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let running: Promise<TickReport> | undefined;
   const missingAdapter = new Set<string>();
 
-  const dedupes = (a: DigestSender) => a.supportsDedupeKey ?? a.platform === 'lark';
+  const dedupes = (a: DigestSender) => a.supportsDedupeKey === true;
 
   async function sendWithRetry(sender: DigestSender, chatId: string, answer: Answer, key: string | undefined): Promise<boolean> {
     for (let i = 0; i < tries; i++) {
@@ -126,12 +114,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (record && record.attempts >= maxAttempts) return 'skipped';
     let answer: Answer;
     try {
-      const [progress, last, addedAt] = await Promise.all([
-        deps.store.progressOf(sub.unit),
-        deps.store.lastDigestDate(sub.platform, sub.chatId, date),
-        documentDates(deps.store),
-      ]);
-      answer = renderDigest(buildDigest(deps.engine.plans(), deps.engine.directory, sub.unit, date, progress, last, { addedAt }));
+      answer = renderDigest(await deps.digests.digest(sub.unit, date, { platform: sub.platform, chatId: sub.chatId }));
     } catch (err) {
       log.warn({ err, platform: sub.platform, chatId: sub.chatId, unit: sub.unit }, 'digest not built (unit unknown to the loaded plans?)');
       return 'skipped';

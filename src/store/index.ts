@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, SqliteDialect } from 'kysely';
 import type { WorkPlan } from '../model.js';
 import { migrate } from './migrations.js';
-import type { Database } from './schema.js';
+import type { Database, ProgressTable } from './schema.js';
 
 export type { Database } from './schema.js';
 export { migrate, MIGRATIONS } from './migrations.js';
@@ -86,6 +86,8 @@ export interface Store {
 
   setProgress(p: { file: string; item: string; unit: string; status: ProgressStatus; note?: string | null; by?: string | null; at?: string }): Promise<void>;
   progressOf(unit: string): Promise<ProgressRecord[]>;
+  /** Every unit's progress records (the web ledger). */
+  progress(): Promise<ProgressRecord[]>;
 
   digest(platform: string, chatId: string, date: string): Promise<DigestRecord | undefined>;
   /** Mark a chat-day 'sending' (attempts + 1), creating the record if needed. */
@@ -103,6 +105,16 @@ export interface Store {
   close(): Promise<void>;
   readonly db: Kysely<Database>;
 }
+
+const progressRecord = (r: Selectable<ProgressTable>): ProgressRecord => ({
+  file: r.file,
+  item: r.item,
+  unit: r.unit,
+  status: r.status as ProgressStatus,
+  note: r.note,
+  by: r.updated_by,
+  at: r.updated_at,
+});
 
 /** sha256 of a plan's normalized text: what identifies a document version. */
 export function planHash(plan: WorkPlan): string {
@@ -189,7 +201,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
     },
     async progressOf(unit) {
       const rows = await db.selectFrom('progress').selectAll().where('unit', '=', unit).orderBy('file').orderBy('item').execute();
-      return rows.map((r) => ({ file: r.file, item: r.item, unit: r.unit, status: r.status as ProgressStatus, note: r.note, by: r.updated_by, at: r.updated_at }));
+      return rows.map(progressRecord);
+    },
+    async progress() {
+      const rows = await db.selectFrom('progress').selectAll().orderBy('unit').orderBy('file').orderBy('item').execute();
+      return rows.map(progressRecord);
     },
     async digest(platform, chatId, date) {
       const r = await db.selectFrom('digests').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId).where('date', '=', date).executeTakeFirst();

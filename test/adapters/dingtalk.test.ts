@@ -52,7 +52,7 @@ describe('dingtalk stream mode', () => {
     gateway = await startDingtalkGateway();
     adapter = createDingtalkAdapter(
       { clientId: 'dingclientid', clientSecret: SECRET, mode: 'stream' },
-      { logger, bot },
+      { logger },
       { streamClient: (o) => new LocalDWClient(o, gateway.url), outbox: { baseDelayMs: 5 } },
     );
     await adapter.start((m) => bot.handle(m));
@@ -113,7 +113,7 @@ describe('dingtalk outgoing-robot webhook mode', () => {
     http = createHttpServer({}, { logger });
     adapter = createDingtalkAdapter(
       { clientId: 'dingclientid', clientSecret: SECRET, mode: 'webhook', robotWebhook: `${robot.url}/robot/send?access_token=tok123`, robotSecret: ROBOT_SECRET },
-      { logger, bot, http },
+      { logger, http },
       { outbox: { baseDelayMs: 5 } },
     );
     await adapter.start((m) => bot.handle(m));

@@ -73,7 +73,7 @@ describe('lark webhook mode', () => {
 
   beforeAll(async () => {
     http = createHttpServer({}, { logger });
-    adapter = createLarkAdapter(config(), { logger, bot, http }, { outbox: { minIntervalMs: 0, baseDelayMs: 5 } });
+    adapter = createLarkAdapter(config(), { logger, http }, { outbox: { minIntervalMs: 0, baseDelayMs: 5 } });
     await adapter.start((m) => bot.handle(m));
     await http.ready();
   });
@@ -208,7 +208,7 @@ describe('lark long connection (local websocket server speaking the SDK frames)'
   it('connects through the SDK WSClient, acknowledges the event frame and replies once', async () => {
     const adapter = createLarkAdapter(
       { appId: 'cli_a1b2c3d4e5f60718', appSecret: APP_SECRET, mode: 'ws', domain: fake.url },
-      { logger, bot },
+      { logger },
       { outbox: { minIntervalMs: 0, baseDelayMs: 5 } },
     );
     fake.calls.length = 0;

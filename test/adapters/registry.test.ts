@@ -1,9 +1,12 @@
 /**
- * startAdapters: config validated once (a bad value names the variable), adapters started only when their
- * credentials are set, none set → [].
+ * The registry: config validated once (a bad value names the variable), adapters created only when their
+ * credentials are set (none set → none), started with the bot's handler; the shell's webhook mounting.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { planAdapters, startAdapters } from '../../adapters/registry.js';
+import { createAdapters, planAdapters, startAdapters } from '../../adapters/registry.js';
+import { createInbox, mountWebhook, sendCardOrText } from '../../adapters/shared/shell.js';
+import { createOutbox, PlatformError } from '../../adapters/shared/queue.js';
+import type { Answer, IncomingMessage } from '../../src/model.js';
 import type { Bot } from '../../src/bot.js';
 import { isYaodianError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -19,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const deps = () => ({ logger: silentLogger(), bot, http: createHttpServer({}, { logger: silentLogger() }) });
+const deps = () => ({ logger: silentLogger(), http: createHttpServer({}, { logger: silentLogger() }) });
+const start = async (env: Record<string, string>, d = deps()) => startAdapters(await createAdapters(planAdapters(env), d), bot, d.logger);
 
 function configError(env: Record<string, string>): string {
   try {
@@ -33,8 +37,8 @@ function configError(env: Record<string, string>): string {
 
 describe('adapter registry', () => {
   it('no credentials: no adapters', async () => {
-    expect(await startAdapters({}, deps())).toEqual([]);
-    expect(await startAdapters({ LARK_APP_ID: '', DINGTALK_CLIENT_ID: '  ' }, deps())).toEqual([]);
+    expect(await start({})).toEqual([]);
+    expect(await start({ LARK_APP_ID: '', DINGTALK_CLIENT_ID: '  ' })).toEqual([]);
   });
 
   it('a bad value stops start-up with a CONFIG error naming the variable', () => {
@@ -64,10 +68,7 @@ describe('adapter registry', () => {
 
   it('starts a configured Lark webhook adapter and mounts its route; stop() is clean', async () => {
     const d = deps();
-    const adapters = await startAdapters(
-      { LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_VERIFICATION_TOKEN: 'tok', LARK_DOMAIN: fake.url },
-      d,
-    );
+    const adapters = await start({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's', LARK_MODE: 'webhook', LARK_VERIFICATION_TOKEN: 'tok', LARK_DOMAIN: fake.url }, d);
     expect(adapters.map((a) => a.platform)).toEqual(['lark']);
     const res = await d.http.inject({ method: 'POST', url: '/lark/events', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ type: 'url_verification', token: 'tok', challenge: 'c1' }) });
     expect(res.json()).toEqual({ challenge: 'c1' });
@@ -77,9 +78,63 @@ describe('adapter registry', () => {
 
   it('a push-only DingTalk robot starts without a connection', async () => {
     const info = vi.spyOn(console, 'info').mockImplementation(() => {});
-    const adapters = await startAdapters({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' }, deps());
+    const adapters = await start({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc' });
     expect(adapters.map((a) => a.platform)).toEqual(['dingtalk']);
     await adapters[0]!.stop();
     info.mockRestore();
+  });
+});
+
+describe('adapter shell', () => {
+  const answer: Answer = { intent: 'topic', text: '答', citations: [], followUps: [] };
+
+  it('mounts a webhook once, and answers 503 while its adapter is stopped', async () => {
+    const d = deps();
+    let running = true;
+    const route = { platform: 'test', path: '/test/events', running: () => running, stoppedBody: { error: 'stopped' }, handler: async () => ({ ok: true }) };
+    mountWebhook(d, route);
+    mountWebhook(d, route); // a restart does not mount it twice
+    expect((await d.http.inject({ method: 'POST', url: '/test/events', payload: {} })).json()).toEqual({ ok: true });
+    running = false;
+    const stopped = await d.http.inject({ method: 'POST', url: '/test/events', payload: {} });
+    expect([stopped.statusCode, stopped.json()]).toEqual([503, { error: 'stopped' }]);
+    expect(() => mountWebhook({ logger: silentLogger() }, route)).toThrow(/test webhook mode needs the HTTP server/);
+    await d.http.close();
+  });
+
+  it('sends the plain text when the platform refuses the rich form, not when it is only busy', async () => {
+    const outbox = createOutbox({ logger: silentLogger(), maxTries: 2, baseDelayMs: 0 });
+    const sent: string[] = [];
+    const refused = await sendCardOrText(outbox, 'c1', silentLogger(), {
+      what: 'reply',
+      rich: async () => {
+        throw new PlatformError('card rejected', { retryable: false });
+      },
+      text: async () => void sent.push('text'),
+    });
+    expect([refused, sent]).toEqual([true, ['text']]);
+    const busy = await sendCardOrText(outbox, 'c2', silentLogger(), {
+      what: 'reply',
+      rich: async () => {
+        throw new PlatformError('busy', { retryable: true });
+      },
+      text: async () => void sent.push('text again'),
+    });
+    expect([busy, sent]).toEqual([false, ['text']]);
+  });
+
+  it('answers the messages of one chat in order, and hands only real answers to the reply', async () => {
+    const inbox = createInbox(silentLogger());
+    const replies: string[] = [];
+    const m = (id: string, text: string): IncomingMessage => ({ id, platform: 'lark', chatId: 'c', chatType: 'direct', senderId: 'u', text, mentionedBot: true, time: 0 });
+    inbox.accept(m('0', 'before start'), async () => void replies.push('never'));
+    inbox.start(async (msg) => {
+      if (msg.text === 'silent') return undefined;
+      await new Promise((r) => setTimeout(r, msg.text === 'slow' ? 20 : 0));
+      return { ...answer, text: msg.text };
+    });
+    for (const [id, text] of [['1', 'slow'], ['2', 'silent'], ['3', 'fast']] as const) inbox.accept(m(id, text), async (a) => void replies.push(a.text));
+    await inbox.idle();
+    expect(replies).toEqual(['slow', 'fast']);
   });
 });

@@ -17,7 +17,7 @@ let adapter: WechatAdapter;
 beforeAll(async () => {
   ({ bot, engine } = await sampleBot());
   world = createWechatWorld();
-  adapter = createWechatAdapter({ puppet: 'wechaty-puppet-mock', name: 'yaodian-test' }, { logger: silentLogger(), bot }, { puppet: world.puppet, outbox: { minIntervalMs: 0, baseDelayMs: 5 } });
+  adapter = createWechatAdapter({ puppet: 'wechaty-puppet-mock', name: 'yaodian-test' }, { logger: silentLogger() }, { puppet: world.puppet, outbox: { minIntervalMs: 0, baseDelayMs: 5 } });
   await adapter.start((m) => bot.handle(m));
   world.login();
   await eventually(() => adapter.wechaty.isLoggedIn);

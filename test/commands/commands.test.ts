@@ -1,12 +1,10 @@
 import { samplePlans, sampleEngine } from '../helpers/samples.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
-import { createBot } from '../../src/bot.js';
-import { createCommands, parseAdminIds, parseProgress, parseTimeOfDay, type Commands } from '../../src/commands/index.js';
-import { silentLogger } from '../../src/logger.js';
-import type { IncomingMessage, WorkPlan } from '../../src/model.js';
-import { storeBindings } from '../../src/store/bindings.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { commandHelp, parseAdminIds, parseProgress, parseTimeOfDay } from '../../src/commands/index.js';
+import type { Answer, IncomingMessage, WorkPlan } from '../../src/model.js';
+import type { Store } from '../../src/store/index.js';
+import { memoryCore, type TestCore } from '../helpers/core.js';
 
 const JD = '2021-旌德县政务公开工作要点.txt';
 let plans: WorkPlan[];
@@ -16,9 +14,9 @@ beforeAll(async () => {
   answerer = await sampleEngine();
 });
 
-const stores: Store[] = [];
+const cores: TestCore[] = [];
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
+  for (const c of cores.splice(0)) await c.close();
 });
 
 const NOW = new Date('2021-11-25T02:00:00Z');
@@ -27,11 +25,11 @@ function msg(text: string, over: Partial<IncomingMessage> = {}): IncomingMessage
   return { id: `m${++n}`, platform: 'lark', chatId: 'oc_group', chatType: 'group', senderId: 'ou_staff', text, mentionedBot: true, time: NOW.getTime(), ...over };
 }
 
-async function setup(engine: Answerer = answerer): Promise<{ store: Store; commands: Commands }> {
-  const store = await openStore({ dataDir: ':memory:' });
-  stores.push(store);
-  const commands = createCommands({ store, engine, admins: parseAdminIds('lark:ou_admin,dingtalk:boss'), now: () => NOW });
-  return { store, commands };
+/** The commands as serve wires them; `handle` runs one for the day of NOW. */
+async function setup(engine: Answerer = answerer): Promise<{ store: Store; commands: { handle(m: IncomingMessage): Promise<Answer | undefined> }; core: TestCore }> {
+  const core = await memoryCore(engine, { admins: 'lark:ou_admin,dingtalk:boss', now: () => NOW });
+  cores.push(core);
+  return { store: core.store, core, commands: { handle: (m) => core.commands.handle(m, { today: '2021-11-25' }) } };
 }
 
 describe('parsers', () => {
@@ -189,9 +187,22 @@ describe('help and fall-through', () => {
     expect(await commands.handle(msg('依申请公开有什么要求'))).toBeUndefined();
   });
 
+  it('帮助 lists every command of the table, the admin ones marked', async () => {
+    const { core, commands } = await setup();
+    const lines = (await commands.handle(msg('帮助')))!.text.split('\n');
+    const listed = core.commands.table.filter((c) => c.help);
+    expect(listed.length).toBeGreaterThanOrEqual(9);
+    for (const spec of listed) {
+      const line = lines.find((l) => l.startsWith(`· ${spec.help![0]} — `));
+      expect(line, spec.help![0]).toBeDefined();
+      expect(line!.endsWith('（限管理员）')).toBe(spec.permission === 'admin');
+    }
+    expect(commandHelp(listed.slice(0, 1))).toBe(`常用命令：\n· ${listed[0]!.help![0]} — ${listed[0]!.help![1]}`);
+  });
+
   it('the bot tries commands first, then answers 我局 with the store binding', async () => {
-    const { store, commands } = await setup();
-    const bot = createBot({ engine: answerer, logger: silentLogger(), commands, bindings: storeBindings(store), now: () => NOW });
+    const { core } = await setup();
+    const bot = core.bot;
     expect((await bot.handle(msg('绑定 旌德县财政局', { chatType: 'direct' })))?.text).toContain('已将您的单位设为');
     const a = await bot.handle(msg('我局负责哪些任务', { chatType: 'direct' }));
     expect(a?.citations.map((c) => c.item)).toEqual(['一.3']);

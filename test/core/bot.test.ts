@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createBindings, parseBindings } from '../../src/bindings.js';
 import { APOLOGY, createBot } from '../../src/bot.js';
 import { loadConfig, coreConfigSchema } from '../../src/config.js';
@@ -6,6 +6,17 @@ import { createDeduper } from '../../src/dedupe.js';
 import { YaodianError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import type { AnswerEngine, AskContext, IncomingMessage } from '../../src/model.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+async function memoryStore(): Promise<Store> {
+  const s = await openStore({ dataDir: ':memory:' });
+  stores.push(s);
+  return s;
+}
 
 function message(over: Partial<IncomingMessage> = {}): IncomingMessage {
   return { id: 'm1', platform: 'lark', chatId: 'c1', chatType: 'direct', senderId: 'u1', text: '帮助', mentionedBot: false, time: 0, ...over };
@@ -27,11 +38,48 @@ function recordingEngine(fail?: Error): AnswerEngine & { asked: Array<[string, A
 describe('bot', () => {
   it('answers a direct message with the asker’s bound unit and today in Shanghai', async () => {
     const engine = recordingEngine();
-    const bindings = createBindings({ 'lark:u1': '青田县财政局' });
-    const bot = createBot({ engine, logger: silentLogger(), bindings, now: () => new Date('2021-11-24T17:00:00Z') });
+    const units = createBindings(await memoryStore(), { 'lark:u1': '青田县财政局' });
+    const bot = createBot({ engine, logger: silentLogger(), units, now: () => new Date('2021-11-24T17:00:00Z') });
     const answer = await bot.handle(message({ text: ' 我局负责哪些任务 ' }));
     expect(answer?.text).toBe('答：我局负责哪些任务');
     expect(engine.asked).toEqual([['我局负责哪些任务', { unit: '青田县财政局', today: '2021-11-25' }]]);
+  });
+
+  it('honours a message’s declared unit and today on the web and the console only', async () => {
+    const engine = recordingEngine();
+    const store = await memoryStore();
+    await store.bindUser('lark', 'u1', '旌德县财政局');
+    await store.bindUser('web', 'u1', '旌德县财政局');
+    const bot = createBot({ engine, logger: silentLogger(), units: createBindings(store), now: () => new Date('2021-11-24T17:00:00Z') });
+    const declared = { unit: '青田县财政局', today: '2021-09-01' };
+    await bot.handle(message({ id: 'w1', platform: 'web', text: '我局负责哪些任务', ...declared }));
+    await bot.handle(message({ id: 'c1', platform: 'cli', text: '我局负责哪些任务', ...declared }));
+    await bot.handle(message({ id: 'l1', platform: 'lark', text: '我局负责哪些任务', ...declared }));
+    await bot.handle(message({ id: 'w2', platform: 'web', text: '我局负责哪些任务' }));
+    expect(engine.asked.map(([, ctx]) => ctx)).toEqual([
+      declared,
+      declared,
+      // A chat platform's message cannot declare them: the sender's binding and the Shanghai date.
+      { unit: '旌德县财政局', today: '2021-11-25' },
+      // Without a declared unit the web sender's binding counts.
+      { unit: '旌德县财政局', today: '2021-11-25' },
+    ]);
+  });
+
+  it('passes the day (declared or Shanghai) to the commands, which see only what the platform may declare', async () => {
+    const seen: Array<[IncomingMessage, string]> = [];
+    const bot = createBot({
+      engine: recordingEngine(),
+      logger: silentLogger(),
+      commands: { handle: async (m, turn) => void seen.push([m, turn.today]) },
+      now: () => new Date('2021-11-24T17:00:00Z'),
+    });
+    await bot.handle(message({ id: 'a', platform: 'lark', unit: 'X', today: '2020-01-01' }));
+    await bot.handle(message({ id: 'b', platform: 'web', unit: ' X ', today: '2020-01-01' }));
+    expect(seen.map(([m, today]) => [m.unit, m.today, today])).toEqual([
+      [undefined, undefined, '2021-11-25'],
+      ['X', '2020-01-01', '2020-01-01'],
+    ]);
   });
 
   it('stays silent in a group unless mentioned, and answers a redelivered message once', async () => {

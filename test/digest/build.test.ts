@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Answerer } from '../../src/answer/index.js';
 import { buildDigest, digestJson, firstWorkingDay, isFirstWorkingDay } from '../../src/digest/build.js';
 import { renderDigest } from '../../src/digest/render.js';
-import { canonicalUnitName, lookupUnit } from '../../src/digest/units.js';
+import { progressLookup } from '../../src/ledger/rows.js';
+import { unitTasks } from '../../src/ledger/unit.js';
+import { canonicalUnitName, lookupUnit, requireUnit } from '../../src/ledger/units.js';
 import type { WorkPlan } from '../../src/model.js';
 import type { ProgressRecord } from '../../src/store/index.js';
 
@@ -17,8 +19,12 @@ beforeAll(async () => {
 });
 
 const ids = (entries: { item: string }[]) => entries.map((e) => e.item);
-const digest = (unit: string, date: string, progress: ProgressRecord[] = [], last?: string, addedAt?: Map<string, string>) =>
-  buildDigest(plans, answerer.directory, unit, date, progress, last, addedAt ? { addedAt } : {});
+/** As the digest service does it: the unit's tasks on the day with its progress, then the buckets. */
+function digest(unit: string, date: string, progress: ProgressRecord[] = [], last?: string, addedAt?: Map<string, string>) {
+  const found = requireUnit(answerer.directory, unit);
+  const tasks = unitTasks(plans, answerer.directory, found, { today: date, progress: progressLookup(progress, () => found.unit.key) });
+  return buildDigest(tasks, date, { ...(addedAt ? { addedAt } : {}), ...(last ? { lastDigestDate: last } : {}) });
+}
 
 describe('working days', () => {
   it('finds the first Monday–Friday of the month', () => {
@@ -43,6 +49,19 @@ describe('unit lookup', () => {
     expect(typo.kind === 'unknown' && typo.suggestions).toContain('旌德县财政局');
     const r = answerer.directory.resolve('鹿城区司法局')[0]!;
     expect(canonicalUnitName(r)).toBe('温州市鹿城区司法局');
+  });
+
+  it('every unit’s canonical name reads back as that unit (市场监管局 in 义乌市 keeps its 市)', () => {
+    const entries = answerer.directory.unitsOf();
+    expect(entries.length).toBeGreaterThan(90);
+    for (const e of entries) {
+      const name = canonicalUnitName({ region: e.region, local: e.names[0]!, key: e.key, entry: e });
+      const back = lookupUnit(answerer.directory, name);
+      expect(back.kind === 'found' && back.unit.key, name).toBe(e.key);
+      expect(back.kind === 'found' && back.name).toBe(name);
+    }
+    const yw = lookupUnit(answerer.directory, '义乌市市场监督管理局');
+    expect(yw.kind === 'found' && yw.name).toBe('义乌市市场监管局');
   });
 });
 

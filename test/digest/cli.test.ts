@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIO as io } from '../helpers/io.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDigest, runLedger } from '../../src/cli/digest.js';
+import { runDigest } from '../../src/cli/digest.js';
+import { runLedger } from '../../src/cli/ledger.js';
 import { main } from '../../src/cli/index.js';
 import { openStore } from '../../src/store/index.js';
 
@@ -64,10 +65,22 @@ describe('yaodian digest', () => {
     await runDigest(['--json', '--unit', '旌德县财政局', '--today', '2021-12-02', '--docs', SAMPLES], t.io, { DATA_DIR: dir });
     expect(JSON.parse(t.out()).overdue).toEqual([]);
     const l = io();
+    await runLedger(['--unit', '旌德县财政局', '--csv', '--today', '2021-12-02', '--docs', SAMPLES], l.io, { DATA_DIR: dir });
+    // The web page's CSV: BOM, CRLF, the same columns.
+    const lines = l.out().split('\r\n');
+    expect(lines[0]).toBe('\uFEFF文件,地区,条目,任务,责任单位,牵头,时限,最早到期日,状态,进展,进展说明,登记人,登记时间,来源文件,原文行号');
+    expect(lines[1]).toMatch(/^旌德2021要点,旌德县,一（三）,做好财政信息公开,县财政局,,2021-11-30,2021-11-30,已完成,已完成,已公开,lark:u1,\d{4}-.*,2021-旌德县政务公开工作要点\.txt,\d+-\d+$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('neutralises formulas in the ledger CSV (a note beginning with =)', async () => {
+    const dir = emptyDir();
+    const store = await openStore({ dataDir: dir });
+    await store.setProgress({ file: JD, item: '一.3', unit: '旌德县财政局', status: '进行中', note: '=HYPERLINK("http://x","点我")', by: 'lark:u1' });
+    await store.close();
+    const l = io();
     await runLedger(['--unit', '旌德县财政局', '--csv', '--docs', SAMPLES], l.io, { DATA_DIR: dir });
-    const lines = l.out().trim().split('\n');
-    expect(lines[0]).toBe('文件,文件简称,条目,编号,标题,责任单位,牵头单位,时限,状态,备注,更新人,更新时间');
-    expect(lines[1]).toMatch(/^2021-旌德县政务公开工作要点\.txt,旌德2021要点,一\.3,一（三）,做好财政信息公开,县财政局、县直有关单位、各镇人民政府,,2021-11-30,已完成,已公开,lark:u1,/);
+    expect(l.out()).toContain(`,进行中,"'=HYPERLINK(""http://x"",""点我"")",lark:u1,`);
   });
 });
 

@@ -1,16 +1,20 @@
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerer, type Answerer } from '../../src/answer/index.js';
-import { createScheduler, digestKey, shanghaiTime, type DigestSender, type SendOptions } from '../../src/digest/schedule.js';
+import type { Answerer } from '../../src/answer/index.js';
+import { createScheduler, digestKey, shanghaiTime, type DigestSender } from '../../src/digest/schedule.js';
+import { createDigestService, type DigestService } from '../../src/digest/service.js';
+import { createLedgerService } from '../../src/ledger/service.js';
 import { silentLogger } from '../../src/logger.js';
-import type { Answer } from '../../src/model.js';
-import { loadDirectory } from '../../src/parse/index.js';
+import type { Answer, Platform, SendOptions } from '../../src/model.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { sampleEngine } from '../helpers/samples.js';
 
 let answerer: Answerer;
 beforeAll(async () => {
-  answerer = createAnswerer((await loadDirectory(join(import.meta.dirname, '../../samples'))).plans);
+  answerer = await sampleEngine();
 });
+
+/** The digest service over the samples and `store`, as serve wires it. */
+const digestsOf = (store: Store): DigestService => createDigestService({ ledger: createLedgerService({ catalog: answerer, store }), store });
 
 const stores: Store[] = [];
 afterEach(async () => {
@@ -21,7 +25,7 @@ afterEach(async () => {
 const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`);
 
 /** A fake adapter. With `dedupes`, it drops a second message carrying a key it has seen (like Lark's uuid). */
-function fakeAdapter(platform: string, opts: { dedupes?: boolean; failTimes?: number } = {}) {
+function fakeAdapter(platform: Platform, opts: { dedupes?: boolean; failTimes?: number } = {}) {
   const delivered: { chatId: string; answer: Answer; key?: string }[] = [];
   const calls: { chatId: string; key?: string }[] = [];
   const keys = new Set<string>();
@@ -59,7 +63,7 @@ async function setup() {
   const clock = { now: at('2021-11-25', '08:00') };
   const sleeps: number[] = [];
   const make = (s: Store = store, adapters = new Map<string, DigestSender>([['lark', lark], ['dingtalk', dingtalk]])) =>
-    createScheduler({ store: s, engine: answerer, adapters, logger: silentLogger(), clock: () => clock.now, sleep: async (ms) => void sleeps.push(ms), paceMs: 500, backoffMs: 100 });
+    createScheduler({ store: s, digests: digestsOf(s), adapters, logger: silentLogger(), clock: () => clock.now, sleep: async (ms) => void sleeps.push(ms), paceMs: 500, backoffMs: 100 });
   return { store, lark, dingtalk, clock, sleeps, make };
 }
 
@@ -166,7 +170,7 @@ describe('digest scheduler', () => {
     const down = fakeAdapter('dingtalk', { failTimes: 100 });
     const s = createScheduler({
       store,
-      engine: answerer,
+      digests: digestsOf(store),
       adapters: new Map<string, DigestSender>([['lark', flaky], ['dingtalk', down]]),
       logger: silentLogger(),
       clock: () => clock.now,

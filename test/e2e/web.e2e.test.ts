@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type ServerHandle } from '../../adapters/serve.js';
-import type { CoreConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
 import { parseDocument } from '../../src/ingest/index.js';
@@ -55,8 +54,8 @@ describe.skipIf(!HAVE)('web e2e (headless Chromium)', { timeout: 60_000 }, () =>
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'yd-e2e-'));
-    const config: CoreConfig = { PORT: 0, HOST: '127.0.0.1', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN } as CoreConfig;
-    server = await startServer({ config, logger: silentLogger(), adapters: false, now: () => new Date('2021-09-01T04:00:00Z') });
+    const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN };
+    server = await startServer({ env, logger: silentLogger(), platforms: false, now: () => new Date('2021-09-01T04:00:00Z') });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,

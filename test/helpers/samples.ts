@@ -7,7 +7,7 @@ import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { createBot, type Bot } from '../../src/bot.js';
 import { silentLogger } from '../../src/logger.js';
 import type { WorkPlan } from '../../src/model.js';
-import { loadDirectory } from '../../src/parse/index.js';
+import { ingestDirectory } from '../../src/ingest/index.js';
 
 export const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'samples');
 
@@ -16,7 +16,7 @@ let engine: Promise<Answerer> | undefined;
 
 /** The bundled samples, parsed once per test file. */
 export function samplePlans(): Promise<WorkPlan[]> {
-  plans ??= loadDirectory(samplesDir).then((r) => r.plans);
+  plans ??= ingestDirectory(samplesDir).then((r) => r.plans);
   return plans;
 }
 

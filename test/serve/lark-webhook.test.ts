@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { larkEncrypt, larkSignature } from '../../adapters/lark/crypto.js';
 import { startServer, type ServerHandle } from '../../adapters/serve.js';
-import { coreConfigSchema, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLarkFake, type LarkFake } from '../helpers/lark-fake.js';
 import { eventually, samplesDir } from '../helpers/samples.js';
@@ -34,7 +33,7 @@ beforeAll(async () => {
     LARK_VERIFICATION_TOKEN: fixture.header.token as string,
     LARK_DOMAIN: fake.url,
   };
-  server = await startServer({ config: loadConfig(coreConfigSchema, env), env, docsDir: samplesDir, logger: silentLogger() });
+  server = await startServer({ env, docsDir: samplesDir, logger: silentLogger() });
 });
 
 afterAll(async () => {
@@ -62,7 +61,7 @@ function signed(body: unknown) {
 describe('yaodian serve with a Lark webhook', () => {
   it('answers a signed, encrypted event over HTTP with a card citing the item', async () => {
     const health = await (await fetch(new URL('/healthz', server.url))).json();
-    expect(health).toMatchObject({ ok: true, adapters: ['lark'] });
+    expect(health).toMatchObject({ ok: true, adapters: ['web', 'lark'] });
     const event = structuredClone(fixture);
     event.header.event_id = `serve-e2e-${Date.now()}`;
     event.event.message.message_id = `om_serve_e2e_${Date.now()}`;

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
 import { migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
-import { storeBindings, syncDocuments, documentDates } from '../../src/store/bindings.js';
+import { syncDocuments, documentDates } from '../../src/store/documents.js';
 import { createBindings } from '../../src/bindings.js';
+import type { IncomingMessage } from '../../src/model.js';
 import { plan } from '../helpers/plans.js';
 
 const dirs: string[] = [];
@@ -69,13 +70,33 @@ describe('store', () => {
     expect(await s.unitOfUser('wechat', 'u1')).toBeUndefined();
   });
 
-  it('store bindings come first, then the UNIT_BINDINGS file', async () => {
+  it('a sender’s unit: the message’s declared one, then the store’s binding, then the UNIT_BINDINGS file', async () => {
     const s = await memoryStore();
-    const b = storeBindings(s, createBindings({ 'lark:u2': '青田县财政局', 'lark:u1': '义乌市财政局' }));
+    const b = createBindings(s, { 'lark:u2': '青田县财政局', 'lark:u1': '义乌市财政局' });
+    const m = (senderId: string, over: Partial<IncomingMessage> = {}): IncomingMessage => ({ id: 'm', platform: 'lark', chatId: 'c1', chatType: 'group', senderId, text: '', mentionedBot: true, time: 0, ...over });
     await s.bindUser('lark', 'u1', '旌德县财政局');
-    expect(await b.unitOf('lark', 'u1')).toBe('旌德县财政局');
-    expect(await b.unitOf('lark', 'u2')).toBe('青田县财政局');
-    expect(await b.unitOf('lark', 'u3')).toBeUndefined();
+    expect(await b.senderUnit(m('u1'))).toBe('旌德县财政局');
+    expect(await b.senderUnit(m('u2'))).toBe('青田县财政局');
+    expect(await b.senderUnit(m('u3'))).toBeUndefined();
+    expect(await b.senderUnit(m('u1', { unit: '温州市鹿城区司法局' }))).toBe('温州市鹿城区司法局');
+    // 本群绑定 decides the context in a group; the sender's unit in a direct chat.
+    await b.bindChat(m('admin'), '旌德县政府办');
+    expect(await b.chatUnit(m('u3'))).toBe('旌德县政府办');
+    expect(await b.contextUnit(m('u1'))).toBe('旌德县政府办');
+    expect(await b.contextUnit(m('u1', { chatType: 'direct' }))).toBe('旌德县财政局');
+    expect(await b.contextUnit(m('u3', { chatType: 'direct' }))).toBe('旌德县政府办');
+    await b.bindSender(m('u3'), '青田县财政局');
+    expect(await s.unitOfUser('lark', 'u3')).toBe('青田县财政局');
+  });
+
+  it('lists every unit’s progress for the web ledger', async () => {
+    const s = await memoryStore();
+    await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成' });
+    await s.setProgress({ file: 'a.txt', item: '一.1', unit: '旌德县政府办', status: '进行中', note: '起草中' });
+    expect((await s.progress()).map((p) => [p.unit, p.item, p.status, p.note])).toEqual([
+      ['旌德县政府办', '一.1', '进行中', '起草中'],
+      ['旌德县财政局', '一.3', '已完成', null],
+    ]);
   });
 
   it('subscriptions need both a unit and a time; unsubscribe keeps the unit', async () => {

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { coreConfigSchema, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
-import { DocumentLibrary } from '../../adapters/web/library.js';
-import { registerWeb } from '../../adapters/web/index.js';
+import { createWebAdapter } from '../../adapters/web/index.js';
 import { tokenMatches } from '../../adapters/web/api.js';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
 
@@ -24,14 +25,23 @@ function multipart(name: string, content: Buffer | string, field = 'file') {
 
 let root: string;
 let app: FastifyInstance;
-let library: DocumentLibrary;
+let core: App;
+const NOW = () => new Date('2021-09-01T04:00:00Z');
 
+/** As serve builds it: the core over DATA_DIR and the docs folder, the web adapter started with the bot. */
 async function build(adminToken: string | undefined, uploadLimit?: number) {
   const logger = silentLogger();
-  library = await DocumentLibrary.open({ uploadDir: join(root, 'data', 'documents'), docsDir: join(root, 'docs'), logger });
+  const config = loadConfig(coreConfigSchema, { DATA_DIR: join(root, 'data'), ADMIN_IDS: 'web:boss' });
+  core = await createApp({ config, logger, mode: 'serve', docsDir: join(root, 'docs'), now: NOW });
   app = createHttpServer({}, { logger });
-  await registerWeb(app, { library, logger, adminToken, now: () => new Date('2021-09-01T04:00:00Z'), ...(uploadLimit ? { uploadLimit } : {}) });
+  const web = createWebAdapter({ library: core.library, ledger: core.ledger, digests: core.digests, adminToken, now: NOW, ...(uploadLimit ? { uploadLimit } : {}) }, { logger, http: app });
+  await web.start((m) => core.bot.handle(m));
   await app.ready();
+}
+
+async function close() {
+  await app.close();
+  await core.close();
 }
 
 beforeEach(async () => {
@@ -43,7 +53,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await app.close();
+  await close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -74,7 +84,20 @@ describe('POST /api/ask', () => {
   it('passes unit and today', async () => {
     const r = await app.inject({ method: 'POST', url: '/api/ask', payload: { q: '我局负责哪些任务', unit: '青田县司法局', today: '2021-09-01' } });
     expect(r.statusCode).toBe(200);
+    expect(r.json().text).toMatch(/^青田县司法局负责或参与的任务共\d+项/);
     expect(r.json().citations.length).toBeGreaterThan(0);
+  });
+
+  it('goes through the bot: 绑定 sticks to the page’s chat id, and a bad chat id is refused', async () => {
+    const ask = async (payload: object) => (await app.inject({ method: 'POST', url: '/api/ask', payload })).json();
+    expect((await ask({ q: '绑定 青田县司法局', chat: 'browser-1' })).text).toContain('已将您的单位设为青田县司法局');
+    expect(await core.store.unitOfUser('web', 'browser-1')).toBe('青田县司法局');
+    expect((await ask({ q: '我局负责哪些任务', chat: 'browser-1' })).text).toMatch(/^青田县司法局负责或参与的任务/);
+    // Another browser is another person.
+    expect((await ask({ q: '我局负责哪些任务', chat: 'browser-2' })).text).toMatch(/请先告诉我您的单位/);
+    const bad = await app.inject({ method: 'POST', url: '/api/ask', payload: { q: '帮助', chat: '../x y' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/对话 chat/);
   });
 
   it('rejects bad input with Chinese messages', async () => {
@@ -139,7 +162,7 @@ describe('documents', () => {
   });
 
   it('403 when no ADMIN_TOKEN is configured (401 still without any token)', async () => {
-    await app.close();
+    await close();
     await build(undefined);
     expect((await app.inject({ method: 'POST', url: '/api/documents', ...multipart('a.txt', 'x') })).statusCode).toBe(401);
     const r = await app.inject({ method: 'POST', url: '/api/documents', ...multipart('a.txt', 'x'), headers: { ...multipart('a.txt', 'x').headers, ...auth } });
@@ -160,7 +183,7 @@ describe('documents', () => {
     const ledger = (await app.inject({ url: `/api/ledger?doc=${encodeURIComponent('测试县要点.docx')}` })).json();
     expect(ledger.items).toBe(3);
     expect(await readdir(join(root, 'data', 'documents'))).toContain('测试县要点.docx');
-    await app.close();
+    await close();
     await build(TOKEN);
     expect((await app.inject({ url: `/api/documents/${encodeURIComponent('测试县要点.docx')}` })).statusCode).toBe(200);
   });
@@ -195,7 +218,7 @@ describe('documents', () => {
     expect((await app.inject({ method: 'POST', url: '/api/documents', payload: exe.payload, headers: { ...exe.headers, ...auth } })).statusCode).toBe(415);
     const json = await app.inject({ method: 'POST', url: '/api/documents', headers: auth, payload: { a: 1 } });
     expect(json.statusCode).toBe(400);
-    await app.close();
+    await close();
     await build(TOKEN, 1024);
     const big = multipart('big.txt', 'x'.repeat(4096));
     const r = await app.inject({ method: 'POST', url: '/api/documents', payload: big.payload, headers: { ...big.headers, ...auth } });
@@ -208,7 +231,7 @@ describe('documents', () => {
     const list = (await app.inject({ url: '/api/documents' })).json();
     expect(list.documents.map((d: { id: string }) => d.id)).toEqual([QINGTIAN]);
     // Removed docs-folder documents stay removed after a restart.
-    await app.close();
+    await close();
     await build(TOKEN);
     expect((await app.inject({ url: '/api/documents' })).json().documents).toHaveLength(1);
   });
@@ -221,15 +244,34 @@ describe('units, digest, ledger', () => {
     expect(u.units.some((x: { name: string }) => x.name === '县司法局')).toBe(true);
   });
 
-  it('digest of a unit for a day', async () => {
+  it('digest of a unit for a day: the digest service’s JSON and the chat message', async () => {
     const r = await app.inject({ url: `/api/digest?unit=${encodeURIComponent('青田县司法局')}&date=2021-09-01` });
     expect(r.statusCode).toBe(200);
-    expect(r.json().total).toBeGreaterThan(0);
+    const d = r.json();
+    // 青田's and 义乌's work points give no dated deadlines: nothing is due.
+    expect(d).toMatchObject({ unit: '青田县司法局', date: '2021-09-01', overdue: [], dueSoon: [], ongoing: [], newItems: [] });
+    expect(d.text).toMatch(/^青田县司法局 每日要点（2021-09-01）\n今天没有逾期、7日内到期或新增的任务。/);
     expect((await app.inject({ url: '/api/digest' })).statusCode).toBe(400);
     expect((await app.inject({ url: `/api/digest?unit=x&date=2021-13-01` })).statusCode).toBe(400);
-    const unknown = (await app.inject({ url: `/api/digest?unit=${encodeURIComponent('不存在局')}` })).json();
-    expect(unknown.total).toBe(0);
-    expect(unknown.message).toMatch(/没有找到/);
+    const unknown = await app.inject({ url: `/api/digest?unit=${encodeURIComponent('青田县财正局')}` });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toMatch(/没有找到单位“青田县财正局”。您是不是要找：青田县财政局/);
+  });
+
+  it('the ledger shows progress recorded in chat: 已完成 rows are done, not overdue', async () => {
+    const ask = async (q: string) => (await app.inject({ method: 'POST', url: '/api/ask', payload: { q, chat: 'leader' } })).json().text as string;
+    expect(await ask('绑定 青田县司法局')).toContain('已将您的单位设为青田县司法局');
+    expect(await ask('完成 三.2 已办结')).toContain('已登记：青田县司法局');
+    expect(await ask('进展 五.2 正在推进')).toContain('进行中（正在推进）');
+    const json = (await app.inject({ url: `/api/ledger?unit=${encodeURIComponent('青田县司法局')}&today=2021-09-01` })).json();
+    const row = (item: string) => json.rows.find((r: { item: string; file: string }) => r.item === item && r.file === QINGTIAN);
+    expect(row('三.2')).toMatchObject({ unit: '县司法局', status: 'done', progress: '已完成', note: '已办结', updatedBy: 'web:leader' });
+    expect(row('五.2')).toMatchObject({ status: 'no_deadline', progress: '进行中', note: '正在推进' });
+    expect(row('一.1')).toMatchObject({ progress: '未开始', note: null });
+    expect(json.stats.find((s: { unit: string }) => s.unit === '县司法局')).toMatchObject({ done: 1 });
+    expect((await app.inject({ url: '/api/ledger?status=done' })).json().rows.map((r: { item: string }) => r.item)).toEqual(['三.2']);
+    const csv = (await app.inject({ url: `/api/ledger.csv?status=done` })).body;
+    expect(csv.split('\r\n')[1]).toMatch(/,县司法局,.*,已完成,已完成,已办结,web:leader,/);
   });
 
   it('ledger JSON, CSV and XLSX with the same filters', async () => {

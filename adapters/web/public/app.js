@@ -26,7 +26,7 @@ async function api(path, options = {}) {
   return body;
 }
 
-const STATUS = { overdue: '已逾期', due_soon: '7天内到期', upcoming: '未到期', ongoing: '持续推进', no_deadline: '未列时限' };
+const STATUS = { overdue: '已逾期', due_soon: '7天内到期', upcoming: '未到期', ongoing: '持续推进', no_deadline: '未列时限', done: '已完成' };
 
 // ---------- tabs and hash routing ----------
 function showTab(name) {
@@ -51,6 +51,9 @@ window.addEventListener('hashchange', route);
 // ---------- chat ----------
 const messages = $('#messages');
 const unitInput = $('#unit');
+// This browser's conversation with the bot: 绑定, 今日摘要 and follow-ups belong to it.
+const chatId = localStorage.getItem('yaodian.chat') || `page-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+localStorage.setItem('yaodian.chat', chatId);
 unitInput.value = localStorage.getItem('yaodian.unit') || '';
 unitInput.addEventListener('change', () => localStorage.setItem('yaodian.unit', unitInput.value.trim()));
 
@@ -86,7 +89,8 @@ async function ask(q) {
   const pending = addMessage('bot pending', h('div', { class: 'text', text: '正在查找…' }));
   const unit = unitInput.value.trim();
   try {
-    const a = await api('/api/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(unit ? { q, unit } : { q }) });
+    const body = unit ? { q, unit, chat: chatId } : { q, chat: chatId };
+    const a = await api('/api/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     pending.replaceChildren(...answerView(a));
   } catch (e) {
     pending.replaceChildren(h('div', { class: 'text error', text: e.message }));
@@ -244,7 +248,8 @@ async function loadLedger() {
   try {
     const data = await api(`/api/ledger${q ? `?${q}` : ''}`);
     const overdue = data.stats.reduce((n, s) => n + s.overdue, 0);
-    $('#ledger-summary').textContent = `以 ${data.today} 为今天：${data.items} 项任务、${data.total} 条单位分工，${data.stats.length} 个单位，逾期 ${overdue} 条${data.truncated ? '（表格只显示前 2000 条，导出可得全部）' : ''}。进度尚未登记，所有任务均按未完成计。`;
+    const done = data.stats.reduce((n, s) => n + s.done, 0);
+    $('#ledger-summary').textContent = `以 ${data.today} 为今天：${data.items} 项任务、${data.total} 条单位分工，${data.stats.length} 个单位，逾期 ${overdue} 条，已完成 ${done} 条${data.truncated ? '（表格只显示前 2000 条，导出可得全部）' : ''}。进展由责任单位在聊天中用“完成”“进展”登记。`;
     unitChart(data.stats);
     timelineChart(data.timeline, data.today);
     tbody.replaceChildren(...data.rows.slice(0, 500).map((r) => h('tr', { class: r.status },
@@ -252,6 +257,7 @@ async function loadLedger() {
       h('td', { 'data-h': '任务' }, h('a', { href: `#doc=${encodeURIComponent(r.file)}&item=${encodeURIComponent(r.item)}` }, `${r.ref} ${r.title}`)),
       h('td', { 'data-h': '时限' }, r.deadlines.join('、') || (r.due ? `${r.due}（见正文）` : '—')),
       h('td', { 'data-h': '状态' }, h('span', { class: `status ${r.status}`, text: STATUS[r.status] })),
+      h('td', { 'data-h': '进展' }, r.category || !r.unit ? '—' : r.progress, r.note ? h('span', { class: 'progress-note', text: r.note }) : null),
       h('td', { 'data-h': '文件' }, r.doc),
     )));
   } catch (e) {

@@ -1,23 +1,8 @@
 /**
- * Store-backed unit bindings for the bot (绑定 writes them), falling back on the UNIT_BINDINGS file, and the
- * document sync that gives each loaded document its "added" time (for the digest's 新增 bucket).
+ * The store's record of loaded documents: each version's added time, which the digest's 新增 bucket reads.
  */
-import type { UnitBindings } from '../bindings.js';
-import type { Platform, WorkPlan } from '../model.js';
+import type { WorkPlan } from '../model.js';
 import { planHash, type Store } from './index.js';
-
-export interface AsyncUnitBindings {
-  unitOf(platform: Platform, userId: string): Promise<string | undefined>;
-}
-
-/** The sender's unit: the store's binding first (绑定 in chat), then the UNIT_BINDINGS file. */
-export function storeBindings(store: Store, fallback?: UnitBindings): AsyncUnitBindings {
-  return {
-    async unitOf(platform, userId) {
-      return (await store.unitOfUser(platform, userId)) ?? fallback?.unitOf(platform, userId);
-    },
-  };
-}
 
 /** added_by of the documents found at the very first start: the baseline, never reported as 新增. */
 export const BASELINE = 'baseline';
@@ -39,7 +24,7 @@ export async function syncDocuments(store: Store, plans: WorkPlan[], options: { 
 }
 
 /** file → when the document (its latest version) was added (ISO time), baseline documents left out. */
-export async function documentDates(store: Store): Promise<Map<string, string>> {
+export async function documentDates(store: Pick<Store, 'documents'>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const d of await store.documents()) {
     if (d.addedBy === BASELINE) out.delete(d.file);

@@ -1,17 +1,37 @@
 /**
- * The document library behind the web page and API: the loaded plans, where each came from, and the answerer
- * built over them. Uploads are kept under DATA_DIR/documents/ so a restart keeps them. A change (upload,
- * replace, delete) parses and indexes aside, writes the file, then swaps the answerer in one assignment, so a
- * failed parse or write leaves the old documents serving. Changes run one at a time.
+ * The library of documents every platform answers from: the loaded plans, where each came from, and the
+ * answerer built over them. Documents come from a folder (DOCS_DIR / --docs) and from uploads kept under
+ * DATA_DIR/documents/ (so a restart keeps them); with neither, the bundled samples. A change (upload, replace,
+ * delete) parses and indexes aside, writes the file, then swaps the answerer in one assignment, so a failed parse
+ * or write leaves the old documents serving. Changes run one at a time. Without an upload folder (the command
+ * line) the library is read-only.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { createAnswerer, type Answerer, type AnswererOptions } from '../../src/answer/index.js';
-import { YaodianError } from '../../src/errors.js';
-import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, parseDocument, reportOf } from '../../src/ingest/index.js';
-import type { Logger } from '../../src/logger.js';
-import type { AnswerEngine, WorkPlan } from '../../src/model.js';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
+import { YaodianError } from './errors.js';
+import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, parseDocument, reportOf } from './ingest/index.js';
+import type { Logger } from './logger.js';
+import type { Answer, AnswerEngine, WorkPlan } from './model.js';
+import type { UnitDirectory } from './units/directory.js';
+
+/** What the ledger, the digest and the commands read of the loaded documents. */
+export interface Catalog {
+  plans(): WorkPlan[];
+  readonly directory: UnitDirectory;
+}
+
+/** The bundled samples/: the nearest ancestor of this module (source or dist/) that has samples/ and package.json. */
+export function bundledSamplesDir(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'samples')) && existsSync(join(dir, 'package.json'))) return join(dir, 'samples');
+    dir = dirname(dir);
+  }
+  return undefined;
+}
 
 export type DocumentSource = 'upload' | 'docs' | 'samples';
 
@@ -22,8 +42,8 @@ export interface LibraryEntry {
 }
 
 export interface LibraryOptions {
-  /** DATA_DIR/documents: uploads are written here. */
-  uploadDir: string;
+  /** DATA_DIR/documents: uploads are written here; unset: no uploads (read-only). */
+  uploadDir?: string;
   /** Folder given by DOCS_DIR or --docs (read only). */
   docsDir?: string;
   /** The bundled samples, loaded when neither docsDir nor uploads give any document. */
@@ -44,7 +64,7 @@ export function safeFileName(name: string): string {
   return base;
 }
 
-export class DocumentLibrary {
+export class DocumentLibrary implements AnswerEngine, Catalog {
   private entries = new Map<string, LibraryEntry>();
   private current: Answerer;
   private removed = new Set<string>();
@@ -64,17 +84,20 @@ export class DocumentLibrary {
 
   private async load(): Promise<void> {
     const { uploadDir, docsDir, samplesDir, logger } = this.options;
-    await mkdir(uploadDir, { recursive: true });
-    try {
-      const list: unknown = JSON.parse(await readFile(join(uploadDir, TOMBSTONES), 'utf8'));
-      if (Array.isArray(list)) for (const f of list) if (typeof f === 'string') this.removed.add(f);
-    } catch {
-      /* no tombstones yet */
+    const none = { plans: [], reports: [], errors: [] };
+    if (uploadDir) {
+      await mkdir(uploadDir, { recursive: true });
+      try {
+        const list: unknown = JSON.parse(await readFile(join(uploadDir, TOMBSTONES), 'utf8'));
+        if (Array.isArray(list)) for (const f of list) if (typeof f === 'string') this.removed.add(f);
+      } catch {
+        /* no tombstones yet */
+      }
     }
-    const uploads = await ingestDirectory(uploadDir);
+    const uploads = uploadDir ? await ingestDirectory(uploadDir) : none;
     const baseDir = docsDir ?? (uploads.reports.length === 0 ? samplesDir : undefined);
     const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
-    const base = baseDir ? await ingestDirectory(baseDir) : { plans: [], reports: [], errors: [] };
+    const base = baseDir ? await ingestDirectory(baseDir) : none;
     const add = (result: typeof uploads, source: DocumentSource) => {
       for (const r of result.reports) {
         if (this.removed.has(r.file) && source !== 'upload') continue;
@@ -90,12 +113,17 @@ export class DocumentLibrary {
     add(base, baseSource);
     add(uploads, 'upload');
     this.current = createAnswerer(this.plans(), this.options.answerer);
-    logger.info({ documents: this.entries.size, errors: this.loadErrors.length, docsDir: baseDir ?? null, uploadDir }, 'documents loaded');
+    logger.info({ documents: this.entries.size, errors: this.loadErrors.length, docsDir: baseDir ?? null, uploadDir: uploadDir ?? null }, 'documents loaded');
   }
 
-  /** The engine the bot and the API ask: always the latest answerer. */
-  get engine(): AnswerEngine {
-    return { answer: (q, ctx) => this.current.answer(q, ctx) };
+  /** Answer with the latest answerer (the library is the engine the bot asks). */
+  answer(question: string, ctx?: AskContext): Answer {
+    return this.current.answer(question, ctx);
+  }
+
+  /** The latest answerer's unit directory. */
+  get directory(): UnitDirectory {
+    return this.current.directory;
   }
 
   get answerer(): Answerer {
@@ -125,6 +153,7 @@ export class DocumentLibrary {
    */
   put(name: string, bytes: Buffer): Promise<{ entry: LibraryEntry; replaced: boolean }> {
     return this.serial(async () => {
+      const uploadDir = this.writable();
       const file = safeFileName(name);
       const started = Date.now();
       // 1. Parse aside.
@@ -136,8 +165,8 @@ export class DocumentLibrary {
       next.set(file, entry);
       const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
       // 3. Keep the file (temp + rename, so a half-written file never replaces the old one).
-      const target = join(this.options.uploadDir, file);
-      const tmp = join(this.options.uploadDir, `.${file}.${process.pid}.${Date.now()}.tmp`);
+      const target = join(uploadDir, file);
+      const tmp = join(uploadDir, `.${file}.${process.pid}.${Date.now()}.tmp`);
       try {
         await writeFile(tmp, bytes);
         await rename(tmp, target);
@@ -158,12 +187,13 @@ export class DocumentLibrary {
   /** Remove a document; false when there is none by that name. */
   remove(file: string): Promise<boolean> {
     return this.serial(async () => {
+      const uploadDir = this.writable();
       const old = this.entries.get(file);
       if (!old) return false;
       const next = new Map(this.entries);
       next.delete(file);
       const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
-      const onDisk = join(this.options.uploadDir, file);
+      const onDisk = join(uploadDir, file);
       if (old.source === 'upload' && existsSync(onDisk)) await rm(onDisk, { force: true });
       if (old.source !== 'upload') {
         // A bundled or DOCS_DIR document is not deleted from its folder; remember that it was removed.
@@ -187,8 +217,13 @@ export class DocumentLibrary {
     }
   }
 
+  private writable(): string {
+    if (!this.options.uploadDir) throw new YaodianError('BAD_ARGUMENT', '这里只能读取文件，不能上传或删除。');
+    return this.options.uploadDir;
+  }
+
   private async saveTombstones(): Promise<void> {
-    const path = join(this.options.uploadDir, TOMBSTONES);
+    const path = join(this.writable(), TOMBSTONES);
     await writeFile(path, JSON.stringify([...this.removed].sort(), null, 1));
   }
 }

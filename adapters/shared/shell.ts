@@ -1,0 +1,100 @@
+/**
+ * The adapter shell: what every platform adapter shares, so that an adapter is its platform's normalize, render,
+ * config and transport and little else.
+ *   AdapterDeps    what the composition root gives every adapter factory;
+ *   createInbox    incoming messages answered in order within each chat, the answer handed to the adapter's reply;
+ *   mountWebhook   a POST route on the shared HTTP server, mounted once, answering 503 while the adapter is stopped;
+ *   sendCardOrText send the rich form (card, markdown); if the platform refuses it, the same answer as plain text.
+ * Redeliveries are caught in one place, the bot (src/bot.ts), keyed by platform and message id.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../src/logger.js';
+import type { Answer, IncomingMessage } from '../../src/model.js';
+import { createChatChains, PlatformError, type Outbox } from './queue.js';
+
+export interface AdapterDeps {
+  logger: Logger;
+  /** The shared HTTP server: webhook routes mount here, before it listens. */
+  http?: FastifyInstance;
+}
+
+/** What Adapter.start hands an adapter: the bot's handler. */
+export type MessageHandler = (m: IncomingMessage) => Promise<Answer | undefined>;
+
+export interface Inbox {
+  /** Set the handler (Adapter.start). */
+  start(handle: MessageHandler): void;
+  readonly started: boolean;
+  /** Queue `m` behind the earlier messages of its chat; its answer, if any, goes to `reply`. */
+  accept(m: IncomingMessage, reply: (answer: Answer) => Promise<void>): void;
+  /** Resolves when every accepted message has been answered (or given up). */
+  idle(): Promise<void>;
+}
+
+export function createInbox(log: Logger): Inbox {
+  const chains = createChatChains(log);
+  let handle: MessageHandler | undefined;
+  return {
+    start(h) {
+      handle = h;
+    },
+    get started() {
+      return handle !== undefined;
+    },
+    accept(m, reply) {
+      const h = handle;
+      if (!h) return;
+      void chains.run(m.chatId, async () => {
+        const answer = await h(m);
+        if (answer) await reply(answer);
+      });
+    },
+    idle: () => chains.idle(),
+  };
+}
+
+const mounted = new WeakMap<FastifyInstance, Set<string>>();
+
+export interface WebhookRoute {
+  /** e.g. 'lark' — named in the error when the server is missing. */
+  platform: string;
+  path: string;
+  /** False while the adapter is stopped: the route then answers 503 with `stoppedBody`. */
+  running: () => boolean;
+  stoppedBody: unknown;
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/** Mount a webhook on the shared server once (routes cannot be removed; a stopped adapter answers 503). */
+export function mountWebhook(deps: AdapterDeps, route: WebhookRoute): void {
+  if (!deps.http) throw new Error(`${route.platform} webhook mode needs the HTTP server`);
+  const paths = mounted.get(deps.http) ?? new Set<string>();
+  mounted.set(deps.http, paths);
+  if (paths.has(route.path)) return;
+  paths.add(route.path);
+  deps.http.post(route.path, async (request, reply) => (route.running() ? route.handler(request, reply) : reply.code(503).send(route.stoppedBody)));
+}
+
+/**
+ * Send the rich form through the outbox; when the platform refuses it (a non-retryable PlatformError, e.g. a card
+ * it cannot render), send the plain-text form instead. Resolves true when one of them was delivered.
+ */
+export async function sendCardOrText(
+  outbox: Outbox,
+  key: string,
+  log: Logger,
+  send: { what: string; rich: () => Promise<void>; text: () => Promise<void> },
+): Promise<boolean> {
+  let refused = false;
+  const ok = await outbox.send(key, `${send.what} (rich)`, async () => {
+    try {
+      await send.rich();
+    } catch (e) {
+      if (e instanceof PlatformError && !e.retryable) refused = true;
+      throw e;
+    }
+  });
+  if (ok || !refused) return ok;
+  log.warn({ key, what: send.what }, 'rich message refused, sending plain text');
+  return outbox.send(key, `${send.what} (text)`, send.text);
+}

@@ -1,0 +1,122 @@
+/**
+ * The composition root of the core: from the validated configuration, build the store, the library of
+ * documents, the ledger and digest services, the unit bindings, the chat commands, the bot and the digest
+ * scheduler — once, in one place. `yaodian serve` (adapters/serve.ts) adds the HTTP server and the platform
+ * adapters around it; `yaodian digest | ledger | chat` use it read-only.
+ */
+import { resolve } from 'node:path';
+import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
+import { createBot, type Bot } from './bot.js';
+import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
+import type { CoreConfig } from './config.js';
+import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
+import { createDigestService, type DigestService } from './digest/service.js';
+import { createLedgerService, type LedgerService } from './ledger/service.js';
+import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
+import type { Logger } from './logger.js';
+import type { AnswerEngine } from './model.js';
+import { syncDocuments } from './store/documents.js';
+import { openStore, storeExists, type Store } from './store/index.js';
+
+export interface AppOptions {
+  config: CoreConfig;
+  logger: Logger;
+  /** Folder of documents; default config.DOCS_DIR; neither (and no uploads): the bundled samples. */
+  docsDir?: string;
+  /**
+   * serve: uploads kept in DATA_DIR/documents, the store in DATA_DIR or DATABASE_URL (created and migrated), each
+   * loaded document recorded for the digest's 新增.
+   * read: no uploads; the store when one exists (never created, documents not recorded), else an empty one in
+   * memory that lasts as long as the process.
+   */
+  mode: 'serve' | 'read';
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+/** The services over a store and a set of documents, wired once. */
+export interface Core {
+  units: UnitBindings;
+  ledger: LedgerService;
+  digests: DigestService;
+  commands: Commands;
+  bot: Bot;
+  scheduler: Scheduler;
+  /** The platforms the scheduler sends digests through; the serve entry adds each adapter it starts. */
+  senders: Map<string, DigestSender>;
+}
+
+export interface CoreDeps {
+  store: Store;
+  /** The documents: their plans and unit directory, and the engine that answers questions over them. */
+  documents: Catalog & AnswerEngine;
+  admins: Admins;
+  /** The UNIT_BINDINGS file, `platform:userId` → unit. */
+  fileBindings?: Record<string, string>;
+  logger: Logger;
+  /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
+  paceMs?: number;
+  now?: () => Date;
+}
+
+/** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
+export function wireCore(deps: CoreDeps): Core {
+  const { store, documents, logger } = deps;
+  const units = createBindings(store, deps.fileBindings);
+  const ledger = createLedgerService({ catalog: documents, store });
+  const digests = createDigestService({ ledger, store });
+  const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
+  const bot = createBot({ engine: documents, logger, units, commands, ...(deps.now ? { now: deps.now } : {}) });
+  const senders = new Map<string, DigestSender>();
+  const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
+  return { units, ledger, digests, commands, bot, scheduler, senders };
+}
+
+export interface App extends Core {
+  config: CoreConfig;
+  logger: Logger;
+  store: Store;
+  library: DocumentLibrary;
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger, mode } = options;
+  const clock = options.now ? { now: options.now } : {};
+  const storeAt = { dataDir: config.DATA_DIR, ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}) };
+  const admins = parseAdminIds(config.ADMIN_IDS);
+  const fileBindings = readBindingsFile(config.UNIT_BINDINGS);
+  const store = mode === 'serve' || storeExists(storeAt) ? await openStore(storeAt) : await openStore({ dataDir: ':memory:' });
+  try {
+    const docsDir = options.docsDir ?? config.DOCS_DIR;
+    const samplesDir = bundledSamplesDir();
+    const library = await DocumentLibrary.open({
+      ...(mode === 'serve' ? { uploadDir: resolve(config.DATA_DIR, 'documents') } : {}),
+      ...(docsDir ? { docsDir: resolve(docsDir) } : {}),
+      ...(samplesDir ? { samplesDir } : {}),
+      answerer: { ...(config.USER_DICT ? { userDictPath: config.USER_DICT } : {}), ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}) },
+      logger,
+      onChange: async (plans) => void (await syncDocuments(store, plans, { by: 'upload', ...clock })),
+    });
+    if (mode === 'serve') {
+      const added = await syncDocuments(store, library.plans(), { by: 'docs', ...clock });
+      if (added.length) logger.info({ files: added }, 'documents recorded in the store');
+      if (!admins.size) logger.warn('ADMIN_IDS is empty: nobody can use 本群绑定/订阅/取消订阅');
+    }
+    const core = wireCore({ store, documents: library, admins, fileBindings, logger, paceMs: config.DIGEST_PACE_MS, ...(options.now ? { now: options.now } : {}) });
+    return {
+      ...core,
+      config,
+      logger,
+      store,
+      library,
+      async close() {
+        core.scheduler.stop();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
