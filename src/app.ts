@@ -12,9 +12,10 @@ import type { CoreConfig } from './config.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
+import { readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
-import type { AnswerEngine } from './model.js';
+import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
 
@@ -56,6 +57,8 @@ export interface CoreDeps {
   logger: Logger;
   /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
   paceMs?: number;
+  /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
+  followUpMinutes?: number;
   now?: () => Date;
 }
 
@@ -66,7 +69,19 @@ export function wireCore(deps: CoreDeps): Core {
   const ledger = createLedgerService({ catalog: documents, store });
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
-  const bot = createBot({ engine: documents, logger, units, commands, ...(deps.now ? { now: deps.now } : {}) });
+  const conversations = {
+    get: (p: string, c: string, u: string) => store.conversation(p, c, u),
+    set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
+  };
+  const bot = createBot({
+    engine: documents,
+    logger,
+    units,
+    commands,
+    conversations,
+    ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const senders = new Map<string, DigestSender>();
   const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
   return { units, ledger, digests, commands, bot, scheduler, senders };
@@ -94,7 +109,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(mode === 'serve' ? { uploadDir: resolve(config.DATA_DIR, 'documents') } : {}),
       ...(docsDir ? { docsDir: resolve(docsDir) } : {}),
       ...(samplesDir ? { samplesDir } : {}),
-      answerer: { ...(config.USER_DICT ? { userDictPath: config.USER_DICT } : {}), ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}) },
+      answerer: {
+        ...(config.USER_DICT ? { userDictPath: config.USER_DICT } : {}),
+        ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}),
+        ...(config.THESAURUS ? { thesaurusPath: config.THESAURUS } : {}),
+      },
+      ...(config.TABLE_HEADERS ? { load: { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } } : {}),
       logger,
       onChange: async (plans) => void (await syncDocuments(store, plans, { by: 'upload', ...clock })),
     });
@@ -103,7 +123,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (added.length) logger.info({ files: added }, 'documents recorded in the store');
       if (!admins.size) logger.warn('ADMIN_IDS is empty: nobody can use 本群绑定/订阅/取消订阅');
     }
-    const core = wireCore({ store, documents: library, admins, fileBindings, logger, paceMs: config.DIGEST_PACE_MS, ...(options.now ? { now: options.now } : {}) });
+    const core = wireCore({
+      store,
+      documents: library,
+      admins,
+      fileBindings,
+      logger,
+      paceMs: config.DIGEST_PACE_MS,
+      followUpMinutes: config.FOLLOW_UP_MINUTES,
+      ...(options.now ? { now: options.now } : {}),
+    });
     return {
       ...core,
       config,

@@ -7,8 +7,9 @@
 import type { UnitBindings } from './bindings.js';
 import { createDeduper } from './dedupe.js';
 import { isYaodianError } from './errors.js';
+import { FOLLOW_UP_TTL_MS } from './query/followup.js';
 import type { Logger } from './logger.js';
-import type { AnswerEngine, Answer, IncomingMessage, Platform } from './model.js';
+import { turnOf, type AnswerEngine, type Answer, type IncomingMessage, type Platform, type Turn as ChatTurn } from './model.js';
 import { shanghaiDate } from './time.js';
 
 /** What a command handler is told besides the message: the day it is for (Asia/Shanghai, or the declared one). */
@@ -19,6 +20,26 @@ export interface Turn {
 /** Chat commands (绑定, 订阅, 完成 …): an Answer for a command, undefined to fall through to question answering. */
 export interface CommandHandler {
   handle(message: IncomingMessage, turn: Turn): Promise<Answer | undefined>;
+}
+
+/** Each conversation's last turn, for follow-ups (那义乌呢): in the store for platforms, so a restart keeps it. */
+export interface Conversations {
+  get(platform: string, chatId: string, userId: string): Promise<ChatTurn | undefined> | ChatTurn | undefined;
+  set(platform: string, chatId: string, userId: string, turn: ChatTurn): Promise<void> | void;
+}
+
+/** Conversations kept in memory (the console, tests): the most recent `max` conversations. */
+export function memoryConversations(max = 1000): Conversations {
+  const turns = new Map<string, ChatTurn>();
+  const k = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
+  return {
+    get: (p, c, u) => turns.get(k(p, c, u)),
+    set(p, c, u, turn) {
+      turns.delete(k(p, c, u));
+      turns.set(k(p, c, u), turn);
+      while (turns.size > max) turns.delete(turns.keys().next().value as string);
+    },
+  };
 }
 
 /** Seen message keys: true the first time. Synchronous in memory; a stored one may answer asynchronously. */
@@ -35,6 +56,10 @@ export interface BotDeps {
   commands?: CommandHandler;
   /** Where redeliveries are caught, keyed `platform:messageId` (default: in memory, 24 hours). */
   seen?: SeenMessages;
+  /** Each conversation's last turn (default: in memory). */
+  conversations?: Conversations;
+  /** How long a conversation's last turn counts for follow-ups (default 30 minutes). */
+  followUpTtlMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -66,6 +91,8 @@ function received(m: IncomingMessage): IncomingMessage {
 
 export function createBot(deps: BotDeps): Bot {
   const seen = deps.seen ?? createDeduper();
+  const conversations = deps.conversations ?? memoryConversations();
+  const ttl = deps.followUpTtlMs ?? FOLLOW_UP_TTL_MS;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'bot' });
   return {
@@ -85,7 +112,12 @@ export function createBot(deps: BotDeps): Bot {
           return command;
         }
         const unit = await deps.units?.senderUnit(message);
-        const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today });
+        const who = [message.platform, message.chatId, message.senderId] as const;
+        const last = await conversations.get(...who);
+        const previous = last && now().getTime() - last.at <= ttl ? last : undefined;
+        const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
+        const turn = turnOf(answer, now().getTime(), previous);
+        if (turn) await conversations.set(...who, turn);
         log.info({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
         return answer;
       } catch (e) {

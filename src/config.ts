@@ -28,6 +28,9 @@ export const coreConfigSchema = z.object({
   UNIT_BINDINGS: optionalString.describe('平台用户与单位的绑定文件（JSON）'),
   USER_DICT: optionalString.describe('自定义分词词典文件'),
   UNIT_ALIASES: optionalString.describe('单位别名文件'),
+  THESAURUS: optionalString.describe('同义词表文件：每行“口语1 口语2 => 文档用词”'),
+  TABLE_HEADERS: optionalString.describe('任务表表头同义词文件（JSON）'),
+  FOLLOW_UP_MINUTES: z.coerce.number({ message: '应为分钟数（0–1440 的整数）' }).int('应为整数').min(0, '应为 0–1440').max(1440, '应为 0–1440').default(30),
   // Store, chat commands and digests
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), '应为 postgres://用户:密码@主机:端口/库名'),
   ADMIN_IDS: optionalString.describe('管理员：平台:用户ID，逗号分隔'),

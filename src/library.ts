@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
 import { YaodianError } from './errors.js';
-import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, parseDocument, reportOf } from './ingest/index.js';
+import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
 import type { UnitDirectory } from './units/directory.js';
@@ -49,6 +49,8 @@ export interface LibraryOptions {
   /** The bundled samples, loaded when neither docsDir nor uploads give any document. */
   samplesDir?: string;
   answerer?: AnswererOptions;
+  /** How documents are read (extra table header names, TABLE_HEADERS). */
+  load?: LoadOptions;
   logger: Logger;
   /** Called after an upload, replacement or removal has been swapped in (e.g. to record new documents for 新增). */
   onChange?: (plans: WorkPlan[]) => void | Promise<void>;
@@ -94,10 +96,10 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
         /* no tombstones yet */
       }
     }
-    const uploads = uploadDir ? await ingestDirectory(uploadDir) : none;
+    const uploads = uploadDir ? await ingestDirectory(uploadDir, undefined, this.options.load) : none;
     const baseDir = docsDir ?? (uploads.reports.length === 0 ? samplesDir : undefined);
     const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
-    const base = baseDir ? await ingestDirectory(baseDir) : none;
+    const base = baseDir ? await ingestDirectory(baseDir, undefined, this.options.load) : none;
     const add = (result: typeof uploads, source: DocumentSource) => {
       for (const r of result.reports) {
         if (this.removed.has(r.file) && source !== 'upload') continue;
@@ -157,8 +159,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const file = safeFileName(name);
       const started = Date.now();
       // 1. Parse aside.
-      const plan = await parseDocument(bytes, file);
-      const entry: LibraryEntry = { plan, source: 'upload', report: reportOf(plan, formatOf(file) ?? 'unknown', Date.now() - started) };
+      const { plan, format } = await loadDocument(bytes, file, this.options.load);
+      const entry: LibraryEntry = { plan, source: 'upload', report: reportOf(plan, format, Date.now() - started) };
       // 2. Index aside.
       const next = new Map(this.entries);
       const replaced = next.has(file);

@@ -8,7 +8,7 @@
  */
 import { alignPlans, type Alignment } from '../align/index.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
-import { FOLLOW_UP_TTL_MS, isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
+import { isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
 import { normalizeQuestion } from '../query/normalize.js';
 import type { Query } from '../query/schema.js';
 import { understand } from '../query/understand.js';
@@ -37,9 +37,7 @@ export interface AnswererOptions {
   maxListed?: number;
   /** Topic answers cite at most this many items (default 10). */
   maxTopic?: number;
-  /** How long a chat's last query counts for follow-ups (default 30 minutes). */
-  followUpTtlMs?: number;
-  /** The clock, for 本月/下周/逾期 when a question carries no `today`, and for follow-up expiry. */
+  /** The clock, for 本月/下周/逾期 when a question carries no `today`. */
   now?: () => Date;
 }
 
@@ -64,7 +62,6 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   const index = new ItemIndex(tokenizer);
   const plans = new Map<string, WorkPlan>();
   const now = () => (options.now ? options.now() : new Date());
-  const ttl = options.followUpTtlMs ?? FOLLOW_UP_TTL_MS;
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
   // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有).
@@ -136,7 +133,7 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
       query = rest;
       topic = undefined;
     } else if (topic) query = { ...query, topic: topic.text };
-    const prev: Turn | undefined = ctx.previous && now().getTime() - ctx.previous.at <= ttl ? ctx.previous : undefined;
+    const prev: Turn | undefined = ctx.previous;
     const follow = isFollowUp(query, understood.followUp, prev);
     if (follow && prev) {
       query = mergeFollowUp(prev.query, query, prev.units);

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, type Selectable, SqliteDialect } from 'kysely';
 import type { WorkPlan } from '../model.js';
+import { TurnSchema, type Turn } from '../query/followup.js';
 import { migrate } from './migrations.js';
 import type { Database, ProgressTable } from './schema.js';
 
@@ -101,6 +102,10 @@ export interface Store {
   digestDone(platform: string, chatId: string, date: string, state: 'sent' | 'failed'): Promise<void>;
   /** The latest date before `before` on which the chat's digest was sent. */
   lastDigestDate(platform: string, chatId: string, before: string): Promise<string | undefined>;
+
+  /** The conversation's last turn (for follow-ups), if any. */
+  conversation(platform: string, chatId: string, userId: string): Promise<Turn | undefined>;
+  saveConversation(platform: string, chatId: string, userId: string, turn: Turn): Promise<void>;
 
   close(): Promise<void>;
   readonly db: Kysely<Database>;
@@ -251,6 +256,28 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
         .limit(1)
         .executeTakeFirst();
       return r?.date;
+    },
+    async conversation(platform, chatId, userId) {
+      const r = await db
+        .selectFrom('conversations')
+        .select('turn_json')
+        .where('platform', '=', platform)
+        .where('chat_id', '=', chatId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const parsed = TurnSchema.safeParse(JSON.parse(r.turn_json));
+      // A turn written by another version that no longer parses is simply forgotten: the next question stands alone.
+      return parsed.success ? parsed.data : undefined;
+    },
+    async saveConversation(platform, chatId, userId, turn) {
+      const at = now();
+      const turn_json = JSON.stringify(turn);
+      await db
+        .insertInto('conversations')
+        .values({ platform, chat_id: chatId, user_id: userId, turn_json, updated_at: at })
+        .onConflict((oc) => oc.columns(['platform', 'chat_id', 'user_id']).doUpdateSet({ turn_json, updated_at: at }))
+        .execute();
     },
     async close() {
       await db.destroy();

@@ -70,6 +70,24 @@ export const MIGRATIONS: Record<string, Migration> = {
   },
 };
 
+MIGRATIONS['0002_conversations'] = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('conversations')
+      .ifNotExists()
+      .addColumn('platform', 'text', (c) => c.notNull())
+      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('turn_json', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('conversations_pk', ['platform', 'chat_id', 'user_id'])
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('conversations').ifExists().execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Apply every pending migration; throws with the failing migration's name. Returns the names applied now. */

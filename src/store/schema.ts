@@ -57,7 +57,18 @@ export interface DigestsTable {
   updated_at: string;
 }
 
+/** What each conversation remembers for follow-ups: the last query and the items of its reply (a Turn, as JSON). */
+export interface ConversationsTable {
+  platform: string;
+  chat_id: string;
+  /** The asker: in a group every member has their own conversation with the bot. */
+  user_id: string;
+  turn_json: string;
+  updated_at: string;
+}
+
 export interface Database {
+  conversations: ConversationsTable;
   documents: DocumentsTable;
   user_bindings: UserBindingsTable;
   chats: ChatsTable;
