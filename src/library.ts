@@ -159,8 +159,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const file = safeFileName(name);
       const started = Date.now();
       // 1. Parse aside.
-      const { plan, format } = await loadDocument(bytes, file, this.options.load);
-      const entry: LibraryEntry = { plan, source: 'upload', report: reportOf(plan, format, Date.now() - started) };
+      const { plan, format, notes } = await loadDocument(bytes, file, this.options.load);
+      const entry: LibraryEntry = { plan, source: 'upload', report: { ...reportOf(plan, format, Date.now() - started), notes } };
       // 2. Index aside.
       const next = new Map(this.entries);
       const replaced = next.has(file);
