@@ -145,6 +145,18 @@ export interface Answer {
   query?: Query;
   /** Typos read as vocabulary words (政府公抱 → 政府公报). */
   corrections?: Correction[];
+  /**
+   * A spreadsheet that comes with the reply (导出成表格): the ledger rows of these items (`file#item`), for the
+   * unit when the question named one. Platforms deliver it as a file (Lark, DingTalk, WeChat) or a link (web).
+   */
+  file?: AnswerFile;
+}
+
+export interface AnswerFile {
+  /** File name shown to the user, ending .xlsx. */
+  name: string;
+  items: string[];
+  unit?: string;
 }
 
 export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';

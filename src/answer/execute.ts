@@ -75,6 +75,8 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     const where = [q.regions.join('、'), q.year ? `${q.year}年` : ''].filter(Boolean).join(' ');
     return answer('no_match', `没有找到${where}的工作要点。发送“有哪些文件”查看已载入的文件。`, [], ['有哪些文件']);
   }
+  const fileRegion = new Map(scope.map((p) => [p.file, regionOf(p).name]));
+  const regionOfFile = (f: string) => fileRegion.get(f);
   if (q.want === 'facts') return factsAnswer(q, scope);
   if (q.want === 'compare' && q.compare && deps.align) return compareAnswer(q, deps, ctx);
   if (q.want === 'outline' && !q.ref) return outlineAnswer(scope);
@@ -175,12 +177,21 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
       const lines = [`${what}共${citations.length}项${citations.length ? '：' : '。'}`];
       if (citations.length) lines.push(listText(citations, max, '，可在网页端查看全部。'));
       if (catCount) lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未计入）。`);
-      return finish(answer('count', lines.join('\n'), citations, []), notes, ambiguous);
+      return finish(answer('count', lines.join('\n'), citations, []), notes, ambiguous, regionOfFile);
     }
     case 'units':
       return unitsAnswer(citations, q, head);
+    case 'export': {
+      // 导出成表格: the same items as the list would give, as ledger rows in a spreadsheet.
+      if (!citations.length) return answer('export', `没有找到${head || scopeLabel(scope)}的任务，没有可导出的内容。`, [], []);
+      const name = `${(head || scopeLabel(scope)).replace(/[\\/:*?"<>|\s]+/g, '')}任务台账.xlsx`;
+      const unit = slots.length === 1 && slots[0]?.units.length === 1 ? fullUnitName(slots[0].units[0]!.region, slots[0].units[0]!.entry?.names[0] ?? slots[0].units[0]!.local) : undefined;
+      const a = answer('export', `已导出${citations.length}项任务到表格《${name}》（含责任单位、时限、状态和登记的进展）。\n${listText(citations, 3, '，详见表格。')}`, citations, []);
+      a.file = { name, items: citations.map((c) => `${c.file}#${c.item}`), ...(unit ? { unit } : {}) };
+      return finish(a, notes, ambiguous, regionOfFile);
+    }
     case 'detail':
-      return finish(detailAnswer(citations, found, q), notes, ambiguous);
+      return finish(detailAnswer(citations, found, q), notes, ambiguous, regionOfFile);
     default:
       break;
   }
@@ -190,7 +201,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     const why = slots.length && q.role === 'lead' && otherRole ? `另有${otherRole}项该单位参与但不牵头，可问“${head}负责哪些任务”查看。` : '';
     const when = q.deadline && !q.deadline.ongoing ? '只有写明日期的时限会被计算，“持续推进”的任务可问“有哪些持续推进的任务”。' : '';
     const cats = catCount ? `另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位。` : '';
-    return finish(answer(intentOf(q), `没有找到${head || scopeLabel(scope)}${q.deadline ? '' : '的'}任务。${why}${when}${cats}`, [], ['有哪些文件']), notes, ambiguous);
+    return finish(answer(intentOf(q), `没有找到${head || scopeLabel(scope)}${q.deadline ? '' : '的'}任务。${why}${when}${cats}`, [], ['有哪些文件']), notes, ambiguous, regionOfFile);
   }
   const lines: string[] = [];
   if (topic?.concepts.length && !filtered) {
@@ -222,14 +233,17 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   if (slots.length && q.role === 'lead' && otherRole) lines.push(`另有${otherRole}项该单位参与但不牵头。`);
   if (catCount && q.want === 'list') lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未列入引用）。`);
   if (slots.some((s) => s.category)) lines.push('（这是一类单位，所列任务涉及该类的每个单位。）');
-  return finish(answer(slots.some((s) => s.category) ? 'category_tasks' : intentOf(q), lines.join('\n'), citations, followUpsOf(q, citations)), notes, ambiguous);
+  return finish(answer(slots.some((s) => s.category) ? 'category_tasks' : intentOf(q), lines.join('\n'), citations, followUpsOf(q, citations)), notes, ambiguous, regionOfFile);
 }
 
 /** Notes and the question back for an ambiguous unit, appended to a reply. */
-function finish(a: Answer, notes: string[], ambiguous: SlotUnits | undefined): Answer {
+function finish(a: Answer, notes: string[], ambiguous: SlotUnits | undefined, regionOfFile: (file: string) => string | undefined): Answer {
   const extra = [...notes];
-  if (ambiguous) {
-    const regions = [...new Set(ambiguous.units.map((u) => u.region.name))];
+  // Ask back only when the answer really spans the regions (a region with no matching item settles nothing).
+  const cited = new Set(a.citations.map((c) => c.file));
+  const spanning = ambiguous?.units.filter((u) => [...cited].some((f) => regionOfFile(f) === u.region.name)) ?? [];
+  if (ambiguous && new Set(spanning.map((u) => u.region.name)).size > 1) {
+    const regions = [...new Set(spanning.map((u) => u.region.name))];
     const local = ambiguous.units[0]?.entry?.names[0] ?? ambiguous.slot.text;
     extra.push(`（${regions.length}个地区都有“${local}”，以上按地区合并列出。）您问的是哪个地区的${local.replace(/^[县区市省]/, '')}：${regions.join(' / ')}？`);
     a.followUps = regions.map((r) => r);

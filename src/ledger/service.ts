@@ -4,7 +4,9 @@
  */
 import type { Catalog } from '../library.js';
 import type { Store } from '../store/index.js';
-import { ledgerRows, progressLookup, type LedgerRow } from './rows.js';
+import type { AnswerFile } from '../model.js';
+import { toXlsx } from './export.js';
+import { ledgerRows, progressLookup, sortRows, type LedgerRow } from './rows.js';
 import { unitLedger, unitTasks, type UnitLedger, type UnitTasks } from './unit.js';
 import { requireUnit, resolveStoredUnit } from './units.js';
 
@@ -14,6 +16,8 @@ export interface LedgerService {
   /** A unit's tasks on `today`; the unit as typed or stored (a user error when unknown or ambiguous). */
   unitTasks(unit: string, today: string): Promise<UnitTasks>;
   unitLedger(unit: string, today: string): Promise<UnitLedger>;
+  /** The spreadsheet of an answer's file (导出成表格): the rows of its items, only the unit's when it names one. */
+  exportXlsx(file: AnswerFile, today: string): Promise<Buffer>;
 }
 
 export function createLedgerService(deps: { catalog: Catalog; store?: Pick<Store, 'progress' | 'progressOf'> }): LedgerService {
@@ -30,6 +34,15 @@ export function createLedgerService(deps: { catalog: Catalog; store?: Pick<Store
       return ledgerRows(catalog.plans(), { today, keyOf: (region, name) => catalog.directory.keyOf(region, name), progress });
     },
     unitTasks: tasks,
+    async exportXlsx(file, today) {
+      const progress = progressLookup((await store?.progress()) ?? [], keyOfStored);
+      const wanted = new Set(file.items);
+      const unitKey = file.unit ? resolveStoredUnit(catalog.directory, file.unit)?.key : undefined;
+      const rows = ledgerRows(catalog.plans(), { today, keyOf: (region, name) => catalog.directory.keyOf(region, name), progress }).filter(
+        (r) => wanted.has(`${r.file}#${r.item}`) && (!unitKey || r.unitKey === unitKey),
+      );
+      return toXlsx(sortRows(rows), { title: file.name.replace(/\.xlsx$/, '') });
+    },
     async unitLedger(unit, today) {
       return unitLedger(await tasks(unit, today));
     },
