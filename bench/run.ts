@@ -1,25 +1,36 @@
 /**
- * Benchmark: index build time, query latency (p50, p99) and memory for the answerer on the bundled samples and on
- * a synthetic corpus of 1,000 documents (the samples' items recombined under other regions and units), and the
- * same searches against MiniSearch with its default tokenizer, printed as ratios.
+ * Benchmark: the answer engine at 1,000 and 10,000 synthetic documents against its peers, every figure from one
+ * run so that the machine's noise cancels in the ratios.
  *
- *   npm run bench            (build, then node --expose-gc dist/bench/run.js [--docs DIR] [--n 1000])
+ *   npm run bench                  the human-readable report
+ *   npm run bench -- --json        one JSON object: { docs1k: {...}, docs10k: {...}, samples: {...}, details: {...} }
+ *   options: --small N (1000) --big N (10000, 0 to skip) --questions N (1200) --seconds N (HTTP load, 10)
+ *
+ * Each measurement runs in its own process (this file with --role), so memory and cold starts are measured as a
+ * restart would see them: the engine (build, answers, RSS), the peers (raw jieba, SQLite FTS5 over the same
+ * tokens), the restart (open the library over the documents written as text, then upload one at a time), the
+ * server under load (/api/ask, 50 keep-alive connections) and the server idle on the samples.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import MiniSearch from 'minisearch';
-import { createAnswerer, type Answerer } from '../src/answer/index.js';
-import type { Item, Region, WorkPlan } from '../src/model.js';
 import { loadDirectory } from '../src/parse/index.js';
-import { itemDocs, type ItemDoc } from '../src/search/index.js';
-import { regionOf } from '../src/units/directory.js';
+import { benchQuestions, syntheticCorpus, writeCorpus } from './corpus.js';
+import type { EngineResult } from './engine.js';
+import { type LoadResult, loadAsk, startServe } from './http.js';
+import type { PeerResult } from './peer.js';
+import type { RestartResult } from './restart.js';
+import { round, rssOfPid } from './stats.js';
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
+const argv = process.argv.slice(2);
 const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
 };
+const num = (name: string, fallback: number) => (arg(name) === undefined ? fallback : Number(arg(name)));
+const say = (s: string) => process.stderr.write(`${s}\n`);
 
 function root(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -27,213 +38,166 @@ function root(): string {
   return dir;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+async function corpusOf(n: number) {
+  const { plans } = await loadDirectory(join(root(), 'samples'));
+  return syntheticCorpus(plans, n);
 }
 
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
-const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
-function time<T>(f: () => T): [T, number] {
-  const t = performance.now();
-  const r = f();
-  return [r, performance.now() - t];
-}
-
-const A = '青白金银玉云松竹梅兰桃柳枫江河湖海山川溪泉石林田禾丰安宁和平康乐福寿永昌兴盛德';
-const B = '阳阴源口门关岭峰川城乡州水原桥台湾洲坪岗坝塘港浦渡滩';
-
-/** A synthetic corpus: n plans, each with items drawn from the samples, under a new region and renamed units. */
-export function syntheticCorpus(samples: WorkPlan[], n: number, seed = 7): WorkPlan[] {
-  const random = rng(seed);
-  const items = samples.flatMap((p) => p.items.map((it) => ({ it, level: regionOf(p).name.slice(-1) })));
-  const locals = [...new Set(samples.flatMap((p) => p.items.flatMap((it) => it.units)).map((u) => u.replace(/^[省市区县]/, '')))];
-  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const plans: WorkPlan[] = [];
-  for (let i = 0; i < n; i++) {
-    const level = pick(['县', '区', '市']);
-    const name = `${A[i % A.length]}${B[Math.floor(i / A.length) % B.length]}${level}`;
-    const region: Region = { name, short: name.slice(0, 2), level: level === '县' ? 'county' : level === '区' ? 'district' : 'city' };
-    const base = pick(samples);
-    const count = 12 + Math.floor(random() * 10);
-    const sectionNames = ['一', '二', '三', '四', '五'];
-    const planItems: Item[] = [];
-    for (let k = 0; k < count; k++) {
-      const { it } = pick(items);
-      const section = sectionNames[Math.min(4, Math.floor((k * 5) / count))] as string;
-      const ordinal = planItems.filter((x) => x.section === section).length + 1;
-      const units = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => `${level}${pick(locals)}`))];
-      const leads = units.filter(() => random() < 0.4);
-      const year = 2020 + Math.floor(random() * 3);
-      const deadlines = random() < 0.5 ? [`${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-28`] : random() < 0.5 ? ['持续推进'] : [];
-      planItems.push({
-        ...it,
-        id: `${section}.${ordinal}`,
-        section,
-        ordinal,
-        units,
-        leadUnits: leads,
-        deadlines,
-        assignments: [
-          {
-            units: units.map((u) => ({ name: u, kind: /各|有关/.test(u) ? 'category' : 'unit', lead: leads.includes(u) })),
-            deadlines: [],
-            clause: '',
-            raw: units.join('、'),
-            line: it.lines[0],
-          },
-        ],
-      });
-    }
-    plans.push({
-      ...base,
-      file: `synthetic-${String(i).padStart(4, '0')}.txt`,
-      title: `2021年${name}政务公开工作要点`,
-      shortName: `${region.short}要点`,
-      region,
-      year: 2021,
-      items: planItems,
-      sections: sectionNames.map((s, j) => ({ number: s, title: base.sections[j]?.title ?? `第${s}部分`, line: j + 1 })),
-    });
-  }
-  return plans;
-}
-
-function queries(plans: WorkPlan[], count: number): { q: string; unit?: string; today?: string }[] {
-  const random = rng(11);
-  const topics = ['依申请公开有什么要求', '政务新媒体怎么管理', '疫情防控信息公开要做什么', '政府网站集约化建设', '政策解读有哪些方式', '重大建设项目信息公开', '财政预决算公开', '政务舆情怎么回应', '公共数据开放', '政府信息公开查阅点'];
-  const out: { q: string; unit?: string; today?: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = plans[Math.floor(random() * plans.length)] as WorkPlan;
-    const r = regionOf(p);
-    const it = p.items[Math.floor(random() * p.items.length)] as Item;
-    const unit = it.units[0] ?? '司法局';
-    switch (i % 6) {
-      case 0:
-      case 1:
-        out.push({ q: topics[i % topics.length] as string });
-        break;
-      case 2:
-        out.push({ q: `${r.name}${unit.replace(/^[省市区县]/, '')}负责哪些任务` });
-        break;
-      case 3:
-        out.push({ q: '我局牵头哪些工作', unit: `${r.name}${unit.replace(/^[省市区县]/, '')}` });
-        break;
-      case 4:
-        out.push({ q: `${r.short}9月底前要完成哪些任务`, today: '2021-06-01' });
-        break;
-      default:
-        out.push({ q: `${r.short}要点${it.section}（一）是什么` });
-    }
-  }
-  return out;
-}
-
-function measure(label: string, plans: WorkPlan[], nQueries: number): { build: number; p50: number; p99: number; search: number[]; heap: number } {
-  gc();
-  const heap0 = process.memoryUsage().heapUsed;
-  const [bot, build] = time(() => createAnswerer(plans));
-  gc();
-  const heap = process.memoryUsage().heapUsed - heap0;
-  const qs = queries(plans, nQueries);
-  for (const q of qs.slice(0, 20)) bot.answer(q.q, q);
-  const lat: number[] = [];
-  const byIntent = new Map<string, number[]>();
-  for (const q of qs) {
-    const [a, t] = time(() => bot.answer(q.q, q));
-    lat.push(t);
-    byIntent.set(a.intent, [...(byIntent.get(a.intent) ?? []), t]);
-  }
-  const topicQs = qs.filter((_, i) => i % 6 < 2).map((q) => q.q);
-  const search = topicQs.map((q) => time(() => bot.index.search(q))[1]);
-  const mem = process.memoryUsage();
-  out(`${label}: ${plans.length} documents, ${plans.reduce((s, p) => s + p.items.length, 0)} items`);
-  out(`  index build ${ms(build)}  (tokenizer dictionary + unit directory + MiniSearch)`);
-  out(`  answer latency over ${lat.length} questions: p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}, max ${ms(Math.max(...lat))}`);
-  out(`  by intent: ${[...byIntent].map(([k, v]) => `${k} ${v.length}× p99 ${ms(percentile(v, 99))}`).join('; ')}`);
-  out(`  index search only: p50 ${ms(percentile(search, 50))}, p99 ${ms(percentile(search, 99))}`);
-  out(`  memory: answerer heap ≈ ${mb(heap)}, process heap ${mb(mem.heapUsed)}, RSS ${mb(mem.rss)}`);
-  keep = bot;
-  return { build, p50: percentile(lat, 50), p99: percentile(lat, 99), search, heap };
-}
-let keep: Answerer | undefined;
-
-/** The same documents and searches with MiniSearch's default tokenizer (splits on spaces and punctuation). */
-function baseline(label: string, plans: WorkPlan[], nQueries: number): { build: number; search: number[]; heap: number; mini: MiniSearch<ItemDoc> } {
-  gc();
-  const heap0 = process.memoryUsage().heapUsed;
-  const [mini, build] = time(() => {
-    const m = new MiniSearch<ItemDoc>({ fields: ['title', 'body', 'section', 'doc', 'units'], storeFields: ['file', 'item'], searchOptions: { boost: { title: 4, section: 1.2, doc: 0.3, units: 0.6 } } });
-    m.addAll(plans.flatMap(itemDocs));
-    return m;
+/**
+ * Run one measurement in a fresh process; its result is the last line it prints. Each role imports only what it
+ * measures, so that its memory is the engine's, not the bench's.
+ */
+function child<T>(role: string, params: Record<string, unknown>): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--role', role, '--params', JSON.stringify(params)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  gc();
-  const heap = process.memoryUsage().heapUsed - heap0;
-  const qs = queries(plans, nQueries).filter((_, i) => i % 6 < 2).map((q) => q.q);
-  const search = qs.map((q) => time(() => mini.search(q))[1]);
-  out(`  MiniSearch default tokenizer (${label}): build ${ms(build)}, search p50 ${ms(percentile(search, 50))}, p99 ${ms(percentile(search, 99))}, heap ≈ ${mb(heap)}`);
-  return { build, search, heap, mini };
+  if (r.status !== 0) throw new Error(`bench ${role} failed (${r.status ?? r.signal})`);
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as T;
 }
 
-function ratios(ours: { build: number; search: number[]; heap: number }, base: { build: number; search: number[]; heap: number }): void {
-  const r = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-  out(`  ratio ours/default: build ${r(ours.build, base.build)}, search p50 ${r(percentile(ours.search, 50), percentile(base.search, 50))}, search p99 ${r(percentile(ours.search, 99), percentile(base.search, 99))}, heap ${r(ours.heap, base.heap)}`);
-}
-
-/** Topic quality on the shared eval questions (when present): hit@1 for our ranking vs the default tokenizer. */
-function quality(bot: Answerer, mini: MiniSearch<ItemDoc>, questionsPath: string, fileMap: Map<string, string>): void {
-  const qs = readFileSync(questionsPath, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { q: string; kind: string; relevant: string[] });
-  const topics = qs.filter((q) => q.kind === 'topic');
-  let ours = 0;
-  let base = 0;
-  for (const t of topics) {
-    const rel = new Set(t.relevant.map((r) => r.replace(/^[^#]+/, (f) => fileMap.get(f) ?? f)));
-    const a = bot.answer(t.q).citations[0];
-    if (a && rel.has(`${a.file}#${a.item}`)) ours++;
-    const b = mini.search(t.q)[0];
-    if (b && rel.has(`${b['file']}#${b['item']}`)) base++;
+async function runRole(role: string, params: Record<string, unknown>): Promise<unknown> {
+  switch (role) {
+    case 'engine':
+      return (await import('./engine.js')).runEngine(await corpusOf(params['n'] as number), params['questions'] as number);
+    case 'peer':
+      return (await import('./peer.js')).runPeers(await corpusOf(params['n'] as number), params['questions'] as number);
+    case 'restart':
+      return (await import('./restart.js')).runRestart(params as unknown as Parameters<typeof import('./restart.js').runRestart>[0]);
+    default:
+      throw new Error(`unknown role ${role}`);
   }
-  out(`  topic hit@1 on ${topics.length} eval questions: ours ${(ours / topics.length).toFixed(3)}, default tokenizer ${(base / topics.length).toFixed(3)}`);
+}
+
+interface Scale {
+  engine: EngineResult;
+  peer: PeerResult;
 }
 
 async function main(): Promise<void> {
-  const docs = arg('docs') ?? join(root(), 'samples');
-  const n = Number(arg('n') ?? 1000);
-  const { plans, errors } = await loadDirectory(docs);
-  for (const e of errors) out(`load error: ${e.file}: ${e.message}`);
-  out(`node ${process.version}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed' : 'not exposed (run with --expose-gc)'}`);
+  const json = argv.includes('--json');
+  const small = num('small', 1000);
+  const big = num('big', 10000);
+  const questions = num('questions', 1200);
+  const seconds = num('seconds', 10);
+  const entry = join(root(), 'dist', 'index.js');
+  const work = mkdtempSync(join(tmpdir(), 'yaodian-bench-'));
+  say(`node ${process.version}; working in ${work}`);
+  try {
+    const scales: Record<number, Scale> = {};
+    for (const n of big > 0 ? [small, big] : [small]) {
+      say(`${n} documents: engine…`);
+      const engine = child<EngineResult>('engine', { n, questions });
+      say(`${n} documents: raw jieba and SQLite FTS5…`);
+      const peer = child<PeerResult>('peer', { n, questions });
+      scales[n] = { engine, peer };
+    }
 
-  const small = measure('samples', plans, 600);
-  const smallBase = baseline('samples', plans, 600);
-  ratios({ build: small.build, search: small.search, heap: small.heap }, smallBase);
-  const evalDir = '/work/shared';
-  if (keep && existsSync(join(evalDir, 'eval/questions.jsonl')) && existsSync(join(evalDir, 'seeds'))) {
-    const seeds = await loadDirectory(join(evalDir, 'seeds'));
-    const bot = createAnswerer(seeds.plans);
-    const mini = new MiniSearch<ItemDoc>({ fields: ['title', 'body', 'section', 'doc', 'units'], storeFields: ['file', 'item'], searchOptions: { boost: { title: 4, section: 1.2, doc: 0.3, units: 0.6 } } });
-    mini.addAll(seeds.plans.flatMap(itemDocs));
-    quality(bot, mini, join(evalDir, 'eval/questions.jsonl'), new Map(seeds.plans.map((p) => [basename(p.file), p.file])));
+    // Restart and uploads, over the small corpus written as text documents.
+    const corpus = await corpusOf(small + 5);
+    const docsDir = join(work, 'docs');
+    writeCorpus(corpus.slice(0, small), docsDir);
+    const uploadsDir = join(work, 'uploads');
+    const uploads = writeCorpus(corpus.slice(small), uploadsDir).map((f) => join(uploadsDir, f));
+    const question = benchQuestions(corpus.slice(0, small), 1)[0]?.q ?? '依申请公开有什么要求';
+    const restartData = join(work, 'restart-data');
+    say(`${small} documents as text: first start (no snapshot yet)…`);
+    const cold = child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads: [] });
+    say(`${small} documents as text: restart, then ${uploads.length} uploads…`);
+    const warm = child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads });
+
+    say(`${small} documents: serve under load (${seconds} s, 50 connections)…`);
+    const server = await startServe(entry, { docsDir, dataDir: join(work, 'serve-data'), cwd: work });
+    let load: LoadResult;
+    let serveRssLoaded: number | undefined;
+    try {
+      load = await loadAsk(server.url, benchQuestions(corpus.slice(0, small), questions), { connections: 50, seconds, warmupSeconds: 2 });
+      serveRssLoaded = rssOfPid(server.pid);
+    } finally {
+      await server.stop();
+    }
+
+    say('samples: serve idle…');
+    const idle = await startServe(entry, { dataDir: join(work, 'idle-data'), cwd: work });
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleRss = rssOfPid(idle.pid);
+    await idle.stop();
+
+    const s = scales[small] as Scale;
+    const b = scales[big];
+    const result = {
+      docs1k: {
+        chars: s.engine.chars,
+        buildMs: round(s.engine.buildMs, 1),
+        jiebaMs: round(s.peer.jiebaMs, 1),
+        p50Ms: round(s.engine.p50Ms),
+        p99Ms: round(s.engine.p99Ms),
+        fts5P99Ms: round(s.peer.fts5P99Ms),
+        rssMB: round(s.engine.rssMB, 1),
+        snapshotLoadMs: round(warm.firstAnswerMs, 1),
+        addOneDocMs: round(warm.addOneDocMs, 1),
+        httpAnswersPerSec: round(load.answersPerSec, 0),
+        httpP99Ms: round(load.p99Ms),
+      },
+      ...(b
+        ? { docs10k: { buildMs: round(b.engine.buildMs, 1), jiebaMs: round(b.peer.jiebaMs, 1), p99Ms: round(b.engine.p99Ms), fts5P99Ms: round(b.peer.fts5P99Ms), rssMB: round(b.engine.rssMB, 1) } }
+        : {}),
+      samples: { serveIdleRssMB: idleRss === undefined ? null : round(idleRss, 1) },
+      details: {
+        sizes: [small, big],
+        questions,
+        docs1k: { engine: s.engine, peer: s.peer, coldStart: cold, restart: warm, http: load, serveStartMs: round(server.startMs, 0), serveRssUnderLoadMB: serveRssLoaded ?? null },
+        ...(b ? { docs10k: { engine: b.engine, peer: b.peer } } : {}),
+      },
+    };
+    if (json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    report(result.docs1k, s, b, cold, warm, load, idleRss, small, big);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-
-  const corpus = syntheticCorpus(plans, n);
-  const big = measure(`synthetic corpus`, corpus, 1200);
-  const bigBase = baseline('synthetic corpus', corpus, 1200);
-  ratios({ build: big.build, search: big.search, heap: big.heap }, bigBase);
-  out('');
-  out(`targets: samples indexed < 1 s: ${small.build < 1000 ? 'yes' : 'NO'} (${ms(small.build)}); p99 answer ≤ 10 ms on ${n} documents: ${big.p99 <= 10 ? 'yes' : 'NO'} (${ms(big.p99)})`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();
+function report(d: Record<string, number>, s: Scale, b: Scale | undefined, cold: RestartResult, warm: RestartResult, load: LoadResult, idleRss: number | undefined, small: number, big: number): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+  const yes = (ok: boolean) => (ok ? 'yes' : 'NO ');
+  const scale = (n: number, x: Scale) => {
+    const e = x.engine;
+    out(`${n} documents, ${e.items} items, ${(e.chars / 1e6).toFixed(2)} M chars`);
+    out(`  build ${ms(e.buildMs)} (${(e.chars / e.buildMs / 1000).toFixed(2)} M chars/s); raw jieba ${ms(x.peer.jiebaMs)} (${(x.peer.chars / x.peer.jiebaMs / 1000).toFixed(2)} M chars/s); SQLite FTS5 insert ${ms(x.peer.fts5BuildMs)}`);
+    out(`  answers: p50 ${ms(e.p50Ms)}, p99 ${ms(e.p99Ms)}, max ${ms(e.maxMs)}; FTS5 search p50 ${ms(x.peer.fts5P50Ms)}, p99 ${ms(x.peer.fts5P99Ms)}`);
+    out(`  by intent: ${Object.entries(e.byIntent).map(([k, v]) => `${k} ${v.n}× p99 ${ms(v.p99Ms)}`).join('; ')}`);
+    out(`  RSS ${e.rssMB.toFixed(0)} MB (heap ${e.heapMB.toFixed(0)} MB)`);
+  };
+  scale(small, s);
+  if (b) scale(big, b);
+  out(`restart over ${cold.documents} text documents: first start ${ms(cold.firstAnswerMs)}, restart to first answer ${ms(warm.firstAnswerMs)}; uploads ${warm.addMs.map(ms).join(', ')}`);
+  out(`serve, ${small} documents, 50 connections: ${load.answersPerSec.toFixed(0)} answers/s, p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)}, ${load.errors} errors of ${load.requests}`);
+  out(`serve on the samples, idle: RSS ${idleRss?.toFixed(0) ?? '?'} MB`);
+  out('');
+  out('acceptance (ratios from this run):');
+  out(`  ${yes(s.peer.jiebaMs / s.engine.buildMs >= 0.5)} jiebaMs / buildMs ≥ 0.5 at ${small}: ${(s.peer.jiebaMs / s.engine.buildMs).toFixed(2)}`);
+  if (b) {
+    out(`  ${yes(b.peer.jiebaMs / b.engine.buildMs >= 0.5)} jiebaMs / buildMs ≥ 0.5 at ${big}: ${(b.peer.jiebaMs / b.engine.buildMs).toFixed(2)}`);
+    out(`  ${yes(b.engine.p99Ms <= b.peer.fts5P99Ms)} p99 ≤ FTS5 p99 at ${big}: ${ms(b.engine.p99Ms)} vs ${ms(b.peer.fts5P99Ms)}`);
+    out(`  ${yes(b.engine.p99Ms <= 3 * s.engine.p99Ms)} p99 at ${big} ≤ 3 × p99 at ${small}: ${(b.engine.p99Ms / s.engine.p99Ms).toFixed(2)}×`);
+  }
+  out(`  ${yes((d['snapshotLoadMs'] as number) <= 0.1 * s.engine.buildMs)} restart to first answer ≤ 0.1 × build: ${((d['snapshotLoadMs'] as number) / s.engine.buildMs).toFixed(3)}`);
+  out(`  ${yes((d['addOneDocMs'] as number) <= 0.05 * s.engine.buildMs)} one upload ≤ 0.05 × build: ${((d['addOneDocMs'] as number) / s.engine.buildMs).toFixed(3)}`);
+  out(`  ${yes(s.engine.rssMB <= 200)} RSS ≤ 200 MB at ${small}: ${s.engine.rssMB.toFixed(0)} MB`);
+  out(`  ${yes(idleRss !== undefined && idleRss <= 150)} serve idle on the samples ≤ 150 MB: ${idleRss?.toFixed(0) ?? '?'} MB`);
+  out(`  ${yes(load.answersPerSec >= 2000 && load.p99Ms <= 50 && load.errors === 0)} ≥ 2,000 answers/s over HTTP, p99 ≤ 50 ms, no errors: ${load.answersPerSec.toFixed(0)}/s, ${ms(load.p99Ms)}, ${load.errors}`);
+}
+
+const role = arg('role');
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  if (role) {
+    const result = await runRole(role, JSON.parse(arg('params') ?? '{}') as Record<string, unknown>);
+    process.stdout.write(`\n${JSON.stringify(result)}\n`);
+  } else await main();
+}

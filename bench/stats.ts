@@ -1,0 +1,44 @@
+/** Small measuring helpers shared by the bench's runs. */
+import { readFileSync } from 'node:fs';
+
+export const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+export function median(xs: number[]): number {
+  return percentile(xs, 50);
+}
+
+export function time<T>(f: () => T): [T, number] {
+  const t = performance.now();
+  const r = f();
+  return [r, performance.now() - t];
+}
+
+export async function timeAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, performance.now() - t];
+}
+
+/** Resident set size of this process after a full collection, in MB. */
+export function rssMB(): number {
+  gc();
+  gc();
+  return process.memoryUsage().rss / 1048576;
+}
+
+/** Resident set size of another process (Linux /proc), in MB; undefined when it cannot be read. */
+export function rssOfPid(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
