@@ -95,7 +95,7 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
     directory.addPlan(p);
   }
   tokenizer.addWords(directory.words());
-  for (const p of initial) index.addPlan(p);
+  index.addPlans(initial);
 
   function removePlan(file: string): boolean {
     const had = plans.delete(file);

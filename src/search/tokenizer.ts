@@ -93,6 +93,8 @@ export class Tokenizer {
   private readonly jieba: Jieba;
   private readonly known = new Set<string>();
   private readonly userDict = new Set<string>();
+  /** Bumped whenever the dictionary changes: what a word is cut into may change with it. */
+  version = 0;
 
   constructor(options: TokenizerOptions = {}) {
     this.jieba = Jieba.withDict(dict);
@@ -110,7 +112,10 @@ export class Tokenizer {
       this.known.add(w);
       lines.push(`${w} ${DOMAIN_FREQ} n`);
     }
-    if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+    if (lines.length) {
+      this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+      this.version++;
+    }
     return lines.length;
   }
 
@@ -127,7 +132,10 @@ export class Tokenizer {
       this.userDict.add(w);
       lines.push(`${w} ${freq && /^\d+$/.test(freq) ? freq : DOMAIN_FREQ} ${tag ?? 'n'}`);
     }
-    if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+    if (lines.length) {
+      this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+      this.version++;
+    }
   }
 
   /** Words of the admin user dictionary. */
@@ -169,6 +177,14 @@ export class Tokenizer {
       .cut(normalizeText(text), false)
       .map((w) => w.trim())
       .filter((w) => w && !PUNCT.test(w) && !STOP_WORDS.has(w));
+  }
+
+  /**
+   * The pieces jieba cuts an already normalized text into, punctuation and spaces included, so that they join back
+   * into the text (offsets are the running sum of lengths). `tokenize` of the text is `tokenize` of each piece.
+   */
+  pieces(normalized: string): string[] {
+    return this.jieba.cut(normalized, false);
   }
 
   /**
