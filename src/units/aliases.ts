@@ -97,7 +97,12 @@ export class AliasBook {
 
   /** Canonical identity key (region|name) of a level-stripped local name in a region. */
   canonical(region: string, local: string): string {
-    const key = `${region}|${this.globalName(local)}`;
+    return this.regional(region, this.globalName(local));
+  }
+
+  /** Canonical identity key of a name already in its global canonical form (see globalName). */
+  regional(region: string, global: string): string {
+    const key = `${region}|${global}`;
     return this.parent.has(key) ? this.find(key) : key;
   }
 }

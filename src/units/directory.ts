@@ -103,7 +103,8 @@ export function regionForms(region: Region): string[] {
 }
 
 export function unitRefsOf(item: Item): UnitRef[] {
-  const refs = item.assignments.flatMap((a) => a.units);
+  const as = item.assignments;
+  const refs = as.length === 1 ? (as[0] as Item['assignments'][number]).units : as.flatMap((a) => a.units);
   if (refs.length) return refs;
   // Plans without assignment detail (older fixtures): fall back on the item's unit lists.
   return item.units.map((name) => ({
@@ -117,12 +118,19 @@ export class UnitDirectory {
   readonly aliases: AliasBook;
   private readonly units = new Map<string, UnitEntry>();
   private readonly regions = new Map<string, Region>();
-  /** Region forms (鹿城区, 鹿城, …) → region name, longest first when matching. */
-  private forms: [string, string][] = [];
-  /** The same forms by their first character, longest first (a question is scanned position by position). */
+  /**
+   * Region forms (鹿城区, 鹿城, …) → region name, by their first character (a question is scanned position by
+   * position), longest first; forms of equal length in the order their regions were loaded.
+   */
   private formsByFirst = new Map<string, [string, string][]>();
+  /** The global local name of printed names, by level character (cleared when alias groups change). */
+  private globals = new Map<string, Map<string, string>>();
   /** Units by the global canonical form of each of their local names, to find a name's regions without trying all. */
-  private byLocal = new Map<string, UnitEntry[]>();
+  private byLocal = new Map<string, Set<UnitEntry>>();
+  /** localKeys by name (cleared with the keys). */
+  private locals = new Map<string, string[]>();
+  /** cleanUnitName of the names printed in plans. */
+  private cleaned = new Map<string, string>();
   private readonly pendingGroups: [string, string[]][] = [];
 
   constructor(aliasGroups: [string, string[]][] = [], aliases = new AliasBook()) {
@@ -132,16 +140,46 @@ export class UnitDirectory {
 
   /** Canonical identity key of a printed local name in a region. */
   keyOf(region: Region, name: string): string {
+    return this.cleaned.has(name) ? this.planKey(region, name) : this.keyFor(region, name);
+  }
+
+  private keyFor(region: Region, name: string, clean = cleanUnitName(name)): string {
     // Quotes around a coined name are decoration: 县"四送一服"办 is 县四送一服办 as typed in a chat.
-    const local = stripLevel(cleanUnitName(name).replace(/"/g, ''), levelChar(region.name));
-    return this.aliases.canonical(region.name, local);
+    return this.aliases.canonical(region.name, stripLevel(clean.replace(/"/g, ''), levelChar(region.name)));
+  }
+
+  /**
+   * keyOf for a name printed in a plan: its global local name is remembered per level character (names typed in
+   * questions are not: they would pile up).
+   */
+  private planKey(region: Region, name: string): string {
+    const level = levelChar(region.name);
+    let byName = this.globals.get(level);
+    if (!byName) this.globals.set(level, (byName = new Map()));
+    let global = byName.get(name);
+    if (global === undefined) byName.set(name, (global = this.aliases.globalName(stripLevel(this.clean(name).replace(/"/g, ''), level))));
+    return this.aliases.regional(region.name, global);
+  }
+
+  private clean(name: string): string {
+    let c = this.cleaned.get(name);
+    if (c === undefined) this.cleaned.set(name, (c = cleanUnitName(name)));
+    return c;
   }
 
   /** Plans the directory was built from, by file, so that removing one can rebuild the rest. */
   private readonly plans = new Map<string, WorkPlan>();
 
+  /**
+   * Add a plan. A new one only adds; a new version of a plan already loaded keeps its place among the plans, and
+   * the directory is rebuilt as if the plans had been loaded in that order.
+   */
   addPlan(plan: WorkPlan): void {
-    if (this.plans.has(plan.file)) this.removePlan(plan.file);
+    if (this.plans.has(plan.file)) {
+      this.plans.set(plan.file, plan);
+      this.rebuild();
+      return;
+    }
     this.plans.set(plan.file, plan);
     this.indexPlan(plan);
   }
@@ -149,30 +187,39 @@ export class UnitDirectory {
   /** Forget a plan: units and regions only it named disappear. */
   removePlan(file: string): boolean {
     if (!this.plans.delete(file)) return false;
+    this.rebuild();
+    return true;
+  }
+
+  /** Units, regions and forms from the plans, in their order (names keep their keys: the alias book is unchanged). */
+  private rebuild(): void {
     this.units.clear();
     this.regions.clear();
+    this.byLocal.clear();
+    this.formsByFirst = new Map();
     for (const p of this.plans.values()) {
       const region = regionOf(p);
-      if (!this.regions.has(region.name)) this.regions.set(region.name, region);
+      if (!this.regions.has(region.name)) {
+        this.regions.set(region.name, region);
+        this.addForms(region);
+      }
     }
-    this.rebuildForms();
     for (const p of this.plans.values()) this.indexPlan(p);
-    return true;
   }
 
   private indexPlan(plan: WorkPlan): void {
     const region = regionOf(plan);
     if (!this.regions.has(region.name)) {
       this.regions.set(region.name, region);
-      this.rebuildForms();
-      this.applyAliasGroups();
+      this.addForms(region);
+      if (this.pendingGroups.length) this.applyAliasGroups();
     }
     for (const item of plan.items) {
       for (const ref of unitRefsOf(item)) {
         if (ref.kind !== 'unit') continue;
-        const key = this.keyOf(region, ref.name);
+        const key = this.planKey(region, ref.name);
         const entry = this.units.get(key) ?? { key, region, names: [] };
-        const name = cleanUnitName(ref.name);
+        const name = this.clean(ref.name);
         if (!entry.names.includes(name)) {
           entry.names.push(name);
           this.indexLocal(entry, name);
@@ -208,6 +255,8 @@ export class UnitDirectory {
     }
     if (!applied) return;
     // Keys may have changed: re-key the known units.
+    this.globals.clear();
+    this.locals.clear();
     const entries = [...this.units.values()];
     this.units.clear();
     this.byLocal.clear();
@@ -222,16 +271,18 @@ export class UnitDirectory {
     for (const e of this.units.values()) for (const n of e.names) this.indexLocal(e, n);
   }
 
-  private rebuildForms(): void {
-    const forms: [string, string][] = [];
-    for (const r of this.regions.values()) for (const f of regionForms(r)) forms.push([f, r.name]);
-    this.forms = forms.sort((a, b) => b[0].length - a[0].length);
-    this.formsByFirst = new Map();
-    for (const f of this.forms) {
-      const first = f[0][0] as string;
+  /** A newly loaded region's forms, each after the forms at least as long (so equal lengths keep load order). */
+  private addForms(region: Region): void {
+    for (const form of regionForms(region)) {
+      const first = form[0] as string;
       const list = this.formsByFirst.get(first);
-      if (list) list.push(f);
-      else this.formsByFirst.set(first, [f]);
+      if (!list) {
+        this.formsByFirst.set(first, [[form, region.name]]);
+        continue;
+      }
+      let at = list.length;
+      while (at > 0 && (list[at - 1] as [string, string])[0].length < form.length) at--;
+      list.splice(at, 0, [form, region.name]);
     }
   }
 
@@ -249,10 +300,13 @@ export class UnitDirectory {
   }
 
   private indexLocal(entry: UnitEntry, name: string): void {
-    for (const k of this.localKeys(name)) {
-      const list = this.byLocal.get(k) ?? [];
-      if (!list.includes(entry)) list.push(entry);
-      this.byLocal.set(k, list);
+    // Printed names repeat across regions: their keys are worked out once.
+    let keys = this.locals.get(name);
+    if (!keys) this.locals.set(name, (keys = this.localKeys(name)));
+    for (const k of keys) {
+      const set = this.byLocal.get(k);
+      if (set) set.add(entry);
+      else this.byLocal.set(k, new Set([entry]));
     }
   }
 
