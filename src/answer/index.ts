@@ -13,7 +13,7 @@ import { normalizeQuestion } from '../query/normalize.js';
 import type { Query } from '../query/schema.js';
 import { understand } from '../query/understand.js';
 import { ItemIndex } from '../search/index.js';
-import { SpellingCorrector, type Correction } from '../search/spelling.js';
+import { pinyinMemo, SpellingCorrector, type Correction } from '../search/spelling.js';
 import { Thesaurus } from '../search/thesaurus.js';
 import { GOV_TERMS, STOP_WORDS, Tokenizer } from '../search/tokenizer.js';
 import { shanghaiDate } from '../time.js';
@@ -39,47 +39,95 @@ export interface AnswererOptions {
   maxTopic?: number;
   /** The clock, for 本月/下周/逾期 when a question carries no `today`. */
   now?: () => Date;
+  /** Answers remembered for repeated questions, per version of the plans (default 2000; 0: none). */
+  answerCache?: number;
 }
 
 export interface Answerer {
   answer(question: string, ctx?: AskContext): Answer;
+  /** Add a plan, or replace the plan of the same file: only its items, units and words are touched. */
   addPlan(plan: WorkPlan): void;
   removePlan(file: string): boolean;
   plans(): WorkPlan[];
+  /** Bumped by every change of the plans (answers remembered for repeated questions belong to one version). */
+  readonly version: number;
   readonly index: ItemIndex;
   readonly directory: UnitDirectory;
   readonly tokenizer: Tokenizer;
   readonly thesaurus: Thesaurus;
 }
 
-export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {}): Answerer {
+/** What an answerer is made of: the plans and what is built from them (see snapshot.ts for saving them). */
+export interface EngineParts {
+  plans: WorkPlan[];
+  directory: UnitDirectory;
+  tokenizer: Tokenizer;
+  thesaurus: Thesaurus;
+  index: ItemIndex;
+}
+
+/** The tokenizer, thesaurus and an empty directory the options ask for (the dictionary before any plan). */
+export function engineBase(options: AnswererOptions = {}): { directory: UnitDirectory; tokenizer: Tokenizer; thesaurus: Thesaurus } {
   const groups = [...(options.aliasGroups ?? []), ...(options.aliasPath ? readAliasFile(options.aliasPath) : [])];
   const directory = new UnitDirectory(groups);
   const tokenizer = new Tokenizer(options.userDictPath ? { userDictPath: options.userDictPath } : {});
   const thesaurus = options.thesaurusPath ? Thesaurus.fromFile(options.thesaurusPath) : new Thesaurus();
   // The thesaurus's document words are words: 办事流程 is cut whole in documents and questions alike.
   tokenizer.addWords(thesaurus.targets());
+  return { directory, tokenizer, thesaurus };
+}
+
+/** Build an answerer over plans. */
+export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {}): Answerer {
+  const { directory, tokenizer, thesaurus } = engineBase(options);
+  // Directory first for every plan, so the dictionary knows all unit names before any item is indexed.
+  for (const p of initial) directory.addPlan(p);
+  tokenizer.addWords(directory.words());
   const index = new ItemIndex(tokenizer);
-  const plans = new Map<string, WorkPlan>();
+  index.addPlans(initial);
+  return assemble({ plans: initial, directory, tokenizer, thesaurus, index }, options);
+}
+
+/** An answerer over parts already built (a snapshot loaded: see snapshot.ts). */
+export function assemble(parts: EngineParts, options: AnswererOptions = {}): Answerer {
+  const { directory, tokenizer, thesaurus, index } = parts;
+  const plans = new Map<string, WorkPlan>(parts.plans.map((p) => [p.file, p]));
   const now = () => (options.now ? options.now() : new Date());
+  let version = 0;
+  let planList: WorkPlan[] | undefined;
+  const all = () => (planList ??= [...plans.values()]);
+  const cache = answerCache(options.answerCache ?? DEFAULT_ANSWER_CACHE);
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
-  // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有).
+  // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有). The corrector is built
+  // on first use after a change; readings worked out before are kept.
+  const memo = pinyinMemo();
   let speller: SpellingCorrector | undefined;
   const spelling = (): SpellingCorrector => {
     if (!speller) {
       const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
       for (const r of directory.allRegions()) vocab.push(...regionForms(r));
       for (const [t] of index.vocabulary()) if (t.length >= 4) vocab.push(t);
-      speller = new SpellingCorrector(vocab, {
-        hasBigram: (g) => index.hasBigram(g),
-        segment: (t) => tokenizer.words(t),
-        isFunctionWord: (w) => STOP_WORDS.has(w),
-        isWord: (w) => tokenizer.isWord(w) || !!thesaurus.lookup(w),
-        frequency: (w) => index.dfOf(w),
-      });
+      speller = new SpellingCorrector(
+        vocab,
+        {
+          hasBigram: (g) => index.hasBigram(g),
+          segment: (t) => tokenizer.words(t),
+          isFunctionWord: (w) => STOP_WORDS.has(w),
+          isWord: (w) => tokenizer.isWord(w) || !!thesaurus.lookup(w),
+          frequency: (w) => index.dfOf(w),
+        },
+        memo,
+      );
     }
     return speller;
+  };
+
+  const changed = () => {
+    version++;
+    planList = undefined;
+    speller = undefined;
+    cache.clear();
   };
 
   function addPlan(plan: WorkPlan): void {
@@ -87,25 +135,16 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
     directory.addPlan(plan);
     tokenizer.addWords(directory.words());
     index.addPlan(plan);
-    speller = undefined;
+    changed();
   }
-  // Directory first for every plan, so the dictionary knows all unit names before any item is indexed.
-  for (const p of initial) {
-    plans.set(p.file, p);
-    directory.addPlan(p);
-  }
-  tokenizer.addWords(directory.words());
-  index.addPlans(initial);
 
   function removePlan(file: string): boolean {
     const had = plans.delete(file);
     directory.removePlan(file);
     index.removePlan(file);
-    speller = undefined;
+    changed();
     return had;
   }
-
-  const all = () => [...plans.values()];
 
   // 对标 results, by the pair of plan objects (a replaced plan is a new object, so its entries just go unused).
   const aligned = new WeakMap<WorkPlan, WeakMap<WorkPlan, Alignment>>();
@@ -119,8 +158,8 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
     return al;
   };
 
-  function answerOne(question: string, ctx: AskContext = {}): Answer {
-    const today = ctx.today ?? shanghaiDate(now());
+  /** The answer, and whether it stands on its own (no previous turn could change it). */
+  function compute(question: string, ctx: AskContext, today: string): { answer: Answer; standalone: boolean } {
     const normalized = normalizeQuestion(question);
     const spelled = spelling().correct(normalized);
     const understood = understand(spelled.text, directory, today);
@@ -133,6 +172,8 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
       query = rest;
       topic = undefined;
     } else if (topic) query = { ...query, topic: topic.text };
+    // Would any previous turn make this a follow-up? (One with citations is the most that can: see isFollowUp.)
+    const standalone = !isFollowUp(query, understood.followUp, { query, citations: [''], at: 0 });
     const prev: Turn | undefined = ctx.previous;
     const follow = isFollowUp(query, understood.followUp, prev);
     if (follow && prev) {
@@ -144,10 +185,58 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
       ...(ctx.unit ? { unit: ctx.unit } : {}),
       ...(follow && prev ? { previousCitations: prev.citations, previousList: prev.list ?? prev.citations } : {}),
     }, topic);
-    return withNotes(result, query, spelled.corrections, spelled.suggestions);
+    return { answer: withNotes(result, query, spelled.corrections, spelled.suggestions), standalone };
   }
 
-  return { answer: answerOne, addPlan, removePlan, plans: all, index, directory, tokenizer, thesaurus };
+  function answerOne(question: string, ctx: AskContext = {}): Answer {
+    const today = ctx.today ?? shanghaiDate(now());
+    // A repeated question is answered from memory when its answer depends on nothing but the question, the
+    // asker's unit and the day (not on the conversation), for this version of the plans.
+    const key = `${question}\u0000${ctx.unit ?? ''}\u0000${today}`;
+    const hit = cache.get(key);
+    if (hit) return { ...hit };
+    const { answer, standalone } = compute(question, ctx, today);
+    if (standalone) cache.set(key, answer);
+    return answer;
+  }
+
+  return {
+    answer: answerOne,
+    addPlan,
+    removePlan,
+    plans: all,
+    get version() {
+      return version;
+    },
+    index,
+    directory,
+    tokenizer,
+    thesaurus,
+  };
+}
+
+/** Answers remembered by default (a few MB at most). */
+const DEFAULT_ANSWER_CACHE = 2000;
+
+/** A bounded map, least recently used out first; size 0 remembers nothing. */
+function answerCache(max: number) {
+  const map = new Map<string, Answer>();
+  return {
+    get(key: string): Answer | undefined {
+      const a = map.get(key);
+      if (a) {
+        map.delete(key);
+        map.set(key, a);
+      }
+      return a;
+    },
+    set(key: string, a: Answer): void {
+      if (max <= 0) return;
+      map.set(key, a);
+      if (map.size > max) map.delete(map.keys().next().value as string);
+    },
+    clear: () => map.clear(),
+  };
 }
 
 /** The answer with its query, and the reading of typos said in the reply (已按“政府公报”查找). */

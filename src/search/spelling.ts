@@ -54,18 +54,35 @@ function contextual(word: string): string {
   return (pinyin(word, { toneType: 'none', type: 'array', v: true }) as string[]).join(' ');
 }
 
+/**
+ * Readings worked out once and kept across correctors (a corrector is rebuilt when the documents change): each
+ * word's contextual pinyin, each character's readings. Bounded by the vocabulary and the characters asked.
+ */
+export interface PinyinMemo {
+  words: Map<string, string>;
+  chars: Map<string, string[]>;
+}
+
+export function pinyinMemo(): PinyinMemo {
+  return { words: new Map(), chars: new Map() };
+}
+
 export class SpellingCorrector {
   private byPinyin?: Map<string, string[]>;
   private byMask?: Map<string, string[]>;
   private readonly words = new Set<string>();
-  private readonly charReadings = new Map<string, string[]>();
+  private readonly charReadings: Map<string, string[]>;
+  private readonly wordReadings: Map<string, string>;
   /** The segmentation of the run being corrected: single-character words, and those that are no particle. */
   private window: { single: boolean[]; anchor: boolean[] } = { single: [], anchor: [] };
 
   constructor(
     vocabulary: Iterable<string>,
     private readonly sources: SpellingSources,
+    memo: PinyinMemo = pinyinMemo(),
   ) {
+    this.charReadings = memo.chars;
+    this.wordReadings = memo.words;
     for (const w of vocabulary) if (w.length >= MIN_LEN && w.length <= MAX_LEN && HAN.test(w)) this.words.add(w);
   }
 
@@ -81,7 +98,9 @@ export class SpellingCorrector {
       const byPinyin = new Map<string, string[]>();
       const byMask = new Map<string, string[]>();
       for (const w of this.words) {
-        const key = `${w.length}|${contextual(w)}`;
+        let reading = this.wordReadings.get(w);
+        if (reading === undefined) this.wordReadings.set(w, (reading = contextual(w)));
+        const key = `${w.length}|${reading}`;
         (byPinyin.get(key) ?? byPinyin.set(key, []).get(key)!).push(w);
         if (w.length >= EDIT_MIN_LEN) {
           for (let i = 0; i < w.length; i++) {
