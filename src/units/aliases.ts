@@ -66,6 +66,17 @@ export class AliasBook {
     for (const g of groups) this.join('*', g);
   }
 
+  /** The book as saved by `entries` (which name stands for which: the groups joined, in the order they were). */
+  static fromEntries(entries: Iterable<[string, string]>): AliasBook {
+    const book = new AliasBook([]);
+    for (const [k, p] of entries) book.parent.set(k, p);
+    return book;
+  }
+
+  entries(): [string, string][] {
+    return [...this.parent];
+  }
+
   private find(key: string): string {
     let k = key;
     for (let p = this.parent.get(k); p !== undefined && p !== k; p = this.parent.get(k)) k = p;

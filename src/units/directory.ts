@@ -114,6 +114,15 @@ export function unitRefsOf(item: Item): UnitRef[] {
   }));
 }
 
+/** What a directory is made of, to save and restore it without reading the plans' items again. */
+export interface DirectoryState {
+  regions: Region[];
+  /** key, region name, printed names — in the order the units were first named. */
+  units: [string, string, string[]][];
+  aliases: [string, string][];
+  pending: [string, string[]][];
+}
+
 export class UnitDirectory {
   readonly aliases: AliasBook;
   private readonly units = new Map<string, UnitEntry>();
@@ -136,6 +145,34 @@ export class UnitDirectory {
   constructor(aliasGroups: [string, string[]][] = [], aliases = new AliasBook()) {
     this.aliases = aliases;
     this.pendingGroups.push(...aliasGroups);
+  }
+
+  /** The directory's state (see `restore`). */
+  state(): DirectoryState {
+    return {
+      regions: [...this.regions.values()],
+      units: [...this.units.values()].map((u) => [u.key, u.region.name, [...u.names]]),
+      aliases: this.aliases.entries(),
+      pending: this.pendingGroups.map(([r, names]) => [r, [...names]]),
+    };
+  }
+
+  /** A directory from a saved state and the plans it was built from (their items are not read). */
+  static restore(state: DirectoryState, plans: Iterable<WorkPlan>): UnitDirectory {
+    const dir = new UnitDirectory(state.pending, AliasBook.fromEntries(state.aliases));
+    for (const r of state.regions) {
+      dir.regions.set(r.name, r);
+      dir.addForms(r);
+    }
+    for (const [key, regionName, names] of state.units) {
+      const region = dir.regions.get(regionName);
+      if (!region) throw new Error(`saved unit ${key} names no saved region`);
+      const entry: UnitEntry = { key, region, names };
+      dir.units.set(key, entry);
+      for (const n of names) dir.indexLocal(entry, n);
+    }
+    for (const p of plans) dir.plans.set(p.file, p);
+    return dir;
   }
 
   /** Canonical identity key of a printed local name in a region. */

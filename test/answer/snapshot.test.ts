@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerer, type Answerer } from '../../src/answer/index.js';
+import { decodeSnapshot, encodeSnapshot, engineFingerprint } from '../../src/answer/snapshot.js';
+import { turnOf, type Answer, type Turn, type WorkPlan } from '../../src/model.js';
+import { plan } from '../helpers/plans.js';
+import { samplePlans } from '../helpers/samples.js';
+
+interface Line {
+  q: string;
+  unit?: string;
+  today?: string;
+  chat?: string;
+}
+
+const lines: Line[] = readFileSync(join(__dirname, '..', 'eval', 'questions-extra.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Line);
+
+function conversation(engine: Answerer, qs: Line[]): Answer[] {
+  const chats = new Map<string, Turn>();
+  return qs.map((l, i) => {
+    const previous = l.chat ? chats.get(l.chat) : undefined;
+    const a = engine.answer(l.q, { today: l.today ?? '2021-06-01', ...(l.unit ? { unit: l.unit } : {}), ...(previous ? { previous } : {}) });
+    const turn = l.chat ? turnOf(a, i, previous) : undefined;
+    if (l.chat && turn) chats.set(l.chat, turn);
+    return a;
+  });
+}
+
+describe('answerer snapshot', () => {
+  let plans: WorkPlan[];
+  let built: Answerer;
+  let bytes: Uint8Array;
+  const fingerprint = engineFingerprint();
+  const docs = () => built.plans().map((p) => ({ file: p.file, hash: `h-${p.file}`, meta: { source: 'samples' } }));
+
+  beforeAll(async () => {
+    plans = await samplePlans();
+    built = createAnswerer(plans, { answerCache: 0 });
+    bytes = encodeSnapshot(built, docs(), fingerprint);
+  });
+
+  it('loads to an answerer that answers every question as the one built', () => {
+    const loaded = decodeSnapshot<{ source: string }>(bytes, fingerprint, { answerCache: 0 });
+    expect(loaded).toBeDefined();
+    expect(loaded?.docs).toEqual(docs());
+    expect(conversation(loaded!.answerer, lines)).toEqual(conversation(built, lines));
+  });
+
+  it('reads a plan only when it is asked for, and then gives the plan that was saved', () => {
+    const loaded = decodeSnapshot(bytes, fingerprint)!;
+    const first = loaded.answerer.plans()[0] as WorkPlan;
+    expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeTypeOf('function');
+    expect(Object.getOwnPropertyDescriptor(first, 'lines')?.get).toBeTypeOf('function');
+    expect(first.title).toBe((plans[0] as WorkPlan).title);
+    // Once read, the plan is the one saved, field for field and in the same key order.
+    expect(JSON.stringify(loaded.answerer.plans())).toBe(JSON.stringify(plans));
+    expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeUndefined();
+  });
+
+  it('keeps changing one document at a time after loading', () => {
+    const loaded = decodeSnapshot(bytes, fingerprint, { answerCache: 0 })!.answerer;
+    const extra = plan('jd-new.txt', '旌德县', 2021, [['一.1', '推进政府公报数字化转型。建设政府公报数字化平台。', ['县数据资源局*']]]);
+    loaded.addPlan(extra);
+    built.addPlan(extra);
+    const qs = ['政府公报数字化', '旌德县数据资源局牵头哪些工作', '有哪些文件'];
+    for (const q of qs) expect(loaded.answer(q, { today: '2021-06-01' })).toEqual(built.answer(q, { today: '2021-06-01' }));
+    expect(loaded.removePlan('jd-new.txt')).toBe(true);
+    built.removePlan('jd-new.txt');
+    for (const q of qs) expect(loaded.answer(q, { today: '2021-06-01' })).toEqual(built.answer(q, { today: '2021-06-01' }));
+  });
+
+  it('is not used when written by other code or settings, or when it is not a snapshot', () => {
+    expect(decodeSnapshot(bytes, 'another fingerprint')).toBeUndefined();
+    expect(decodeSnapshot(new Uint8Array([1, 2, 3]), fingerprint)).toBeUndefined();
+    expect(decodeSnapshot(bytes.subarray(0, bytes.length >> 1), fingerprint)).toBeUndefined();
+    // A settings file (a user dictionary) is part of the fingerprint.
+    const dict = join(__dirname, '..', 'eval', 'questions-extra.jsonl');
+    expect(engineFingerprint([dict])).not.toBe(fingerprint);
+  });
+});
