@@ -16,8 +16,11 @@ import { readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
 import type { AnswerEngine, Turn } from './model.js';
-import { syncDocuments } from './store/documents.js';
+import { syncDocuments, uploadStore } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
+
+/** The snapshot of the documents' plans and index, in DATA_DIR. */
+export const SNAPSHOT_FILE = 'index.snapshot';
 
 export interface AppOptions {
   config: CoreConfig;
@@ -106,7 +109,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     const docsDir = options.docsDir ?? config.DOCS_DIR;
     const samplesDir = bundledSamplesDir();
     const library = await DocumentLibrary.open({
-      ...(mode === 'serve' ? { uploadDir: resolve(config.DATA_DIR, 'documents') } : {}),
+      // serve: uploads shared through the store, a snapshot of plans and index in DATA_DIR for fast restarts.
+      ...(mode === 'serve'
+        ? { uploadDir: resolve(config.DATA_DIR, 'documents'), store: uploadStore(store, clock), snapshotPath: resolve(config.DATA_DIR, SNAPSHOT_FILE) }
+        : {}),
       ...(docsDir ? { docsDir: resolve(docsDir) } : {}),
       ...(samplesDir ? { samplesDir } : {}),
       answerer: {
@@ -141,6 +147,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       library,
       async close() {
         core.scheduler.stop();
+        await library.close();
         await store.close();
       },
     };

@@ -1,20 +1,29 @@
 /**
  * The library of documents every platform answers from: the loaded plans, where each came from, and the
- * answerer built over them. Documents come from a folder (DOCS_DIR / --docs) and from uploads kept under
- * DATA_DIR/documents/ (so a restart keeps them); with neither, the bundled samples. A change (upload, replace,
- * delete) parses and indexes aside, writes the file, then swaps the answerer in one assignment, so a failed parse
- * or write leaves the old documents serving. Changes run one at a time. Without an upload folder (the command
- * line) the library is read-only.
+ * answerer built over them. Documents come from a folder (DOCS_DIR / --docs) and from uploads (kept in the store,
+ * shared by every instance, with a copy under DATA_DIR/documents); with neither, the bundled samples.
+ *
+ * Start-up reads every document's bytes and hashes them; with a snapshot (DATA_DIR, see answer/snapshot.ts) the
+ * plans and the index of unchanged documents are loaded from it and only new or changed documents are parsed and
+ * indexed. An upload, replacement or removal touches only that document: it is parsed aside, kept (store, file),
+ * then applied to the answerer in one synchronous step, so questions see the old documents until the new one is
+ * ready, and a failed parse or write changes nothing. Changes run one at a time; another instance's changes
+ * arrive through the store (PostgreSQL LISTEN/NOTIFY) and are applied the same way. Without an upload folder (the
+ * command line) the library is read-only.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
+import { decodeSnapshot, encodeSnapshot, engineFingerprint, type SnapshotDoc } from './answer/snapshot.js';
 import { YaodianError } from './errors.js';
-import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
+import { errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
+import type { DocumentChange, UploadStore } from './store/documents.js';
+import { planHash, rememberPlanHash } from './store/index.js';
 import type { UnitDirectory } from './units/directory.js';
 
 /** What the ledger, the digest and the commands read of the loaded documents. */
@@ -51,12 +60,18 @@ export interface LibraryOptions {
   answerer?: AnswererOptions;
   /** How documents are read (extra table header names, TABLE_HEADERS). */
   load?: LoadOptions;
+  /** Where the snapshot of plans and index is kept and read at start-up (serve: DATA_DIR/index.snapshot). */
+  snapshotPath?: string;
+  /** Uploads and removals kept in the store, shared by instances (serve); unset: the upload folder only. */
+  store?: UploadStore;
   logger: Logger;
-  /** Called after an upload, replacement or removal has been swapped in (e.g. to record new documents for 新增). */
+  /** Called after an upload, replacement or removal has been applied (e.g. to record new documents for 新增). */
   onChange?: (plans: WorkPlan[]) => void | Promise<void>;
 }
 
 const TOMBSTONES = '.removed.json';
+/** Wait this long after a change before writing the snapshot (changes in a row are written once). */
+const SNAPSHOT_DELAY_MS = 1000;
 
 /** A file name safe to keep on disk and show: no directories, no control characters, a known ending. */
 export function safeFileName(name: string): string {
@@ -66,13 +81,43 @@ export function safeFileName(name: string): string {
   return base;
 }
 
+/** sha256 of a document's bytes: what a snapshot keys its plan by. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What the snapshot keeps of each document besides its plan. */
+interface DocMeta {
+  source: DocumentSource;
+  report: FileReport;
+  /** The store's hash of the plan (see planHash), so that recording it needs no reading of its lines. */
+  planHash?: string;
+}
+
+/** A document found at start-up, before it is parsed. */
+interface Found {
+  file: string;
+  source: DocumentSource;
+  bytes: Buffer;
+  hash: string;
+}
+
 export class DocumentLibrary implements AnswerEngine, Catalog {
   private entries = new Map<string, LibraryEntry>();
   private current: Answerer;
   private removed = new Set<string>();
+  private hashes = new Map<string, string>();
+  /** Start-up failures by file, with the hash of the bytes that failed (kept in the snapshot). */
+  private failed = new Map<string, { hash: string; source: DocumentSource; report: FileReport }>();
   private queue: Promise<unknown> = Promise.resolve();
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private snapshotWrite: Promise<void> = Promise.resolve();
+  private fingerprint = '';
+  private stopListening: (() => Promise<void>) | undefined;
   /** Files that failed at start-up, for the documents list. */
   loadErrors: { file: string; code: string; message: string; source: DocumentSource }[] = [];
+  /** How the last start went: documents from the snapshot, documents parsed. */
+  readonly startup = { fromSnapshot: 0, parsed: 0, snapshot: false };
 
   private constructor(private readonly options: LibraryOptions) {
     this.current = createAnswerer([], options.answerer);
@@ -85,45 +130,202 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   }
 
   private async load(): Promise<void> {
-    const { uploadDir, docsDir, samplesDir, logger } = this.options;
-    const none = { plans: [], reports: [], errors: [] };
-    if (uploadDir) {
-      await mkdir(uploadDir, { recursive: true });
-      try {
-        const list: unknown = JSON.parse(await readFile(join(uploadDir, TOMBSTONES), 'utf8'));
-        if (Array.isArray(list)) for (const f of list) if (typeof f === 'string') this.removed.add(f);
-      } catch {
-        /* no tombstones yet */
+    const { uploadDir, docsDir, samplesDir, logger, store } = this.options;
+    if (uploadDir) await mkdir(uploadDir, { recursive: true });
+    for (const f of await this.readRemoved()) this.removed.add(f);
+    const uploads = await this.readUploads();
+    const baseDir = docsDir ?? (uploads.length === 0 ? samplesDir : undefined);
+    const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
+    const base = baseDir ? (await this.readFolder(baseDir, baseSource)).filter((d) => !this.removed.has(d.file)) : [];
+    // An upload wins over a folder document of the same name.
+    const byFile = new Map<string, Found>();
+    for (const d of [...base, ...uploads]) {
+      byFile.delete(d.file);
+      byFile.set(d.file, d);
+    }
+    const found = [...byFile.values()];
+
+    const answererOptions = this.options.answerer ?? {};
+    this.fingerprint = this.options.snapshotPath ? engineFingerprint([answererOptions.userDictPath, answererOptions.aliasPath, answererOptions.thesaurusPath]) + JSON.stringify([answererOptions.aliasGroups ?? [], this.options.load ?? {}]) : '';
+    const snap = await this.readSnapshot();
+    const saved = new Map((snap?.docs ?? []).map((d) => [d.file, d]));
+    const same = (d: Found) => saved.get(d.file)?.hash === d.hash;
+    // Mostly new documents (or no snapshot): build at once; else start from the snapshot and redo the changes.
+    const changed = found.filter((d) => !same(d));
+    const useSnapshot = !!snap && changed.length <= found.length / 2;
+    const parsed = new Map<string, { plan?: WorkPlan; report: FileReport }>();
+    for (const d of useSnapshot ? changed : found) parsed.set(d.file, await this.parse(d));
+
+    if (useSnapshot && snap) {
+      // Gone, or changed and no longer readable: out. Changed or new: in (a changed one keeps its place).
+      const answerer = snap.answerer;
+      const wanted = new Set(found.filter((d) => !parsed.has(d.file) || parsed.get(d.file)?.plan).map((d) => d.file));
+      for (const p of answerer.plans()) if (!wanted.has(p.file)) answerer.removePlan(p.file);
+      for (const d of changed) {
+        const plan = parsed.get(d.file)?.plan;
+        if (plan) answerer.addPlan(plan);
+      }
+      this.current = answerer;
+    } else {
+      this.current = createAnswerer(
+        found.map((d) => parsed.get(d.file)?.plan).filter((p): p is WorkPlan => !!p),
+        answererOptions,
+      );
+    }
+    const inAnswerer = new Map(this.current.plans().map((p) => [p.file, p]));
+    for (const d of found) {
+      this.hashes.set(d.file, d.hash);
+      const fresh = parsed.get(d.file);
+      const meta = fresh ? undefined : saved.get(d.file)?.meta;
+      const report = fresh?.report ?? meta?.report;
+      const plan = inAnswerer.get(d.file);
+      if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
+      if (plan && report) this.entries.set(d.file, { plan, source: d.source, report });
+      else if (report?.error) {
+        this.failed.set(d.file, { hash: d.hash, source: d.source, report });
+        this.loadErrors.push({ file: d.file, ...report.error, source: d.source });
+        logger.warn({ file: d.file, code: report.error.code, source: d.source }, report.error.message);
       }
     }
-    const uploads = uploadDir ? await ingestDirectory(uploadDir, undefined, this.options.load) : none;
-    const baseDir = docsDir ?? (uploads.reports.length === 0 ? samplesDir : undefined);
-    const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
-    const base = baseDir ? await ingestDirectory(baseDir, undefined, this.options.load) : none;
-    const add = (result: typeof uploads, source: DocumentSource) => {
-      for (const r of result.reports) {
-        if (this.removed.has(r.file) && source !== 'upload') continue;
-        if (r.error) {
-          this.loadErrors.push({ file: r.file, ...r.error, source });
-          logger.warn({ file: r.file, code: r.error.code, source }, r.error.message);
-          continue;
-        }
-        const plan = result.plans.find((p) => p.file === r.file);
-        if (plan) this.entries.set(plan.file, { plan, source, report: r });
-      }
-    };
-    add(base, baseSource);
-    add(uploads, 'upload');
-    this.current = createAnswerer(this.plans(), this.options.answerer);
-    logger.info({ documents: this.entries.size, errors: this.loadErrors.length, docsDir: baseDir ?? null, uploadDir: uploadDir ?? null }, 'documents loaded');
+    Object.assign(this.startup, { fromSnapshot: useSnapshot ? found.length - changed.length : 0, parsed: parsed.size, snapshot: useSnapshot });
+    if (!useSnapshot || changed.length || saved.size !== found.length) this.scheduleSnapshot(0);
+    if (store?.onDocumentsChanged) this.stopListening = await store.onDocumentsChanged((c) => void this.applyRemote(c));
+    logger.info(
+      { documents: this.entries.size, errors: this.loadErrors.length, fromSnapshot: this.startup.fromSnapshot, parsed: this.startup.parsed, docsDir: baseDir ?? null, uploadDir: uploadDir ?? null },
+      'documents loaded',
+    );
   }
 
-  /** Answer with the latest answerer (the library is the engine the bot asks). */
+  /** The documents of a folder, read and hashed (not parsed). */
+  private async readFolder(dir: string, source: DocumentSource): Promise<Found[]> {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter(isIngestible).sort();
+    } catch {
+      this.options.logger.warn({ dir }, 'documents folder not found');
+      return [];
+    }
+    const out: Found[] = [];
+    for (const file of names) {
+      try {
+        const bytes = await readFile(join(dir, file));
+        out.push({ file, source, bytes, hash: contentHash(bytes) });
+      } catch (err) {
+        this.options.logger.warn({ file, err }, 'document not readable');
+      }
+    }
+    return out;
+  }
+
+  /** Uploads: the store's (with legacy files of the upload folder moved in), else the upload folder's. */
+  private async readUploads(): Promise<Found[]> {
+    const { uploadDir, store } = this.options;
+    const local = uploadDir ? await this.readFolder(uploadDir, 'upload') : [];
+    if (!store) return local;
+    const stored = await store.uploads();
+    const inStore = new Set(stored.map((u) => u.file));
+    for (const f of local) {
+      if (inStore.has(f.file)) continue;
+      if (this.removed.has(f.file)) {
+        // Removed by another instance while this one was away: the local copy goes too.
+        if (uploadDir) await rm(join(uploadDir, f.file), { force: true });
+        continue;
+      }
+      await store.putUpload({ file: f.file, bytes: f.bytes, hash: f.hash, by: 'folder' });
+      stored.push({ file: f.file, bytes: f.bytes, hash: f.hash });
+    }
+    return stored.map((u) => ({ file: u.file, source: 'upload' as const, bytes: Buffer.from(u.bytes), hash: u.hash }));
+  }
+
+  private async readRemoved(): Promise<string[]> {
+    const { uploadDir, store } = this.options;
+    if (store) return store.removedFiles();
+    if (!uploadDir) return [];
+    try {
+      const list: unknown = JSON.parse(await readFile(join(uploadDir, TOMBSTONES), 'utf8'));
+      return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private async parse(d: Found): Promise<{ plan?: WorkPlan; report: FileReport }> {
+    const started = Date.now();
+    try {
+      const { plan, format, notes } = await loadDocument(d.bytes, d.file, this.options.load);
+      const withNotes = notes.length ? Object.assign(plan, { conversionNotes: notes }) : plan;
+      return { plan: withNotes, report: reportOf(withNotes, format, Date.now() - started) };
+    } catch (e) {
+      const format = formatOf(d.file) ?? 'unknown';
+      return { report: { file: d.file, ok: false, format, items: 0, sections: 0, warnings: [], notes: [], error: errorOf(d.file, e), ms: Date.now() - started } };
+    }
+  }
+
+  private async readSnapshot() {
+    const path = this.options.snapshotPath;
+    if (!path) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      return undefined;
+    }
+    try {
+      const snap = decodeSnapshot<DocMeta>(bytes, this.fingerprint, this.options.answerer);
+      if (!snap) this.options.logger.info({ path }, 'snapshot written by other code or settings: rebuilding');
+      return snap;
+    } catch (err) {
+      this.options.logger.warn({ path, err }, 'snapshot unreadable: rebuilding');
+      return undefined;
+    }
+  }
+
+  /** Write the snapshot `delay` ms from now (once for changes in a row). */
+  private scheduleSnapshot(delay = SNAPSHOT_DELAY_MS): void {
+    if (!this.options.snapshotPath) return;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      this.snapshotWrite = this.snapshotWrite.then(() => this.writeSnapshot());
+    }, delay);
+    this.snapshotTimer.unref();
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const path = this.options.snapshotPath;
+    if (!path) return;
+    const docs: SnapshotDoc<DocMeta>[] = [];
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan) } });
+    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report } });
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      const bytes = encodeSnapshot(this.current, docs, this.fingerprint);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      this.options.logger.warn({ path, err }, 'snapshot not written');
+    }
+  }
+
+  /** Write any pending snapshot now and stop listening to other instances (before the store closes). */
+  async close(): Promise<void> {
+    if (this.snapshotTimer) {
+      clearTimeout(this.snapshotTimer);
+      this.snapshotTimer = undefined;
+      this.snapshotWrite = this.snapshotWrite.then(() => this.writeSnapshot());
+    }
+    await this.snapshotWrite;
+    await this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  /** Answer with the current answerer (the library is the engine the bot asks). */
   answer(question: string, ctx?: AskContext): Answer {
     return this.current.answer(question, ctx);
   }
 
-  /** The latest answerer's unit directory. */
   get directory(): UnitDirectory {
     return this.current.directory;
   }
@@ -161,12 +363,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       // 1. Parse aside.
       const { plan, format, notes } = await loadDocument(bytes, file, this.options.load);
       const entry: LibraryEntry = { plan, source: 'upload', report: { ...reportOf(plan, format, Date.now() - started), notes } };
-      // 2. Index aside.
-      const next = new Map(this.entries);
-      const replaced = next.has(file);
-      next.set(file, entry);
-      const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
-      // 3. Keep the file (temp + rename, so a half-written file never replaces the old one).
+      const hash = contentHash(bytes);
+      // 2. Keep it: the store (every instance reads it), the upload folder (temp + rename, never half a file).
+      await this.options.store?.putUpload({ file, bytes, hash, by: 'upload' });
       const target = join(uploadDir, file);
       const tmp = join(uploadDir, `.${file}.${process.pid}.${Date.now()}.tmp`);
       try {
@@ -176,11 +375,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
         await rm(tmp, { force: true });
         throw new YaodianError('INTERNAL', `保存文件失败：${file}`, { user: false, cause });
       }
-      if (this.removed.delete(file)) await this.saveTombstones();
-      // 4. Swap.
-      this.entries = next;
-      this.current = answerer;
+      if (this.removed.delete(file)) await this.saveRemoved(file, false);
+      // 3. Apply: one synchronous step, so no question sees half of it.
+      const replaced = this.apply(file, entry, hash);
       this.options.logger.info({ file, items: plan.items.length, replaced }, 'document stored');
+      await this.options.store?.notifyDocumentsChanged?.({ op: 'put', file, hash });
       await this.changed();
       return { entry, replaced };
     });
@@ -192,22 +391,71 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const uploadDir = this.writable();
       const old = this.entries.get(file);
       if (!old) return false;
-      const next = new Map(this.entries);
-      next.delete(file);
-      const answerer = createAnswerer([...next.values()].map((e) => e.plan), this.options.answerer);
-      const onDisk = join(uploadDir, file);
-      if (old.source === 'upload' && existsSync(onDisk)) await rm(onDisk, { force: true });
-      if (old.source !== 'upload') {
-        // A bundled or DOCS_DIR document is not deleted from its folder; remember that it was removed.
-        this.removed.add(file);
-        await this.saveTombstones();
+      if (old.source === 'upload') {
+        await this.options.store?.removeUpload(file);
+        const onDisk = join(uploadDir, file);
+        if (existsSync(onDisk)) await rm(onDisk, { force: true });
       }
-      this.entries = next;
-      this.current = answerer;
+      // Remembered as removed: a folder document is not deleted from its folder, and another instance may still
+      // hold a local copy of an upload.
+      if (old.source !== 'upload' || this.options.store) {
+        this.removed.add(file);
+        await this.saveRemoved(file, true);
+      }
+      this.unapply(file);
       this.options.logger.info({ file, source: old.source }, 'document removed');
+      await this.options.store?.notifyDocumentsChanged?.({ op: 'remove', file });
       await this.changed();
       return true;
     });
+  }
+
+  /** Another instance's upload or removal, read back from the store and applied here. */
+  private applyRemote(change: DocumentChange): Promise<void> {
+    return this.serial(async () => {
+      const { store, logger } = this.options;
+      if (!store) return;
+      try {
+        if (change.op === 'remove') {
+          this.removed.add(change.file);
+          if (this.entries.has(change.file)) this.unapply(change.file);
+        } else {
+          if (change.hash && this.hashes.get(change.file) === change.hash) return;
+          const u = await store.upload(change.file);
+          if (!u || this.hashes.get(change.file) === u.hash) return;
+          const { plan, report } = await this.parse({ file: u.file, source: 'upload', bytes: Buffer.from(u.bytes), hash: u.hash });
+          if (!plan) {
+            logger.warn({ file: change.file, error: report.error }, 'another instance uploaded a document this one cannot read');
+            return;
+          }
+          this.removed.delete(change.file);
+          this.apply(change.file, { plan, source: 'upload', report }, u.hash);
+        }
+        logger.info({ file: change.file, op: change.op }, 'document changed by another instance');
+        await this.changed();
+      } catch (err) {
+        logger.error({ err, file: change.file }, 'applying another instance’s change failed');
+      }
+    });
+  }
+
+  /** Swap one document in (the answerer first, then the list); returns whether it replaced one. */
+  private apply(file: string, entry: LibraryEntry, hash: string): boolean {
+    const replaced = this.entries.has(file);
+    this.current.addPlan(entry.plan);
+    this.entries.set(file, entry);
+    this.hashes.set(file, hash);
+    this.failed.delete(file);
+    this.loadErrors = this.loadErrors.filter((e) => e.file !== file);
+    this.scheduleSnapshot();
+    return replaced;
+  }
+
+  private unapply(file: string): void {
+    this.current.removePlan(file);
+    this.entries.delete(file);
+    this.hashes.delete(file);
+    this.scheduleSnapshot();
   }
 
   /** Tell the listener; its failure is logged, never undoes the change. */
@@ -224,8 +472,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     return this.options.uploadDir;
   }
 
-  private async saveTombstones(): Promise<void> {
-    const path = join(this.writable(), TOMBSTONES);
-    await writeFile(path, JSON.stringify([...this.removed].sort(), null, 1));
+  private async saveRemoved(file: string, removed: boolean): Promise<void> {
+    if (this.options.store) {
+      await this.options.store.setRemoved(file, removed);
+      return;
+    }
+    await writeFile(join(this.writable(), TOMBSTONES), JSON.stringify([...this.removed].sort(), null, 1));
   }
 }

@@ -1,5 +1,7 @@
 /**
- * The store's record of loaded documents: each version's added time, which the digest's 新增 bucket reads.
+ * Documents in the store: each loaded version's added time (the digest's 新增 bucket reads it), and the uploaded
+ * documents themselves with the removals, shared by every instance on one database; on PostgreSQL an instance's
+ * upload or removal is announced (NOTIFY) and the others apply it.
  */
 import type { WorkPlan } from '../model.js';
 import { planHash, type Store } from './index.js';
@@ -10,15 +12,20 @@ export const BASELINE = 'baseline';
 /**
  * Record every loaded plan in the store's documents; a version seen for the first time gets `now` as its added
  * time. When the store has no documents yet, the batch is the baseline (recorded by 'baseline'), so that the
- * first digests do not list every item as 新增. Returns the files recorded now.
+ * first digests do not list every item as 新增. Versions already recorded are not written again. Returns the files
+ * recorded now.
  */
 export async function syncDocuments(store: Store, plans: WorkPlan[], options: { by?: string; now?: () => Date } = {}): Promise<string[]> {
   const added: string[] = [];
   const at = (options.now ?? (() => new Date()))().toISOString();
-  const first = (await store.documents()).length === 0;
+  const known = await store.documents();
+  const first = known.length === 0;
+  const seen = new Set(known.map((d) => `${d.file}\u0000${d.hash}`));
   const by = first ? BASELINE : (options.by ?? null);
   for (const plan of plans) {
-    if (await store.addDocument({ file: plan.file, hash: planHash(plan), plan, addedBy: by, addedAt: at })) added.push(plan.file);
+    const hash = planHash(plan);
+    if (seen.has(`${plan.file}\u0000${hash}`)) continue;
+    if (await store.addDocument({ file: plan.file, hash, plan, addedBy: by, addedAt: at })) added.push(plan.file);
   }
   return added;
 }
@@ -31,4 +38,101 @@ export async function documentDates(store: Pick<Store, 'documents'>): Promise<Ma
     else out.set(d.file, d.addedAt);
   }
   return out;
+}
+
+export interface StoredUpload {
+  file: string;
+  /** sha256 of the bytes. */
+  hash: string;
+  bytes: Uint8Array;
+}
+
+/** An upload or a removal, as announced to the other instances. */
+export interface DocumentChange {
+  op: 'put' | 'remove';
+  file: string;
+  hash?: string;
+}
+
+/** What the library keeps in the store: uploads, removals, and (PostgreSQL) the news of other instances' changes. */
+export interface UploadStore {
+  uploads(): Promise<StoredUpload[]>;
+  upload(file: string): Promise<StoredUpload | undefined>;
+  putUpload(u: { file: string; bytes: Uint8Array; hash: string; by?: string }): Promise<void>;
+  removeUpload(file: string): Promise<void>;
+  removedFiles(): Promise<string[]>;
+  setRemoved(file: string, removed: boolean): Promise<void>;
+  /** Announce a change to the other instances (PostgreSQL only). */
+  notifyDocumentsChanged?(change: DocumentChange): Promise<void>;
+  /** Other instances' changes; resolves to a function that stops listening (PostgreSQL only). */
+  onDocumentsChanged?(listener: (change: DocumentChange) => void): Promise<() => Promise<void>>;
+}
+
+export const DOCUMENTS_CHANNEL = 'yaodian_documents';
+
+/**
+ * The store's uploads. `instance` tells this instance's announcements from the others' (its own changes are
+ * already applied when they come back).
+ */
+export function uploadStore(store: Store, options: { instance?: string; now?: () => Date } = {}): UploadStore {
+  const { db } = store;
+  const now = () => (options.now ?? (() => new Date()))().toISOString();
+  const instance = options.instance ?? `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const row = (r: { file: string; hash: string; content_base64: string }): StoredUpload => ({ file: r.file, hash: r.hash, bytes: Buffer.from(r.content_base64, 'base64') });
+  const out: UploadStore = {
+    async uploads() {
+      const rows = await db.selectFrom('uploads').select(['file', 'hash', 'content_base64']).orderBy('file').execute();
+      return rows.map(row);
+    },
+    async upload(file) {
+      const r = await db.selectFrom('uploads').select(['file', 'hash', 'content_base64']).where('file', '=', file).executeTakeFirst();
+      return r ? row(r) : undefined;
+    },
+    async putUpload({ file, bytes, hash, by }) {
+      const content_base64 = Buffer.from(bytes).toString('base64');
+      const values = { hash, content_base64, size: bytes.byteLength, added_at: now(), added_by: by ?? null };
+      await db
+        .insertInto('uploads')
+        .values({ file, ...values })
+        .onConflict((oc) => oc.column('file').doUpdateSet(values))
+        .execute();
+    },
+    async removeUpload(file) {
+      await db.deleteFrom('uploads').where('file', '=', file).execute();
+    },
+    async removedFiles() {
+      return (await db.selectFrom('removed_documents').select('file').orderBy('file').execute()).map((r) => r.file);
+    },
+    async setRemoved(file, removed) {
+      if (!removed) {
+        await db.deleteFrom('removed_documents').where('file', '=', file).execute();
+        return;
+      }
+      await db
+        .insertInto('removed_documents')
+        .values({ file, removed_at: now() })
+        .onConflict((oc) => oc.column('file').doUpdateSet({ removed_at: now() }))
+        .execute();
+    },
+  };
+  const notifications = store.notifications;
+  if (!notifications) return out;
+  return {
+    ...out,
+    async notifyDocumentsChanged(change) {
+      await notifications.notify(DOCUMENTS_CHANNEL, JSON.stringify({ ...change, from: instance }));
+    },
+    async onDocumentsChanged(listener) {
+      return notifications.listen(DOCUMENTS_CHANNEL, (payload) => {
+        let c: Partial<DocumentChange> & { from?: string };
+        try {
+          c = JSON.parse(payload) as typeof c;
+        } catch {
+          return;
+        }
+        if (c.from === instance || typeof c.file !== 'string' || (c.op !== 'put' && c.op !== 'remove')) return;
+        listener({ op: c.op, file: c.file, ...(typeof c.hash === 'string' ? { hash: c.hash } : {}) });
+      });
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, type Selectable, SqliteDialect } from 'kysely'
 import type { WorkPlan } from '../model.js';
 import { TurnSchema, type Turn } from '../query/followup.js';
 import { migrate } from './migrations.js';
+import { type Notifications, pgNotifications } from './notify.js';
 import type { Database, ProgressTable } from './schema.js';
 
 export type { Database } from './schema.js';
@@ -109,6 +110,8 @@ export interface Store {
 
   close(): Promise<void>;
   readonly db: Kysely<Database>;
+  /** Tell other instances of a change (PostgreSQL NOTIFY); undefined on SQLite (one instance). */
+  readonly notifications?: Notifications;
 }
 
 const progressRecord = (r: Selectable<ProgressTable>): ProgressRecord => ({
@@ -121,12 +124,21 @@ const progressRecord = (r: Selectable<ProgressTable>): ProgressRecord => ({
   at: r.updated_at,
 });
 
-/** sha256 of a plan's normalized text: what identifies a document version. */
+const planHashes = new WeakMap<WorkPlan, string>();
+
+/** sha256 of a plan's normalized text: what identifies a document version (worked out once per plan object). */
 export function planHash(plan: WorkPlan): string {
-  return createHash('sha256').update(plan.lines.join('\n')).digest('hex');
+  let h = planHashes.get(plan);
+  if (h === undefined) planHashes.set(plan, (h = createHash('sha256').update(plan.lines.join('\n')).digest('hex')));
+  return h;
 }
 
-export function createStore(db: Kysely<Database>, clock: () => Date = () => new Date()): Store {
+/** A plan's hash known from before (a snapshot keeps it), so that its lines need not be read to work it out. */
+export function rememberPlanHash(plan: WorkPlan, hash: string): void {
+  planHashes.set(plan, hash);
+}
+
+export function createStore(db: Kysely<Database>, clock: () => Date = () => new Date(), notifications?: Notifications): Store {
   const now = () => clock().toISOString();
   async function upsertChat(platform: string, chatId: string, set: { unit?: string | null; digest_time?: string | null }, by?: string) {
     const at = now();
@@ -138,6 +150,7 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   }
   return {
     db,
+    ...(notifications ? { notifications } : {}),
     async addDocument({ file, hash, plan, addedBy, addedAt }) {
       const r = await db
         .insertInto('documents')
@@ -308,15 +321,23 @@ export function storeExists(options: OpenStoreOptions): boolean {
 /** Open (and migrate) the store: PostgreSQL when databaseUrl is set, else SQLite in dataDir (default ./data). */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
+  let notifications: Notifications | undefined;
   if (options.databaseUrl) {
     const pg = (await import('pg')).default;
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 5 }) }) });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 5 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    notifications = pgNotifications(pg, pool, options.databaseUrl);
   } else {
     const dataDir = options.dataDir ?? './data';
     if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
     const Sqlite = (await import('better-sqlite3')).default;
     const database = new Sqlite(sqlitePath(dataDir));
-    if (dataDir !== ':memory:') database.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL: a commit is durable once the WAL is synced at checkpoints, never corrupts, and
+    // does not fsync every conversation turn the bot writes.
+    if (dataDir !== ':memory:') {
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+    }
     database.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
@@ -326,5 +347,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await db.destroy();
     throw e;
   }
-  return createStore(db, options.clock);
+  return createStore(db, options.clock, notifications);
 }

@@ -88,6 +88,31 @@ MIGRATIONS['0002_conversations'] = {
   },
 };
 
+// 0100 onward: documents shared by instances (another engineer numbers theirs below 0100).
+MIGRATIONS['0100_uploads'] = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('uploads')
+      .ifNotExists()
+      .addColumn('file', 'text', (c) => c.primaryKey())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('content_base64', 'text', (c) => c.notNull())
+      .addColumn('size', 'integer', (c) => c.notNull())
+      .addColumn('added_at', 'text', (c) => c.notNull())
+      .addColumn('added_by', 'text')
+      .execute();
+    await db.schema
+      .createTable('removed_documents')
+      .ifNotExists()
+      .addColumn('file', 'text', (c) => c.primaryKey())
+      .addColumn('removed_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const t of ['removed_documents', 'uploads']) await db.schema.dropTable(t).ifExists().execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Apply every pending migration; throws with the failing migration's name. Returns the names applied now. */

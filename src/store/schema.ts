@@ -67,8 +67,27 @@ export interface ConversationsTable {
   updated_at: string;
 }
 
+/** Uploaded documents, shared by every instance (the bytes as base64 text, so both databases read the same column). */
+export interface UploadsTable {
+  file: string;
+  /** sha256 of the bytes. */
+  hash: string;
+  content_base64: string;
+  size: number;
+  added_at: string;
+  added_by: string | null;
+}
+
+/** Documents removed by an admin: a folder document stays out, an upload's local copies go too. */
+export interface RemovedDocumentsTable {
+  file: string;
+  removed_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
+  uploads: UploadsTable;
+  removed_documents: RemovedDocumentsTable;
   documents: DocumentsTable;
   user_bindings: UserBindingsTable;
   chats: ChatsTable;

@@ -12,7 +12,7 @@ const url = process.env['YAODIAN_TEST_DATABASE_URL'];
 describe.skipIf(!url)('store on PostgreSQL', () => {
   it('migrates a fresh database idempotently and runs every query', async () => {
     const first = await openStore({ databaseUrl: url as string });
-    for (const t of ['digests', 'progress', 'chats', 'user_bindings', 'documents', 'kysely_migration', 'kysely_migration_lock']) {
+    for (const t of ['digests', 'progress', 'chats', 'user_bindings', 'documents', 'conversations', 'uploads', 'removed_documents', 'kysely_migration', 'kysely_migration_lock']) {
       await sql`drop table if exists ${sql.table(t)}`.execute(first.db);
     }
     await first.close();

@@ -34,7 +34,7 @@ describe('store migrations', () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     expect(await migrate(db)).toEqual(Object.keys(MIGRATIONS));
     const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['chats', 'conversations', 'digests', 'documents', 'progress', 'user_bindings']);
+    expect(tables).toEqual(['chats', 'conversations', 'digests', 'documents', 'progress', 'removed_documents', 'uploads', 'user_bindings']);
     await db.destroy();
   });
 

@@ -1,0 +1,182 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DocumentLibrary, type LibraryOptions } from '../../src/library.js';
+import { silentLogger } from '../../src/logger.js';
+import { uploadStore } from '../../src/store/documents.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { samplesDir } from '../helpers/samples.js';
+
+const QINGTIAN = '2021-青田县政务公开工作要点.txt';
+const YIWU = '2021-义乌市政务公开工作要点.txt';
+const JINGDE = '2021-旌德县政务公开工作要点.txt';
+const QUESTIONS = ['依申请公开有什么要求', '青田县司法局牵头哪些工作', '义乌市数管中心负责哪些任务', '有哪些文件', '政务新媒体怎么管理'];
+const ctx = { today: '2021-06-01' };
+
+let root: string;
+const libraries: DocumentLibrary[] = [];
+const stores: Store[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'yd-lib-'));
+  await mkdir(join(root, 'docs'));
+  for (const f of [QINGTIAN, YIWU]) await copyFile(join(samplesDir, f), join(root, 'docs', f));
+});
+
+afterEach(async () => {
+  for (const l of libraries.splice(0)) await l.close();
+  for (const s of stores.splice(0)) await s.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function open(extra: Partial<LibraryOptions> = {}, data = 'data'): Promise<DocumentLibrary> {
+  const lib = await DocumentLibrary.open({
+    docsDir: join(root, 'docs'),
+    uploadDir: join(root, data, 'documents'),
+    snapshotPath: join(root, data, 'index.snapshot'),
+    logger: silentLogger(),
+    ...extra,
+  });
+  libraries.push(lib);
+  return lib;
+}
+
+async function restart(lib: DocumentLibrary, extra: Partial<LibraryOptions> = {}, data = 'data'): Promise<DocumentLibrary> {
+  await lib.close();
+  libraries.splice(libraries.indexOf(lib), 1);
+  return open(extra, data);
+}
+
+const answers = (lib: DocumentLibrary) => QUESTIONS.map((q) => lib.answer(q, ctx));
+
+describe('document library', () => {
+  it('restarts from its snapshot without parsing, answering as before', async () => {
+    const first = await open();
+    expect(first.startup).toMatchObject({ snapshot: false, parsed: 2 });
+    const before = answers(first);
+    const again = await restart(first);
+    expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 2, parsed: 0 });
+    expect(answers(again)).toEqual(before);
+    expect(again.list().map((e) => [e.plan.file, e.source, e.report.items])).toEqual(first.list().map((e) => [e.plan.file, e.source, e.report.items]));
+  });
+
+  it('parses only a document that changed or is new since the snapshot', async () => {
+    for (const f of ['2020-浙江省政务公开工作要点.txt', '2020-温州市鹿城区政务公开工作要点.txt']) await copyFile(join(samplesDir, f), join(root, 'docs', f));
+    const first = await restart(await open());
+    await copyFile(join(samplesDir, JINGDE), join(root, 'docs', YIWU)); // same name, other content
+    await copyFile(join(samplesDir, JINGDE), join(root, 'docs', JINGDE));
+    const again = await restart(first);
+    expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 2 });
+    expect(again.get(YIWU)?.plan.title).toMatch(/旌德/);
+    expect(again.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
+    // A document gone from the folder is gone from the answers.
+    await rm(join(root, 'docs', JINGDE));
+    await rm(join(root, 'docs', YIWU));
+    const third = await restart(again);
+    expect(third.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 0 });
+    expect(third.plans().map((p) => p.file)).not.toContain(YIWU);
+    expect(third.plans().map((p) => p.file)).not.toContain(JINGDE);
+    expect(third.answer('有哪些文件', ctx).text).not.toMatch(/旌德/);
+  });
+
+  it('ignores a damaged snapshot and rebuilds', async () => {
+    const first = await open();
+    await first.close();
+    await writeFile(join(root, 'data', 'index.snapshot'), 'not a snapshot');
+    const again = await restart(first);
+    expect(again.startup).toMatchObject({ snapshot: false, parsed: 2 });
+    expect(again.answer('依申请公开有什么要求', ctx).citations.length).toBeGreaterThan(0);
+  });
+
+  it('an upload touches only its document: same answerer, the others unchanged, questions answered throughout', async () => {
+    const lib = await open();
+    const engine = lib.answerer;
+    const version = engine.version;
+    const before = lib.answer('义乌市数管中心负责哪些任务', ctx);
+    const upload = lib.put('旌德要点.txt', await readFile(join(samplesDir, JINGDE)));
+    // Until the new document is applied, the old documents answer.
+    expect(lib.answer('旌德县数据资源局负责哪些任务', ctx).citations).toEqual([]);
+    await upload;
+    expect(lib.answerer).toBe(engine);
+    expect(engine.version).toBe(version + 1);
+    expect(lib.answer('旌德县数据资源局负责哪些任务', ctx).citations.every((c) => c.file === '旌德要点.txt')).toBe(true);
+    expect(lib.answer('义乌市数管中心负责哪些任务', ctx)).toEqual(before);
+    // The snapshot written after the upload holds it: a restart parses nothing.
+    const again = await restart(lib);
+    expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 0 });
+    expect(await again.remove('旌德要点.txt')).toBe(true);
+    expect(again.answer('旌德县数据资源局负责哪些任务', ctx).citations).toEqual([]);
+  });
+});
+
+describe('documents shared through the store', () => {
+  async function sqliteStore(): Promise<Store> {
+    const s = await openStore({ dataDir: join(root, 'db') });
+    stores.push(s);
+    return s;
+  }
+
+  it('an upload made by one instance is read by another from the store, a removal too', async () => {
+    const store = await sqliteStore();
+    const a = await open({ store: uploadStore(store) }, 'a');
+    await a.put('旌德要点.txt', await readFile(join(samplesDir, JINGDE)));
+    const uploads = await uploadStore(store).uploads();
+    expect(uploads.map((u) => u.file)).toEqual(['旌德要点.txt']);
+    // Another instance, with its own data folder: the upload comes from the store.
+    const b = await open({ store: uploadStore(store) }, 'b');
+    expect(b.get('旌德要点.txt')?.source).toBe('upload');
+    expect(b.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
+    // A folder document removed in one instance stays out in the others.
+    expect(await a.remove(YIWU)).toBe(true);
+    expect(await uploadStore(store).removedFiles()).toEqual([YIWU]);
+    const c = await open({ store: uploadStore(store) }, 'c');
+    expect(c.plans().map((p) => p.file).sort()).toEqual([QINGTIAN, '旌德要点.txt'].sort());
+  });
+
+  it('an upload left in the upload folder by an older version moves into the store', async () => {
+    await mkdir(join(root, 'old', 'documents'), { recursive: true });
+    await copyFile(join(samplesDir, JINGDE), join(root, 'old', 'documents', '旧上传.txt'));
+    const store = await sqliteStore();
+    const lib = await open({ store: uploadStore(store) }, 'old');
+    expect(lib.get('旧上传.txt')?.source).toBe('upload');
+    expect((await uploadStore(store).uploads()).map((u) => u.file)).toEqual(['旧上传.txt']);
+  });
+});
+
+const pgUrl = process.env['YAODIAN_TEST_DATABASE_URL'];
+
+describe.skipIf(!pgUrl)('documents shared through PostgreSQL', () => {
+  it('an instance applies another instance’s upload and removal as they happen (LISTEN/NOTIFY)', async () => {
+    // A database of its own, so that the store's PostgreSQL test (which drops its tables) may run alongside.
+    const pg = (await import('pg')).default;
+    const admin = new pg.Client({ connectionString: pgUrl as string });
+    await admin.connect();
+    const exists = await admin.query("select 1 from pg_database where datname = 'yaodian_library_test'");
+    if (!exists.rowCount) await admin.query('create database yaodian_library_test');
+    await admin.end();
+    const url = new URL(pgUrl as string);
+    url.pathname = '/yaodian_library_test';
+    const s1 = await openStore({ databaseUrl: url.href });
+    const s2 = await openStore({ databaseUrl: url.href });
+    stores.push(s1, s2);
+    await s1.db.deleteFrom('uploads').execute();
+    await s1.db.deleteFrom('removed_documents').execute();
+    const a = await open({ store: uploadStore(s1) }, 'a');
+    const b = await open({ store: uploadStore(s2) }, 'b');
+    await a.put('旌德要点.txt', await readFile(join(samplesDir, JINGDE)));
+    await until(() => !!b.get('旌德要点.txt'));
+    expect(b.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
+    await a.remove('旌德要点.txt');
+    await until(() => !b.get('旌德要点.txt'));
+    expect(b.answer('旌德县数据资源局负责哪些任务', ctx).citations).toEqual([]);
+  });
+});
+
+async function until(ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
