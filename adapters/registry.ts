@@ -2,16 +2,15 @@
  * The platform adapters: one entry per platform (its settings, and its factory). Every platform's settings are
  * validated together, so one CONFIG error lists every bad value; an adapter is created only when its credentials
  * are set (none set → none; the web chat still runs). Adding a platform is one entry here plus its folder.
- * Start adapters before the HTTP server listens: webhook modes mount their routes on it.
+ * Start adapters before the HTTP server listens: webhook modes mount their routes on it. A platform's SDK is
+ * imported only when that platform is configured (with none configured, none is loaded).
  */
 import type { Bot } from '../src/bot.js';
 import { type Env, loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import type { Adapter, Platform } from '../src/model.js';
 import { dingtalkConfigFrom, dingtalkConfigSchema } from './dingtalk/config.js';
-import { createDingtalkAdapter } from './dingtalk/index.js';
 import { larkConfigFrom, larkConfigSchema } from './lark/config.js';
-import { createLarkAdapter } from './lark/index.js';
 import type { AdapterDeps } from './shared/shell.js';
 import { wechatConfigFrom, wechatConfigSchema } from './wechat/config.js';
 
@@ -29,14 +28,14 @@ interface PlatformEntry<C> {
 const entry = <C>(e: PlatformEntry<C>) => e;
 
 const PLATFORMS = {
-  lark: entry({ platform: 'lark', configFrom: larkConfigFrom, create: createLarkAdapter }),
-  dingtalk: entry({ platform: 'dingtalk', configFrom: dingtalkConfigFrom, create: createDingtalkAdapter }),
-  wechat: entry({
-    platform: 'wechat',
-    configFrom: wechatConfigFrom,
-    // wechaty loads its puppet module on start; import it only when configured.
-    create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps),
+  lark: entry({ platform: 'lark', configFrom: larkConfigFrom, create: async (config, deps) => (await import('./lark/index.js')).createLarkAdapter(config, deps) }),
+  dingtalk: entry({
+    platform: 'dingtalk',
+    configFrom: dingtalkConfigFrom,
+    create: async (config, deps) => (await import('./dingtalk/index.js')).createDingtalkAdapter(config, deps),
   }),
+  // wechaty also loads its puppet module on start.
+  wechat: entry({ platform: 'wechat', configFrom: wechatConfigFrom, create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps) }),
 };
 
 export type PlannedAdapters = { [K in keyof typeof PLATFORMS]?: NonNullable<ReturnType<(typeof PLATFORMS)[K]['configFrom']>> };
