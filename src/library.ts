@@ -104,7 +104,8 @@ interface Found {
 
 export class DocumentLibrary implements AnswerEngine, Catalog {
   private entries = new Map<string, LibraryEntry>();
-  private current: Answerer;
+  /** Set by load(), before the library is handed out. */
+  private current!: Answerer;
   private removed = new Set<string>();
   private hashes = new Map<string, string>();
   /** Start-up failures by file, with the hash of the bytes that failed (kept in the snapshot). */
@@ -119,9 +120,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   /** How the last start went: documents from the snapshot, documents parsed. */
   readonly startup = { fromSnapshot: 0, parsed: 0, snapshot: false };
 
-  private constructor(private readonly options: LibraryOptions) {
-    this.current = createAnswerer([], options.answerer);
-  }
+  private constructor(private readonly options: LibraryOptions) {}
 
   static async open(options: LibraryOptions): Promise<DocumentLibrary> {
     const lib = new DocumentLibrary(options);

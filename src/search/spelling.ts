@@ -6,7 +6,17 @@
  * that sounds the same (pinyin, tones ignored, any reading of a 多音字) or differs in one character. A correction
  * is applied when one candidate is clearly best; otherwise the candidates are offered (您是不是要找).
  */
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+
+/**
+ * pinyin-pro, loaded the first time a reading is needed (its dictionaries weigh tens of MB, and most questions
+ * have no typo to read).
+ */
+let pinyinLib: typeof import('pinyin-pro') | undefined;
+const pinyin: (typeof import('pinyin-pro'))['pinyin'] = ((text: string, options: object) => {
+  pinyinLib ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro');
+  return pinyinLib.pinyin(text, options);
+}) as (typeof import('pinyin-pro'))['pinyin'];
 
 export interface Correction {
   /** What was typed. */

@@ -4,8 +4,16 @@
  * The same instance tokenizes documents and questions, so both sides cut words the same way.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+
+/**
+ * jieba's default dictionary, read for each tokenizer and let go once jieba holds it (the package's own dict.js
+ * keeps it and the unused idf table in memory for the life of the process).
+ */
+function defaultDictionary(): Buffer {
+  return readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
+}
 
 /** 政务 terms the default dictionary cuts apart (依申请公开 → 依/申请/公开). */
 export const GOV_TERMS: readonly string[] = [
@@ -97,7 +105,7 @@ export class Tokenizer {
   version = 0;
 
   constructor(options: TokenizerOptions = {}) {
-    this.jieba = Jieba.withDict(dict);
+    this.jieba = Jieba.withDict(defaultDictionary());
     this.addWords(GOV_TERMS);
     if (options.userDictPath) this.loadUserDict(readFileSync(options.userDictPath, 'utf8'));
     if (options.words) this.addWords(options.words);
