@@ -118,7 +118,8 @@ export function createBot(deps: BotDeps): Bot {
         const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
         const turn = turnOf(answer, now().getTime(), previous);
         if (turn) await conversations.set(...who, turn);
-        log.info({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
+        // One line per answer: at debug, so that a busy instance does not spend its time writing logs.
+        log.debug({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
         return answer;
       } catch (e) {
         if (isYaodianError(e) && e.user) return { ...APOLOGY, intent: 'user-error', text: e.message };

@@ -4,9 +4,17 @@ export const TIME_ZONE = 'Asia/Shanghai';
 /** One formatter for every call: creating an Intl.DateTimeFormat costs far more than formatting with it. */
 const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** YYYY-MM-DD of `at` in Asia/Shanghai. */
+let lastMinute = NaN;
+let lastDay = '';
+
+/** YYYY-MM-DD of `at` in Asia/Shanghai (the same minute gives the same day: formatted once a minute at most). */
 export function shanghaiDate(at: Date = new Date()): string {
-  return SHANGHAI_DAY.format(at);
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = SHANGHAI_DAY.format(at);
+    lastMinute = minute;
+  }
+  return lastDay;
 }
 
 /** YYYY-MM-DD from year, month (1–12) and day. */

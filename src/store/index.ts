@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, type Selectable, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { WorkPlan } from '../model.js';
 import { TurnSchema, type Turn } from '../query/followup.js';
 import { migrate } from './migrations.js';
@@ -298,6 +298,28 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   };
 }
 
+/** Most distinct statements kept prepared (the store's queries are a few dozen shapes). */
+const MAX_PREPARED = 256;
+
+/**
+ * The database as Kysely sees it, each SQL text prepared once and reused (Kysely prepares per query; the bot runs
+ * a few queries per message). Statements run one at a time: better-sqlite3 is synchronous.
+ */
+function preparedOnce(database: import('better-sqlite3').Database): SqliteDatabase {
+  const prepared = new Map<string, import('better-sqlite3').Statement>();
+  return {
+    close: () => void database.close(),
+    prepare(sql: string) {
+      let st = prepared.get(sql);
+      if (!st) {
+        st = database.prepare(sql);
+        if (prepared.size < MAX_PREPARED) prepared.set(sql, st);
+      }
+      return st as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 export interface OpenStoreOptions {
   /** Directory of the SQLite file (yaodian.sqlite); ':memory:' for an in-memory database. */
   dataDir?: string;
@@ -339,7 +361,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       database.pragma('synchronous = NORMAL');
     }
     database.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(database) }) });
   }
   try {
     await migrate(db);

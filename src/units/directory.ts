@@ -138,6 +138,8 @@ export class UnitDirectory {
   private byLocal = new Map<string, Set<UnitEntry>>();
   /** localKeys by name (cleared with the keys). */
   private locals = new Map<string, string[]>();
+  /** Units by region name, in the units' order; built when first asked for after a change. */
+  private byRegion: Map<string, UnitEntry[]> | undefined;
   /** cleanUnitName of the names printed in plans. */
   private cleaned = new Map<string, string>();
   private readonly pendingGroups: [string, string[]][] = [];
@@ -231,6 +233,7 @@ export class UnitDirectory {
   /** Units, regions and forms from the plans, in their order (names keep their keys: the alias book is unchanged). */
   private rebuild(): void {
     this.units.clear();
+    this.byRegion = undefined;
     this.regions.clear();
     this.byLocal.clear();
     this.formsByFirst = new Map();
@@ -255,7 +258,11 @@ export class UnitDirectory {
       for (const ref of unitRefsOf(item)) {
         if (ref.kind !== 'unit') continue;
         const key = this.planKey(region, ref.name);
-        const entry = this.units.get(key) ?? { key, region, names: [] };
+        let entry = this.units.get(key);
+        if (!entry) {
+          entry = { key, region, names: [] };
+          this.byRegion = undefined;
+        }
         const name = this.clean(ref.name);
         if (!entry.names.includes(name)) {
           entry.names.push(name);
@@ -296,6 +303,7 @@ export class UnitDirectory {
     this.locals.clear();
     const entries = [...this.units.values()];
     this.units.clear();
+    this.byRegion = undefined;
     this.byLocal.clear();
     for (const e of entries) {
       for (const name of e.names) {
@@ -415,7 +423,17 @@ export class UnitDirectory {
   }
 
   unitsOf(regionName?: string): UnitEntry[] {
-    return [...this.units.values()].filter((u) => !regionName || u.region.name === regionName);
+    if (!regionName) return [...this.units.values()];
+    if (!this.byRegion) {
+      const by = new Map<string, UnitEntry[]>();
+      for (const u of this.units.values()) {
+        const list = by.get(u.region.name);
+        if (list) list.push(u);
+        else by.set(u.region.name, [u]);
+      }
+      this.byRegion = by;
+    }
+    return this.byRegion.get(regionName)?.slice() ?? [];
   }
 
   /**
