@@ -20,7 +20,7 @@ import { shanghaiDate } from '../time.js';
 import { readAliasFile } from '../units/aliases.js';
 import { UnitDirectory, regionForms } from '../units/directory.js';
 import { execute, type ExecDeps } from './execute.js';
-import { topicPlan } from './topic.js';
+import { topicPlan, type TopicPlan } from './topic.js';
 
 export type { AskContext } from '../model.js';
 
@@ -39,7 +39,7 @@ export interface AnswererOptions {
   maxTopic?: number;
   /** The clock, for 本月/下周/逾期 when a question carries no `today`. */
   now?: () => Date;
-  /** Answers remembered for repeated questions, per version of the plans (default 2000; 0: none). */
+  /** Answers remembered for repeated questions, per version of the plans (default 2000; 0: none, nor what questions say). */
   answerCache?: number;
 }
 
@@ -96,7 +96,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   let version = 0;
   let planList: WorkPlan[] | undefined;
   const all = () => (planList ??= [...plans.values()]);
-  const cache = answerCache(options.answerCache ?? DEFAULT_ANSWER_CACHE);
+  const cache = lru<Answer>(options.answerCache ?? DEFAULT_ANSWER_CACHE);
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
   // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有). The corrector is built
@@ -128,6 +128,8 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     planList = undefined;
     speller = undefined;
     cache.clear();
+    topics.clear();
+    understandings.clear();
   };
 
   function addPlan(plan: WorkPlan): void {
@@ -158,15 +160,32 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     return al;
   };
 
-  /** The answer, and whether it stands on its own (no previous turn could change it). */
-  function compute(question: string, ctx: AskContext, today: string): { answer: Answer; standalone: boolean } {
+  const deps = (): ExecDeps => ({ plans: all(), directory, index, tokenizer, thesaurus, align, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10 });
+  // The topic's concepts, by topic text (for this version of the plans).
+  // Nothing is remembered with answerCache 0 (the bench measures the engine, not its memory).
+  const remembered = options.answerCache === 0 ? 0 : MEMO_SIZE;
+  const topics = lru<TopicPlan>(remembered);
+  const topicOf = (text: string): TopicPlan => {
+    let t = topics.get(text);
+    if (!t) topics.set(text, (t = topicPlan(text, deps())));
+    return t;
+  };
+
+  /**
+   * What a question says on its own, before any conversation: spelling read, Query understood, topic planned.
+   * A pure function of the question, the day and the plans, so kept per version (follow-ups reuse it too).
+   */
+  const understandings = lru<Understanding>(remembered);
+  function understandOnce(question: string, today: string): Understanding {
+    const key = `${question}\u0000${today}`;
+    const known = understandings.get(key);
+    if (known) return known;
     const normalized = normalizeQuestion(question);
     const spelled = spelling().correct(normalized);
     const understood = understand(spelled.text, directory, today);
     let query: Query = understood.query;
-    const deps: ExecDeps = { plans: all(), directory, index, tokenizer, thesaurus, align, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10 };
     // Leftovers with no content (的, 呢, 要干的) are no topic.
-    let topic = query.topic ? topicPlan(query.topic, deps) : undefined;
+    let topic = query.topic ? topicOf(query.topic) : undefined;
     if (topic && !topic.concepts.length) {
       const { topic: _none, ...rest } = query;
       query = rest;
@@ -174,13 +193,23 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     } else if (topic) query = { ...query, topic: topic.text };
     // Would any previous turn make this a follow-up? (One with citations is the most that can: see isFollowUp.)
     const standalone = !isFollowUp(query, understood.followUp, { query, citations: [''], at: 0 });
+    const u: Understanding = { spelled, query, ...(topic ? { topic } : {}), followUp: understood.followUp, standalone };
+    understandings.set(key, u);
+    return u;
+  }
+
+  /** The answer, and whether it stands on its own (no previous turn could change it). */
+  function compute(question: string, ctx: AskContext, today: string): { answer: Answer; standalone: boolean } {
+    const { spelled, standalone, followUp, ...first } = understandOnce(question, today);
+    let query: Query = first.query;
+    let topic = first.topic;
     const prev: Turn | undefined = ctx.previous;
-    const follow = isFollowUp(query, understood.followUp, prev);
+    const follow = isFollowUp(query, followUp, prev);
     if (follow && prev) {
       query = mergeFollowUp(prev.query, query, prev.units);
-      topic = query.topic ? topicPlan(query.topic, deps) : undefined;
+      topic = query.topic ? topicOf(query.topic) : undefined;
     }
-    const result = execute(query, deps, {
+    const result = execute(query, deps(), {
       today,
       ...(ctx.unit ? { unit: ctx.unit } : {}),
       ...(follow && prev ? { previousCitations: prev.citations, previousList: prev.list ?? prev.citations } : {}),
@@ -217,12 +246,23 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
 
 /** Answers remembered by default (a few MB at most). */
 const DEFAULT_ANSWER_CACHE = 2000;
+/** Understandings and topic plans remembered. */
+const MEMO_SIZE = 4000;
+
+interface Understanding {
+  spelled: { corrections: Correction[]; suggestions: string[] };
+  query: Query;
+  topic?: TopicPlan;
+  /** Marked as a follow-up (那…呢, 其中…). */
+  followUp: boolean;
+  standalone: boolean;
+}
 
 /** A bounded map, least recently used out first; size 0 remembers nothing. */
-function answerCache(max: number) {
-  const map = new Map<string, Answer>();
+function lru<T>(max: number) {
+  const map = new Map<string, T>();
   return {
-    get(key: string): Answer | undefined {
+    get(key: string): T | undefined {
       const a = map.get(key);
       if (a) {
         map.delete(key);
@@ -230,7 +270,7 @@ function answerCache(max: number) {
       }
       return a;
     },
-    set(key: string, a: Answer): void {
+    set(key: string, a: T): void {
       if (max <= 0) return;
       map.set(key, a);
       if (map.size > max) map.delete(map.keys().next().value as string);
