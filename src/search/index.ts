@@ -278,6 +278,7 @@ export class ItemIndex {
       this.indexPlan(plan, true);
     }
     this.seal();
+    this.docTermIds.trim();
   }
 
   private seal(): void {

@@ -28,6 +28,10 @@ export class IntList {
   view(): Int32Array {
     return this.a.subarray(0, this.n);
   }
+  /** Give back the room beyond the elements held (after a bulk load). */
+  trim(): void {
+    if (this.a.length > this.n + 1024) this.a = this.a.slice(0, Math.max(4, this.n));
+  }
   clear(): void {
     this.n = 0;
   }
@@ -116,9 +120,9 @@ export class PostingLists {
   vals: Uint32Array = new Uint32Array(0);
   private tails = new Map<number, Tail>();
   private tailEntries = 0;
-  private readonly qList = new IntList(1024);
-  private readonly qDoc = new IntList(1024);
-  private readonly qVal = new IntList(1024);
+  private qList = new IntList(1024);
+  private qDoc = new IntList(1024);
+  private qVal = new IntList(1024);
 
   get baseLists(): number {
     return this.off.length - 1;
@@ -245,9 +249,10 @@ export class PostingLists {
     this.vals = vals;
     this.tails = new Map();
     this.tailEntries = 0;
-    this.qList.clear();
-    this.qDoc.clear();
-    this.qVal.clear();
+    // The queue of a bulk load is as large as the lists: let it go rather than keep its room.
+    this.qList = new IntList(1024);
+    this.qDoc = new IntList(1024);
+    this.qVal = new IntList(1024);
   }
 
   /** Replace the base with saved arrays (tails and queue empty). */
