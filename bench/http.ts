@@ -60,8 +60,11 @@ export interface LoadResult {
   errors: number;
 }
 
-/** POST /api/ask from `connections` keep-alive connections for `seconds` (after a warm-up), each its own chat. */
-export async function loadAsk(url: string, questions: BenchQuestion[], options: { connections: number; seconds: number; warmupSeconds: number }): Promise<LoadResult> {
+/**
+ * POST /api/ask from `connections` keep-alive connections for `seconds` (after a warm-up), each its own chat; with
+ * `total`, until that many questions have been asked instead.
+ */
+export async function loadAsk(url: string, questions: BenchQuestion[], options: { connections: number; seconds: number; warmupSeconds: number; total?: number }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const target = new URL('api/ask', url);
   const post = (body: string) =>
@@ -79,8 +82,9 @@ export async function loadAsk(url: string, questions: BenchQuestion[], options: 
   let stopAt = Infinity;
   const lat: number[] = [];
   let errors = 0;
+  const total = options.total ?? Infinity;
   const worker = async (w: number) => {
-    while (performance.now() < stopAt) {
+    while (performance.now() < stopAt && next < total) {
       const q = questions[next++ % questions.length] as BenchQuestion;
       const body = JSON.stringify({ q: q.q, ...(q.unit ? { unit: q.unit } : {}), ...(q.today ? { today: q.today } : {}), chat: `bench-${w}` });
       const t = performance.now();
@@ -91,9 +95,9 @@ export async function loadAsk(url: string, questions: BenchQuestion[], options: 
     }
   };
   const warmEnd = performance.now() + options.warmupSeconds * 1000;
-  stopAt = warmEnd + options.seconds * 1000;
+  stopAt = options.total !== undefined ? Infinity : warmEnd + options.seconds * 1000;
   const workers = Array.from({ length: options.connections }, (_, w) => worker(w));
-  await new Promise((r) => setTimeout(r, options.warmupSeconds * 1000));
+  if (options.warmupSeconds > 0) await new Promise((r) => setTimeout(r, options.warmupSeconds * 1000));
   recording = true;
   const t0 = performance.now();
   await Promise.all(workers);

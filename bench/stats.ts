@@ -42,3 +42,17 @@ export function rssOfPid(pid: number): number | undefined {
 }
 
 export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+/**
+ * Resident memory once the process has been idle a while (V8 gives back young-generation room about half a minute
+ * after allocation stops): the lowest reading over `seconds`, sampled every second.
+ */
+export async function settledRssMB(pid = process.pid, seconds = 45): Promise<number | undefined> {
+  let low: number | undefined;
+  for (let t = 0; t < seconds; t++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = rssOfPid(pid);
+    if (r !== undefined && (low === undefined || r < low)) low = r;
+  }
+  return low;
+}

@@ -1,0 +1,40 @@
+/**
+ * Build throughput against raw jieba, in one process, the two taking turns (so that a busy machine slows both
+ * alike): raw jieba cuts each item's text once (its dictionary loaded beforehand), then the answerer is built over
+ * the same plans from nothing (dictionary, unit directory, index); repeated, the medians kept.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createAnswerer } from '../src/answer/index.js';
+import type { WorkPlan } from '../src/model.js';
+import { itemText } from './corpus.js';
+import { gc, median, time } from './stats.js';
+
+export interface ThroughputResult {
+  chars: number;
+  jiebaMs: number;
+  buildMs: number;
+  jiebaRuns: number[];
+  buildRuns: number[];
+}
+
+export function runThroughput(corpus: WorkPlan[], rounds: number): ThroughputResult {
+  const texts = corpus.flatMap((p) => p.items.map(itemText));
+  const chars = texts.reduce((s, t) => s + t.length, 0);
+  const jieba = Jieba.withDict(readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt')));
+  for (const t of texts.slice(0, 200)) jieba.cut(t, false);
+  const jiebaRuns: number[] = [];
+  const buildRuns: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    gc();
+    jiebaRuns.push(
+      time(() => {
+        for (const t of texts) jieba.cut(t, false);
+      })[1],
+    );
+    gc();
+    buildRuns.push(time(() => createAnswerer(corpus, { answerCache: 0 }))[1]);
+  }
+  return { chars, jiebaMs: median(jiebaRuns), buildMs: median(buildRuns), jiebaRuns, buildRuns };
+}
