@@ -13,11 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
-import { decodeSnapshot, encodeSnapshot, engineFingerprint, type SnapshotDoc } from './answer/snapshot.js';
+import { encodeSnapshot, engineFingerprint, openSnapshot, type SnapshotDoc } from './answer/snapshot.js';
 import { YaodianError } from './errors.js';
 import { errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
@@ -92,13 +92,20 @@ interface DocMeta {
   report: FileReport;
   /** The store's hash of the plan (see planHash), so that recording it needs no reading of its lines. */
   planHash?: string;
+  /** A folder file's size and modification time when it was hashed: the same again, and its hash is trusted. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 /** A document found at start-up, before it is parsed. */
 interface Found {
   file: string;
   source: DocumentSource;
-  bytes: Buffer;
+  /** The bytes; for a folder file known to the snapshot (same size and time), read only if it must be parsed. */
+  bytes?: Buffer;
+  path?: string;
+  size?: number;
+  mtimeMs?: number;
   hash: string;
 }
 
@@ -108,6 +115,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private current!: Answerer;
   private removed = new Set<string>();
   private hashes = new Map<string, string>();
+  /** Size and modification time of folder files, kept in the snapshot with their hashes. */
+  private stats = new Map<string, { size: number; mtimeMs: number }>();
   /** Start-up failures by file, with the hash of the bytes that failed (kept in the snapshot). */
   private failed = new Map<string, { hash: string; source: DocumentSource; report: FileReport }>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -115,6 +124,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private snapshotWrite: Promise<void> = Promise.resolve();
   private fingerprint = '';
   private stopListening: (() => Promise<void>) | undefined;
+  /** Closes the snapshot file the plans' texts are read from. */
+  private closeSnapshot: (() => void) | undefined;
   /** Files that failed at start-up, for the documents list. */
   loadErrors: { file: string; code: string; message: string; source: DocumentSource }[] = [];
   /** How the last start went: documents from the snapshot, documents parsed. */
@@ -132,10 +143,14 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const { uploadDir, docsDir, samplesDir, logger, store } = this.options;
     if (uploadDir) await mkdir(uploadDir, { recursive: true });
     for (const f of await this.readRemoved()) this.removed.add(f);
-    const uploads = await this.readUploads();
+    const answererOptions = this.options.answerer ?? {};
+    this.fingerprint = this.options.snapshotPath ? engineFingerprint([answererOptions.userDictPath, answererOptions.aliasPath, answererOptions.thesaurusPath]) + JSON.stringify([answererOptions.aliasGroups ?? [], this.options.load ?? {}]) : '';
+    const snap = await this.readSnapshot();
+    const saved = new Map((snap?.docs ?? []).map((d) => [d.file, d]));
+    const uploads = await this.readUploads(saved);
     const baseDir = docsDir ?? (uploads.length === 0 ? samplesDir : undefined);
     const baseSource: DocumentSource = docsDir ? 'docs' : 'samples';
-    const base = baseDir ? (await this.readFolder(baseDir, baseSource)).filter((d) => !this.removed.has(d.file)) : [];
+    const base = baseDir ? (await this.readFolder(baseDir, baseSource, saved)).filter((d) => !this.removed.has(d.file)) : [];
     // An upload wins over a folder document of the same name.
     const byFile = new Map<string, Found>();
     for (const d of [...base, ...uploads]) {
@@ -143,11 +158,6 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       byFile.set(d.file, d);
     }
     const found = [...byFile.values()];
-
-    const answererOptions = this.options.answerer ?? {};
-    this.fingerprint = this.options.snapshotPath ? engineFingerprint([answererOptions.userDictPath, answererOptions.aliasPath, answererOptions.thesaurusPath]) + JSON.stringify([answererOptions.aliasGroups ?? [], this.options.load ?? {}]) : '';
-    const snap = await this.readSnapshot();
-    const saved = new Map((snap?.docs ?? []).map((d) => [d.file, d]));
     const same = (d: Found) => saved.get(d.file)?.hash === d.hash;
     // Mostly new documents (or no snapshot): build at once; else start from the snapshot and redo the changes.
     const changed = found.filter((d) => !same(d));
@@ -155,6 +165,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const parsed = new Map<string, { plan?: WorkPlan; report: FileReport }>();
     for (const d of useSnapshot ? changed : found) parsed.set(d.file, await this.parse(d));
 
+    if (!useSnapshot) snap?.close();
     if (useSnapshot && snap) {
       // Gone, or changed and no longer readable: out. Changed or new: in (a changed one keeps its place).
       const answerer = snap.answerer;
@@ -174,6 +185,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const inAnswerer = new Map(this.current.plans().map((p) => [p.file, p]));
     for (const d of found) {
       this.hashes.set(d.file, d.hash);
+      if (d.size !== undefined && d.mtimeMs !== undefined) this.stats.set(d.file, { size: d.size, mtimeMs: d.mtimeMs });
       const fresh = parsed.get(d.file);
       const meta = fresh ? undefined : saved.get(d.file)?.meta;
       const report = fresh?.report ?? meta?.report;
@@ -195,8 +207,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     );
   }
 
-  /** The documents of a folder, read and hashed (not parsed). */
-  private async readFolder(dir: string, source: DocumentSource): Promise<Found[]> {
+  /**
+   * The documents of a folder, hashed (not parsed): a file the snapshot knows with the same size and modification
+   * time keeps its hash without being read (as git trusts its index); any other is read and hashed.
+   */
+  private async readFolder(dir: string, source: DocumentSource, saved: Map<string, SnapshotDoc<DocMeta>> = new Map()): Promise<Found[]> {
     let names: string[];
     try {
       names = (await readdir(dir)).filter(isIngestible).sort();
@@ -206,9 +221,17 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     }
     const out: Found[] = [];
     for (const file of names) {
+      const path = join(dir, file);
       try {
-        const bytes = await readFile(join(dir, file));
-        out.push({ file, source, bytes, hash: contentHash(bytes) });
+        const info = await stat(path);
+        if (!info.isFile()) continue;
+        const known = saved.get(file);
+        if (known && known.meta.size === info.size && known.meta.mtimeMs === info.mtimeMs) {
+          out.push({ file, source, path, size: info.size, mtimeMs: info.mtimeMs, hash: known.hash });
+          continue;
+        }
+        const bytes = await readFile(path);
+        out.push({ file, source, bytes, path, size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(bytes) });
       } catch (err) {
         this.options.logger.warn({ file, err }, 'document not readable');
       }
@@ -217,9 +240,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   }
 
   /** Uploads: the store's (with legacy files of the upload folder moved in), else the upload folder's. */
-  private async readUploads(): Promise<Found[]> {
+  private async readUploads(saved: Map<string, SnapshotDoc<DocMeta>>): Promise<Found[]> {
     const { uploadDir, store } = this.options;
-    const local = uploadDir ? await this.readFolder(uploadDir, 'upload') : [];
+    const local = uploadDir ? await this.readFolder(uploadDir, 'upload', store ? new Map() : saved) : [];
     if (!store) return local;
     const stored = await store.uploads();
     const inStore = new Set(stored.map((u) => u.file));
@@ -230,8 +253,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
         if (uploadDir) await rm(join(uploadDir, f.file), { force: true });
         continue;
       }
-      await store.putUpload({ file: f.file, bytes: f.bytes, hash: f.hash, by: 'folder' });
-      stored.push({ file: f.file, bytes: f.bytes, hash: f.hash });
+      const bytes = f.bytes ?? (await readFile(f.path as string));
+      await store.putUpload({ file: f.file, bytes, hash: f.hash, by: 'folder' });
+      stored.push({ file: f.file, bytes, hash: f.hash });
     }
     return stored.map((u) => ({ file: u.file, source: 'upload' as const, bytes: Buffer.from(u.bytes), hash: u.hash }));
   }
@@ -251,7 +275,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private async parse(d: Found): Promise<{ plan?: WorkPlan; report: FileReport }> {
     const started = Date.now();
     try {
-      const { plan, format, notes } = await loadDocument(d.bytes, d.file, this.options.load);
+      const bytes = d.bytes ?? (await readFile(d.path as string));
+      const { plan, format, notes } = await loadDocument(bytes, d.file, this.options.load);
       const withNotes = notes.length ? Object.assign(plan, { conversionNotes: notes }) : plan;
       return { plan: withNotes, report: reportOf(withNotes, format, Date.now() - started) };
     } catch (e) {
@@ -262,16 +287,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
 
   private async readSnapshot() {
     const path = this.options.snapshotPath;
-    if (!path) return undefined;
-    let bytes: Buffer;
+    if (!path || !existsSync(path)) return undefined;
     try {
-      bytes = await readFile(path);
-    } catch {
-      return undefined;
-    }
-    try {
-      const snap = decodeSnapshot<DocMeta>(bytes, this.fingerprint, this.options.answerer);
+      const snap = openSnapshot<DocMeta>(path, this.fingerprint, this.options.answerer);
       if (!snap) this.options.logger.info({ path }, 'snapshot written by other code or settings: rebuilding');
+      else this.closeSnapshot = snap.close;
       return snap;
     } catch (err) {
       this.options.logger.warn({ path, err }, 'snapshot unreadable: rebuilding');
@@ -294,21 +314,25 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const path = this.options.snapshotPath;
     if (!path) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
-    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan) } });
-    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report } });
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), ...this.stats.get(file) } });
+    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report, ...this.stats.get(file) } });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
-      const bytes = encodeSnapshot(this.current, docs, this.fingerprint);
+      const encoded = encodeSnapshot(this.current, docs, this.fingerprint);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(tmp, bytes);
+      await writeFile(tmp, encoded.bytes);
       await rename(tmp, path);
+      // From now on the plans' texts are read from the new file; the old one can go.
+      const close = encoded.bind(path);
+      this.closeSnapshot?.();
+      this.closeSnapshot = close;
     } catch (err) {
       await rm(tmp, { force: true });
       this.options.logger.warn({ path, err }, 'snapshot not written');
     }
   }
 
-  /** Write any pending snapshot now and stop listening to other instances (before the store closes). */
+  /** Write any pending snapshot now, stop listening to other instances (before the store closes), let go of files. */
   async close(): Promise<void> {
     if (this.snapshotTimer) {
       clearTimeout(this.snapshotTimer);
@@ -318,6 +342,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     await this.snapshotWrite;
     await this.stopListening?.();
     this.stopListening = undefined;
+    // The snapshot file goes too: plans not read by now can no longer be.
+    this.closeSnapshot?.();
+    this.closeSnapshot = undefined;
   }
 
   /** Answer with the current answerer (the library is the engine the bot asks). */
@@ -444,6 +471,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.addPlan(entry.plan);
     this.entries.set(file, entry);
     this.hashes.set(file, hash);
+    this.stats.delete(file);
     this.failed.delete(file);
     this.loadErrors = this.loadErrors.filter((e) => e.file !== file);
     this.scheduleSnapshot();
@@ -454,6 +482,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.removePlan(file);
     this.entries.delete(file);
     this.hashes.delete(file);
+    this.stats.delete(file);
     this.scheduleSnapshot();
   }
 

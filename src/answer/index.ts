@@ -13,7 +13,7 @@ import { normalizeQuestion } from '../query/normalize.js';
 import type { Query } from '../query/schema.js';
 import { understand } from '../query/understand.js';
 import { ItemIndex } from '../search/index.js';
-import { pinyinMemo, SpellingCorrector, type Correction } from '../search/spelling.js';
+import { type PinyinMemo, pinyinMemo, SpellingCorrector, type Correction } from '../search/spelling.js';
 import { Thesaurus } from '../search/thesaurus.js';
 import { GOV_TERMS, STOP_WORDS, Tokenizer } from '../search/tokenizer.js';
 import { shanghaiDate } from '../time.js';
@@ -55,6 +55,8 @@ export interface Answerer {
   readonly directory: UnitDirectory;
   readonly tokenizer: Tokenizer;
   readonly thesaurus: Thesaurus;
+  /** Pinyin readings worked out for the spelling corrector (kept in snapshots). */
+  readonly readings: PinyinMemo;
 }
 
 /** What an answerer is made of: the plans and what is built from them (see snapshot.ts for saving them). */
@@ -64,6 +66,7 @@ export interface EngineParts {
   tokenizer: Tokenizer;
   thesaurus: Thesaurus;
   index: ItemIndex;
+  readings?: PinyinMemo;
 }
 
 /** The tokenizer, thesaurus and an empty directory the options ask for (the dictionary before any plan). */
@@ -101,7 +104,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
   // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有). The corrector is built
   // on first use after a change; readings worked out before are kept.
-  const memo = pinyinMemo();
+  const memo = parts.readings ?? pinyinMemo();
   let speller: SpellingCorrector | undefined;
   const spelling = (): SpellingCorrector => {
     if (!speller) {
@@ -241,6 +244,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     directory,
     tokenizer,
     thesaurus,
+    readings: memo,
   };
 }
 

@@ -1,30 +1,35 @@
 /**
  * The answerer on disk: each document's plan (with the hash of the document's bytes it was read from), the unit
- * directory and the item index, in one versioned binary file, so that a restart loads them instead of re-parsing
- * and re-tokenising. Plans load lazily: their light fields at once, their sections, items, notes and warnings the
- * first time one is read, their lines apart. A snapshot written by other code or under other settings (another
- * fingerprint) is not used.
+ * directory, the item index and the pinyin readings worked out, in one versioned binary file, so that a restart
+ * loads them instead of re-parsing and re-tokenising. A snapshot written by other code or under other settings
+ * (another fingerprint) is not used.
  *
- * Layout (sections of packSections): header JSON, plan bodies (UTF-8 JSON, one after another), plan lines (the
- * same), their offsets, the saved index.
+ * Plans load lazily, straight from the file: their light fields at once; their sections, notes, warnings and items
+ * (each item's id, title, units, deadlines…) the first time one is read; an item's body, assignments and dates the
+ * first time one of those is read; a plan's lines apart. So a first answer reads only what it cites.
+ *
+ * File: 'YDS2', the length of the front part, the front part (packSections: header JSON, offsets, saved index),
+ * then the plan texts (UTF-8 JSON, one after another), read on demand.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkPlan } from '../model.js';
+import type { Item, WorkPlan } from '../model.js';
 import { ItemIndex } from '../search/index.js';
 import { packSections, unpackSections } from '../search/postings.js';
 import { type DirectoryState, UnitDirectory } from '../units/directory.js';
 import { type AnswererOptions, type Answerer, assemble, engineBase } from './index.js';
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
+const MAGIC = 0x32534459; // 'YDS2'
 
-/** Fields of a plan decoded together on first use, and apart from them its lines. */
-const BODY = ['sections', 'items', 'notes', 'warnings'] as const;
+/** A plan's fields read together on first use; its lines apart; an item's heavy fields apart from its light ones. */
+const PLAN_BODY = ['sections', 'items', 'notes', 'warnings'] as const;
+const ITEM_HEAVY = ['body', 'assignments', 'bodyDates'] as const;
 
-/** One document of a snapshot: the hash of its bytes, what the caller keeps about it, and its plan if it has one. */
+/** One document of a snapshot: the hash of its bytes, and what the caller keeps about it. */
 export interface SnapshotDoc<M> {
   file: string;
   hash: string;
@@ -35,9 +40,12 @@ interface Header<M> {
   format: number;
   fingerprint: string;
   docs: SnapshotDoc<M>[];
-  /** Plans in the answerer's order: their light fields, the heavy ones null. */
+  /** Plans in the answerer's order: their light fields, the others null. */
   plans: Record<string, unknown>[];
+  /** Items per plan (their heavy texts are numbered on from the plan's first). */
+  itemCounts: number[];
   directory: DirectoryState;
+  readings: [string, string][];
 }
 
 /**
@@ -64,44 +72,208 @@ export function engineFingerprint(settings: (string | undefined)[] = []): string
   return h.digest('hex');
 }
 
-/** The answerer's plans, directory and index as bytes, with the caller's documents (plans matched by file). */
-export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fingerprint: string): Uint8Array {
+/** Where a loaded plan's texts are: the open snapshot file and the texts' ranges in it. */
+interface Source {
+  read(from: number, to: number): Buffer;
+  /** Bytes of texts available (a file cut short holds fewer than its offsets say). */
+  size: number;
+}
+
+/** The texts of each plan, by plan object: those loaded lazily (not yet read), or encoded before. */
+interface PlanTexts {
+  core: () => Buffer;
+  lines: () => Buffer;
+  items: (() => Buffer)[];
+}
+const texts = new WeakMap<WorkPlan, PlanTexts>();
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+/** A plan's texts: where they are in a snapshot file (it was loaded or saved there), else encoded now. */
+function textsOf(p: WorkPlan): PlanTexts {
+  const known = texts.get(p);
+  if (known) return known;
+  const items = p.items.map((it) => {
+    const heavy: Record<string, unknown> = {};
+    for (const k of ITEM_HEAVY) heavy[k] = it[k];
+    const b = json(heavy);
+    return () => b;
+  });
+  const core = json({
+    sections: p.sections,
+    notes: p.notes,
+    warnings: p.warnings,
+    items: p.items.map((it) => Object.fromEntries(Object.entries(it).map(([k, v]) => [k, (ITEM_HEAVY as readonly string[]).includes(k) ? null : v]))),
+  });
+  const lines = json(p.lines);
+  return { core: () => core, lines: () => lines, items };
+}
+
+export interface EncodedSnapshot {
+  bytes: Uint8Array;
+  /**
+   * Once the bytes are written at `path`: read the plans' texts from there from now on (a later snapshot copies
+   * them instead of encoding them again, and nothing is held in memory for them). Returns what closes the file.
+   */
+  bind(path: string): () => void;
+}
+
+/** The answerer as snapshot bytes, with the caller's documents. */
+export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fingerprint: string): EncodedSnapshot {
   const plans = answerer.plans();
-  const bodies: Buffer[] = [];
-  const lines: Buffer[] = [];
+  const parts: Buffer[] = [];
+  const offsets: number[] = [0];
+  const add = (b: Buffer) => {
+    parts.push(b);
+    offsets.push((offsets[offsets.length - 1] as number) + b.length);
+  };
+  const itemCounts: number[] = [];
   const skeletons = plans.map((p) => {
+    const t = textsOf(p);
+    add(t.core());
+    add(t.lines());
+    for (const item of t.items) add(item());
+    itemCounts.push(t.items.length);
     const skeleton: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(p)) skeleton[k] = k === 'lines' || (BODY as readonly string[]).includes(k) ? null : v;
-    bodies.push(Buffer.from(JSON.stringify({ sections: p.sections, items: p.items, notes: p.notes, warnings: p.warnings })));
-    lines.push(Buffer.from(JSON.stringify(p.lines)));
+    for (const [k, v] of Object.entries(p)) skeleton[k] = k === 'lines' || (PLAN_BODY as readonly string[]).includes(k) ? null : v;
     return skeleton;
   });
-  const offsets = new Uint32Array(plans.length * 2 + 2);
-  bodies.forEach((b, i) => (offsets[i + 1] = (offsets[i] as number) + b.length));
-  const lineOff = plans.length + 1;
-  lines.forEach((b, i) => (offsets[lineOff + i + 1] = (offsets[lineOff + i] as number) + b.length));
-  const header: Header<M> = { format: SNAPSHOT_FORMAT, fingerprint, docs, plans: skeletons, directory: answerer.directory.state() };
-  return packSections(Buffer.from(JSON.stringify(header)), [Buffer.concat(bodies), Buffer.concat(lines), offsets, answerer.index.save()]);
+  const header: Header<M> = {
+    format: SNAPSHOT_FORMAT,
+    fingerprint,
+    docs,
+    plans: skeletons,
+    itemCounts,
+    directory: answerer.directory.state(),
+    readings: [...answerer.readings.words],
+  };
+  const offsetArray = Float64Array.from(offsets);
+  const front = packSections(json(header), [offsetArray, answerer.index.save()]);
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeDoubleLE(front.byteLength, 4);
+  return {
+    bytes: Buffer.concat([head, front, ...parts]),
+    bind(path) {
+      const { source, close } = fileSource(path, 12 + front.byteLength);
+      bindTexts(plans, itemCounts, offsetArray, source);
+      return close;
+    },
+  };
+}
+
+/** Reads of ranges of a snapshot file's plan texts (which start at `base`). */
+function fileSource(path: string, base: number): { source: Source; close: () => void } {
+  const fd = openSync(path, 'r');
+  let open = true;
+  return {
+    source: {
+      size: fstatSync(fd).size - base,
+      read(from, to) {
+        if (!open) throw new Error('snapshot closed before this plan was read');
+        const b = Buffer.alloc(to - from);
+        if (readSync(fd, b, 0, b.length, base + from) !== b.length) throw new Error('snapshot is truncated');
+        return b;
+      },
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+/**
+ * Point each plan's texts at `source` (plans in file order). A plan not read yet keeps its loaders, which now read
+ * from the new source.
+ */
+function bindTexts(plans: WorkPlan[], itemCounts: number[], offsets: Float64Array, source: Source): PlanTexts[] {
+  let part = 0;
+  return plans.map((plan, i) => {
+    const n = itemCounts[i] as number;
+    const range = (k: number) => {
+      const from = offsets[k] as number;
+      const to = offsets[k + 1] as number;
+      return () => source.read(from, to);
+    };
+    const t = texts.get(plan) ?? { core: range(part), lines: range(part + 1), items: [] };
+    t.core = range(part);
+    t.lines = range(part + 1);
+    t.items = Array.from({ length: n }, (_, j) => range(part + 2 + j));
+    texts.set(plan, t);
+    part += 2 + n;
+    return t;
+  });
 }
 
 export interface LoadedSnapshot<M> {
   answerer: Answerer;
   docs: SnapshotDoc<M>[];
+  /** Let go of the file (plans not read by then can no longer be). */
+  close(): void;
 }
 
 /**
- * An answerer from snapshot bytes, or undefined when the bytes are no snapshot of this format and fingerprint.
- * `options` must be those the snapshot was written under (the fingerprint covers their files).
+ * An answerer from a snapshot file, or undefined when the file holds no snapshot of this format and fingerprint.
+ * `options` must be those the snapshot was written under (the fingerprint covers their files). The file stays open
+ * for the plans' texts until `close` (replacing the file meanwhile is fine: the open one is read).
  */
-export function decodeSnapshot<M>(bytes: Uint8Array, fingerprint: string, options: AnswererOptions = {}): LoadedSnapshot<M> | undefined {
+export function openSnapshot<M>(path: string, fingerprint: string, options: AnswererOptions = {}): LoadedSnapshot<M> | undefined {
+  let head: Buffer;
+  let front: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) !== 12 || head.readUInt32LE(0) !== MAGIC) return undefined;
+    const frontLength = head.readDoubleLE(4);
+    if (!(frontLength > 0 && frontLength < 2 ** 32)) return undefined;
+    front = Buffer.alloc(frontLength);
+    if (readSync(fd, front, 0, frontLength, 12) !== frontLength) return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const { source, close } = fileSource(path, 12 + front.byteLength);
+  try {
+    const loaded = decodeFront<M>(front, source, fingerprint, options);
+    if (!loaded) return void close();
+    return { ...loaded, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** An answerer from snapshot bytes held in memory (see openSnapshot), or undefined. */
+export function decodeSnapshot<M>(bytes: Uint8Array, fingerprint: string, options: AnswererOptions = {}): { answerer: Answerer; docs: SnapshotDoc<M>[] } | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 12 || b.readUInt32LE(0) !== MAGIC) return undefined;
+  const frontLength = b.readDoubleLE(4);
+  if (12 + frontLength > b.length) return undefined;
+  const base = 12 + frontLength;
+  const source: Source = {
+    size: b.length - base,
+    read(from, to) {
+      if (base + to > b.length) throw new Error('snapshot is truncated');
+      return b.subarray(base + from, base + to);
+    },
+  };
+  // The front part's typed arrays want 8-byte alignment: copy it when the bytes do not give it.
+  const front = b.subarray(12, base);
+  return decodeFront<M>(front.byteOffset % 8 === 0 ? front : Buffer.from(front), source, fingerprint, options);
+}
+
+function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, options: AnswererOptions) {
   let sections: Uint8Array[];
   try {
-    sections = unpackSections(bytes);
+    sections = unpackSections(front.byteOffset % 8 === 0 ? front : front.slice());
   } catch {
     return undefined;
   }
-  const [head, bodies, lines, offsetBytes, indexBytes] = sections;
-  if (!head || !bodies || !lines || !offsetBytes || !indexBytes) return undefined;
+  const [head, offsetBytes, indexBytes] = sections;
+  if (!head || !offsetBytes || !indexBytes) return undefined;
   let header: Header<M>;
   try {
     header = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8')) as Header<M>;
@@ -109,48 +281,60 @@ export function decodeSnapshot<M>(bytes: Uint8Array, fingerprint: string, option
     return undefined;
   }
   if (header.format !== SNAPSHOT_FORMAT || header.fingerprint !== fingerprint) return undefined;
-  const offsets = new Uint32Array(offsetBytes.buffer, offsetBytes.byteOffset, offsetBytes.byteLength / 4);
-  const n = header.plans.length;
-  const text = (blob: Uint8Array, from: number, to: number) => Buffer.from(blob.buffer, blob.byteOffset + from, to - from).toString('utf8');
-  const plans = header.plans.map((skeleton, i) =>
-    lazyPlan(
-      skeleton,
-      () => JSON.parse(text(bodies, offsets[i] as number, offsets[i + 1] as number)) as Pick<WorkPlan, (typeof BODY)[number]>,
-      () => JSON.parse(text(lines, offsets[n + 1 + i] as number, offsets[n + 2 + i] as number)) as string[],
-    ),
-  );
+  const offsets = new Float64Array(offsetBytes.buffer, offsetBytes.byteOffset, offsetBytes.byteLength / 8);
+  if ((offsets[offsets.length - 1] ?? 0) > source.size) return undefined;
+  const plans = header.plans as unknown as WorkPlan[];
+  const bound = bindTexts(plans, header.itemCounts, offsets, source);
+  plans.forEach((plan, i) => lazyPlan(plan, bound[i] as PlanTexts));
   const byFile = new Map(plans.map((p) => [p.file, p]));
   const { tokenizer, thesaurus } = engineBase(options);
   const directory = UnitDirectory.restore(header.directory, plans);
   tokenizer.addWords(directory.words());
   const index = ItemIndex.load(indexBytes, tokenizer, (f) => byFile.get(f));
-  return { answerer: assemble({ plans, directory, tokenizer, thesaurus, index }, options), docs: header.docs };
+  const readings = { words: new Map(header.readings), chars: new Map<string, string[]>() };
+  return { answerer: assemble({ plans, directory, tokenizer, thesaurus, index, readings }, options), docs: header.docs };
 }
 
-/**
- * A plan whose heavy fields decode on first read (the body fields together, the lines apart), then stay: own,
- * enumerable properties in the plan's own key order, so that spreading or serializing it reads them all.
- */
-function lazyPlan(skeleton: Record<string, unknown>, body: () => Pick<WorkPlan, (typeof BODY)[number]>, lines: () => string[]): WorkPlan {
-  const plan = skeleton as unknown as WorkPlan;
-  const settle = (key: string, value: unknown) => Object.defineProperty(plan, key, { value, writable: true, enumerable: true, configurable: true });
-  const lazy = (key: string, load: () => void) =>
-    Object.defineProperty(plan, key, {
+const parse = (b: Buffer) => JSON.parse(b.toString('utf8')) as unknown;
+
+/** Make `keys` of `target` read `load()` on first access (own, enumerable, in place), then plain properties. */
+function lazyFields(target: object, keys: readonly string[], load: () => Record<string, unknown>): void {
+  let loaded = false;
+  const settle = (key: string, value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  const loadAll = () => {
+    if (loaded) return;
+    loaded = true;
+    const values = load();
+    for (const k of keys) settle(k, values[k]);
+  };
+  for (const k of keys) {
+    Object.defineProperty(target, k, {
       get() {
-        load();
-        return (plan as unknown as Record<string, unknown>)[key];
+        loadAll();
+        return (target as Record<string, unknown>)[k];
       },
       set(v: unknown) {
-        settle(key, v);
+        loadAll();
+        settle(k, v);
       },
       enumerable: true,
       configurable: true,
     });
-  const loadBody = () => {
-    const b = body();
-    for (const k of BODY) settle(k, b[k]);
-  };
-  for (const k of BODY) lazy(k, loadBody);
-  lazy('lines', () => settle('lines', lines()));
-  return plan;
+  }
+}
+
+/**
+ * Make a plan's fields beyond the light ones read from the snapshot when first asked for (see the header). The
+ * texts stay where they are: a later snapshot copies them.
+ */
+function lazyPlan(plan: WorkPlan, t: PlanTexts): void {
+  lazyFields(plan, PLAN_BODY, () => {
+    const core = parse(t.core()) as Pick<WorkPlan, 'sections' | 'notes' | 'warnings'> & { items: Record<string, unknown>[] };
+    const items = core.items.map((light, j) => {
+      lazyFields(light, ITEM_HEAVY, () => parse((t.items[j] as () => Buffer)()) as Record<string, unknown>);
+      return light as unknown as Item;
+    });
+    return { ...core, items };
+  });
+  lazyFields(plan, ['lines'], () => ({ lines: parse(t.lines()) }));
 }

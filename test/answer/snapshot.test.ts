@@ -40,7 +40,7 @@ describe('answerer snapshot', () => {
   beforeAll(async () => {
     plans = await samplePlans();
     built = createAnswerer(plans, { answerCache: 0 });
-    bytes = encodeSnapshot(built, docs(), fingerprint);
+    bytes = encodeSnapshot(built, docs(), fingerprint).bytes;
   });
 
   it('loads to an answerer that answers every question as the one built', () => {
@@ -56,6 +56,12 @@ describe('answerer snapshot', () => {
     expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeTypeOf('function');
     expect(Object.getOwnPropertyDescriptor(first, 'lines')?.get).toBeTypeOf('function');
     expect(first.title).toBe((plans[0] as WorkPlan).title);
+    // An item's id and title come with the plan's items; its body and assignments only when read.
+    const item = first.items[0] as WorkPlan['items'][number];
+    expect(item.title).toBe((plans[0] as WorkPlan).items[0]?.title);
+    expect(Object.getOwnPropertyDescriptor(item, 'body')?.get).toBeTypeOf('function');
+    expect(item.assignments).toEqual((plans[0] as WorkPlan).items[0]?.assignments);
+    expect(Object.getOwnPropertyDescriptor(item, 'body')?.get).toBeUndefined();
     // Once read, the plan is the one saved, field for field and in the same key order.
     expect(JSON.stringify(loaded.answerer.plans())).toBe(JSON.stringify(plans));
     expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeUndefined();
