@@ -417,16 +417,47 @@ export class ItemIndex {
     let at = 0;
     let prevLast = -1;
     const pieces = this.tokenizer.pieces(body);
+    // Hot loop: the arrays it reads are held in locals, fetched again when a new piece or bigram grows them.
+    const gramIds = this.gramIds;
+    let firsts = this.slotFirst.a;
+    let lasts = this.slotLast.a;
+    let gramLast = this.gramLast;
+    let gramDf = this.gramDf;
     for (let p = 0; p < pieces.length; p++) {
       const piece = pieces[p] as string;
       const slot = this.slotOf(piece);
+      if (slot >= firsts.length || gramLast !== this.gramLast) {
+        firsts = this.slotFirst.a;
+        lasts = this.slotLast.a;
+        gramLast = this.gramLast;
+        gramDf = this.gramDf;
+      }
       at += piece.length;
       // Bigrams: the one across the boundary with the previous piece, then those inside this one.
-      const first = this.slotFirst.a[slot] as number;
-      if (prevLast >= 0 && first >= 0) this.markGram(this.gramId(prevLast * HAN_SPAN + first), stamp, d, bulk, built);
+      const first = firsts[slot] as number;
+      if (prevLast >= 0 && first >= 0) {
+        let g = gramIds.idOf(prevLast * HAN_SPAN + first);
+        if (g >= gramLast.length) {
+          g = this.gramId(prevLast * HAN_SPAN + first);
+          gramLast = this.gramLast;
+          gramDf = this.gramDf;
+        }
+        if (gramLast[g] !== stamp) {
+          gramLast[g] = stamp;
+          gramDf[g] = (gramDf[g] as number) + 1;
+          if (built) this.listGram(g, d, bulk);
+        }
+      }
       const grams = this.slotGrams[slot] as Int32Array;
-      for (let k = 0; k < grams.length; k++) this.markGram(grams[k] as number, stamp, d, bulk, built);
-      prevLast = this.slotLast.a[slot] as number;
+      for (let k = 0; k < grams.length; k++) {
+        const g = grams[k] as number;
+        if (gramLast[g] !== stamp) {
+          gramLast[g] = stamp;
+          gramDf[g] = (gramDf[g] as number) + 1;
+          if (built) this.listGram(g, d, bulk);
+        }
+      }
+      prevLast = lasts[slot] as number;
       const ids = this.slotIds[slot] as Int32Array;
       const n = ids.length;
       if (n === 0) continue;
@@ -479,12 +510,8 @@ export class ItemIndex {
     this.bodyTotal += bodyLen;
   }
 
-  /** A bigram of doc d, counted once per doc (and listed once the bigram lists are laid out). */
-  private markGram(g: number, stamp: number, d: number, bulk: boolean, built: boolean): void {
-    if (this.gramLast[g] === stamp) return;
-    this.gramLast[g] = stamp;
-    this.gramDf[g] = (this.gramDf[g] as number) + 1;
-    if (!built) return;
+  /** A bigram of doc d into the bigram lists (once they are laid out). */
+  private listGram(g: number, d: number, bulk: boolean): void {
     if (bulk) this.grams.queue(g, d, 0);
     else this.grams.add(g, d, 0);
   }
