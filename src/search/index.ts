@@ -201,6 +201,8 @@ export class ItemIndex {
   private tcredit: Float64Array = new Float64Array(0);
   private mark: Uint8Array = new Uint8Array(0);
   private hit: Uint8Array = new Uint8Array(0);
+  /** Scratch for finding the k-th best score. */
+  private select: Float64Array = new Float64Array(0);
   // One concept evaluated for one doc (evalConcept).
   private eBest = 0;
   private eCredit = 0;
@@ -769,21 +771,36 @@ export class ItemIndex {
       const t = c.terms[0] as RTerm;
       const tcw = t.weight >= 1 ? cw * t.cover : 0;
       const ccw = cw * t.cover;
-      const visit = (d: number, packed: number) => {
-        if (!alive[d] || (allowed && !allowed[d])) return;
-        acc[d] = (acc[d] as number) + this.termScore(t, d, packed, avgT, avgB);
-        cov[d] = (cov[d] as number) + ccw;
-        if (packed >= 0x10000) tcov[d] = (tcov[d] as number) + tcw;
-        if (!hit[d]) {
-          hit[d] = 1;
-          touched.push(d);
-        }
-      };
-      const docs = terms.docs;
-      const vals = terms.vals;
-      for (let i = terms.baseStart(t.id), end = terms.baseEnd(t.id); i < end; i++) visit(docs[i] as number, vals[i] as number);
+      // BM25F of one term, as termScore computes it (the same operations in the same order, so the same bits),
+      // inlined over the list: the hottest loop of a search.
+      const wi = t.weight * t.idf;
+      const titleLen = this.titleLen;
+      const bodyLen = this.bodyLen;
       const tail = terms.tail(t.id);
-      if (tail) for (let i = 0; i < tail.docs.length; i++) visit(tail.docs[i] as number, tail.vals[i] as number);
+      for (let part = 0; part < 2; part++) {
+        const docs = part === 0 ? terms.docs : tail?.docs;
+        const vals = part === 0 ? terms.vals : tail?.vals;
+        if (!docs || !vals) continue;
+        const from = part === 0 ? terms.baseStart(t.id) : 0;
+        const to = part === 0 ? terms.baseEnd(t.id) : docs.length;
+        for (let i = from; i < to; i++) {
+          const d = docs[i] as number;
+          if (!alive[d] || (allowed !== undefined && !allowed[d])) continue;
+          const packed = vals[i] as number;
+          const tfT = Math.floor(packed / 0x10000);
+          const tfB = packed & 0xffff;
+          const tt = tfT ? (FIELD_BOOST.title * tfT) / (1 - B_TITLE + (B_TITLE * (titleLen[d] as number)) / avgT) : 0;
+          const tb = tfB ? (FIELD_BOOST.body * tfB) / (1 - B_BODY + (B_BODY * (bodyLen[d] as number)) / avgB) : 0;
+          const tf = tt + tb;
+          acc[d] = (acc[d] as number) + wi * ((tf * (K1 + 1)) / (tf + K1));
+          cov[d] = (cov[d] as number) + ccw;
+          if (tfT) tcov[d] = (tcov[d] as number) + tcw;
+          if (!hit[d]) {
+            hit[d] = 1;
+            touched.push(d);
+          }
+        }
+      }
       return;
     }
     const local = new IntList(256);
@@ -940,7 +957,8 @@ export class ItemIndex {
 
   /** The `k`-th largest acc among the first n docs of `docs` (n > k). */
   private kthScore(docs: Int32Array, n: number, k: number): number {
-    const xs = new Float64Array(n);
+    if (this.select.length < n) this.select = new Float64Array(Math.max(n, this.select.length * 2));
+    const xs = this.select;
     for (let i = 0; i < n; i++) xs[i] = this.acc[docs[i] as number] as number;
     // Quickselect for the (k-1)-th element in descending order.
     let lo = 0;
@@ -985,37 +1003,19 @@ export class ItemIndex {
   private finish(rc: RConcept[], pool: Int32Array, n: number, limit: number | undefined, avgT: number, avgB: number): SearchHit[] {
     let chosen: number[];
     if (limit && n > limit) {
-      // A heap of the best `limit` so far, worst on top.
-      const heap: number[] = [];
-      const worse = (i: number, j: number) => this.before(heap[j] as number, heap[i] as number);
-      const down = (i: number) => {
-        for (;;) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let w = i;
-          if (l < heap.length && worse(l, w)) w = l;
-          if (r < heap.length && worse(r, w)) w = r;
-          if (w === i) return;
-          [heap[i], heap[w]] = [heap[w] as number, heap[i] as number];
-          i = w;
-        }
-      };
+      // The `limit`-th best score, then the docs above it and those equal to it (ties broken by file and item).
+      const theta = this.kthScore(pool, n, limit);
+      const above: number[] = [];
+      const at: number[] = [];
+      const acc = this.acc;
       for (let i = 0; i < n; i++) {
         const d = pool[i] as number;
-        if (heap.length < limit) {
-          heap.push(d);
-          for (let j = heap.length - 1; j > 0; ) {
-            const p = (j - 1) >> 1;
-            if (!worse(j, p)) break;
-            [heap[j], heap[p]] = [heap[p] as number, heap[j] as number];
-            j = p;
-          }
-        } else if (this.before(d, heap[0] as number)) {
-          heap[0] = d;
-          down(0);
-        }
+        const x = acc[d] as number;
+        if (x > theta) above.push(d);
+        else if (x === theta) at.push(d);
       }
-      chosen = heap;
+      if (above.length + at.length > limit) at.sort((a, b) => (this.before(a, b) ? -1 : 1));
+      chosen = above.concat(at.slice(0, limit - above.length));
     } else chosen = Array.from(pool.subarray(0, n));
     chosen.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
     const hits = chosen.map((d) => {
