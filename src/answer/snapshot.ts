@@ -84,6 +84,8 @@ interface PlanTexts {
   core: () => Buffer;
   lines: () => Buffer;
   items: (() => Buffer)[];
+  /** All of them at once, back to back as in a snapshot file (when they are in one), with their lengths. */
+  block?: { read: () => Buffer; lengths: number[] };
 }
 const texts = new WeakMap<WorkPlan, PlanTexts>();
 
@@ -130,12 +132,19 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
   const itemCounts: number[] = [];
   const skeletons = plans.map((p) => {
     const t = textsOf(p);
-    add(t.core());
-    add(t.lines());
-    for (const item of t.items) add(item());
+    if (t.block) {
+      // Copied as it lies in the file, in one read.
+      parts.push(t.block.read());
+      for (const len of t.block.lengths) offsets.push((offsets[offsets.length - 1] as number) + len);
+    } else {
+      add(t.core());
+      add(t.lines());
+      for (const item of t.items) add(item());
+    }
     itemCounts.push(t.items.length);
+    // Keys only: reading a plan loaded lazily would decode it.
     const skeleton: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(p)) skeleton[k] = k === 'lines' || (PLAN_BODY as readonly string[]).includes(k) ? null : v;
+    for (const k of Object.keys(p)) skeleton[k] = k === 'lines' || (PLAN_BODY as readonly string[]).includes(k) ? null : (p as unknown as Record<string, unknown>)[k];
     return skeleton;
   });
   const header: Header<M> = {
@@ -200,6 +209,9 @@ function bindTexts(plans: WorkPlan[], itemCounts: number[], offsets: Float64Arra
     t.core = range(part);
     t.lines = range(part + 1);
     t.items = Array.from({ length: n }, (_, j) => range(part + 2 + j));
+    const from = offsets[part] as number;
+    const to = offsets[part + 2 + n] as number;
+    t.block = { read: () => source.read(from, to), lengths: Array.from({ length: 2 + n }, (_, j) => (offsets[part + j + 1] as number) - (offsets[part + j] as number)) };
     texts.set(plan, t);
     part += 2 + n;
     return t;

@@ -80,6 +80,20 @@ describe('document library', () => {
     expect(third.answer('有哪些文件', ctx).text).not.toMatch(/旌德/);
   });
 
+  it('writes a new snapshot without reading the plans it loaded lazily, and the next start reads it', async () => {
+    const first = await restart(await open());
+    const lazy = first.get(QINGTIAN)?.plan as object;
+    expect(first.get(QINGTIAN)?.report.items).toBeGreaterThan(0);
+    expect(Object.getOwnPropertyDescriptor(lazy, 'items')?.get).toBeTypeOf('function');
+    await first.put('旌德要点.txt', await readFile(join(samplesDir, JINGDE)));
+    await first.close(); // writes the snapshot now
+    expect(Object.getOwnPropertyDescriptor(lazy, 'items')?.get).toBeTypeOf('function');
+    const again = await open();
+    expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 0 });
+    expect(again.get(QINGTIAN)?.plan.items.length).toBe(again.get(QINGTIAN)?.report.items);
+    expect(again.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
+  });
+
   it('ignores a damaged snapshot and rebuilds', async () => {
     const first = await open();
     await first.close();
