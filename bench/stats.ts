@@ -8,8 +8,11 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
 export function median(xs: number[]): number {
-  return percentile(xs, 50);
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 export function time<T>(f: () => T): [T, number] {
