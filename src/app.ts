@@ -6,11 +6,12 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, type Bot } from './bot.js';
+import { createBot, memoryConversations, type Bot } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
+import { createProgressReporter } from './ledger/progress.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
 import { readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
@@ -59,6 +60,8 @@ export interface CoreDeps {
   paceMs?: number;
   /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
   followUpMinutes?: number;
+  /** The command line: conversations stay in memory (the store, if any, is read, never written). */
+  readOnly?: boolean;
   now?: () => Date;
 }
 
@@ -69,12 +72,17 @@ export function wireCore(deps: CoreDeps): Core {
   const ledger = createLedgerService({ catalog: documents, store });
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
-  const conversations = {
-    get: (p: string, c: string, u: string) => store.conversation(p, c, u),
-    set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
-  };
+  // Serving: conversations in the store, so a restart keeps them. The command line reads a store it never writes.
+  const conversations = deps.readOnly
+    ? memoryConversations()
+    : {
+        get: (p: string, c: string, u: string) => store.conversation(p, c, u),
+        set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
+      };
+  const reporter = createProgressReporter({ ledger, digests });
   const bot = createBot({
     engine: documents,
+    reporter,
     logger,
     units,
     commands,
@@ -131,6 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
       paceMs: config.DIGEST_PACE_MS,
       followUpMinutes: config.FOLLOW_UP_MINUTES,
+      readOnly: mode === 'read',
       ...(options.now ? { now: options.now } : {}),
     });
     return {

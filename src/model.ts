@@ -150,6 +150,16 @@ export interface Answer {
    * unit when the question named one. Platforms deliver it as a file (Lark, DingTalk, WeChat) or a link (web).
    */
   file?: AnswerFile;
+  /** What a progress or agenda answer covers; the ledger completes its figures (src/ledger/progress.ts). */
+  scope?: AnswerScope;
+}
+
+/** The items an answer is about, for answers completed outside the engine (progress from the store). */
+export interface AnswerScope {
+  items: string[];
+  /** The unit asked about, by its full name and its key, when the question named one unit. */
+  unit?: string;
+  unitKey?: string;
 }
 
 export interface AnswerFile {

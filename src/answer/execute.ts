@@ -79,7 +79,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   const regionOfFile = (f: string) => fileRegion.get(f);
   if (q.want === 'facts') return factsAnswer(q, scope);
   if (q.want === 'compare' && q.compare && deps.align) return compareAnswer(q, deps, ctx);
-  if (q.want === 'outline' && !q.ref) return outlineAnswer(scope);
+  if (q.want === 'outline' && !q.ref) return outlineAnswer(latest(scope));
 
   // Units: each slot's candidate units; a name standing in several regions is read in the asker's region.
   const slots: SlotUnits[] = [];
@@ -181,6 +181,15 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     }
     case 'units':
       return unitsAnswer(citations, q, head);
+    case 'progress':
+    case 'agenda': {
+      // The ledger completes the figures (recorded progress is in the store): say which items and which unit.
+      const one = slots.length === 1 && slots[0]?.units.length === 1 ? slots[0].units[0] : undefined;
+      const unit = one ? fullUnitName(one.region, one.entry?.names[0] ?? one.local) : undefined;
+      const a = answer(q.want, `${head || scopeLabel(scope)}的任务共${citations.length}项：\n${listText(citations, max, '。')}`, citations, []);
+      a.scope = { items: citations.map((c) => `${c.file}#${c.item}`), ...(unit && one ? { unit, unitKey: one.key } : {}) };
+      return finish(a, notes, ambiguous, regionOfFile);
+    }
     case 'export': {
       // 导出成表格: the same items as the list would give, as ledger rows in a spreadsheet.
       if (!citations.length) return answer('export', `没有找到${head || scopeLabel(scope)}的任务，没有可导出的内容。`, [], []);
@@ -544,6 +553,17 @@ function documentsAnswer(plans: WorkPlan[]): Answer {
   if (!plans.length) return answer('documents', '还没有载入任何文件。', [], []);
   const lines = plans.map((p, i) => `${i + 1}. ${docLabel(p)}${p.title}${p.docNumber ? `（${p.docNumber}）` : ''}，${p.sections.length}个部分、${p.items.length}项任务`);
   return answer('documents', `已载入${plans.length}份文件：\n${lines.join('\n')}`, [], plans.slice(0, 2).map((p) => `${regionOf(p).short}要点第一部分`));
+}
+
+/** Each region's latest document (a region's older years are last year's work points). */
+function latest(scope: WorkPlan[]): WorkPlan[] {
+  const best = new Map<string, WorkPlan>();
+  for (const p of scope) {
+    const r = regionOf(p).name;
+    const cur = best.get(r);
+    if (!cur || (p.year ?? 0) > (cur.year ?? 0)) best.set(r, p);
+  }
+  return scope.filter((p) => best.get(regionOf(p).name) === p);
 }
 
 function outlineAnswer(scope: WorkPlan[]): Answer {

@@ -21,6 +21,7 @@ export const WantSchema = z.enum([
   'facts', // a fact about a document: 印发日期, 文号, number of items
   'compare', // 对标: what one document has that another lacks, and which item answers to which
   'progress', // how far along the items are (recorded progress and deadlines)
+  'agenda', // 最近有什么要做的: a unit's overdue and next deadlines
   'export', // the matching ledger rows as a spreadsheet
   'out_of_scope', // a question the work points cannot answer (天气, 写总结)
 ]);
