@@ -228,16 +228,20 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     const sec = plan?.sections.find((s) => s.number === found[0]?.item.section);
     if (plan && sec) lines[0] = `${docLabel(plan)}第${sec.number}部分“${sec.title}”共${citations.length}项：`;
   }
-  if (q.regions.length >= 2 && topic?.concepts.length) {
-    // 义乌和青田在依申请公开上各有什么要求: each document's items under its own name, side by side.
-    for (const region of q.regions) {
-      const mine = citations.filter((c) => found.some((h) => h.plan.file === c.file && regionOf(h.plan).name === region));
-      if (!mine.length) {
-        lines.push(`${region}：没有相关的任务。`);
-        continue;
-      }
-      lines.push(`${region}（${mine.length}项）：`, listText(mine, max, '。', true));
+  // Side by side, each region's items under its name: two places asked on one topic (义乌和青田在依申请公开上各有
+  // 什么要求), or one unit name found in several regions (县财政局负责哪些任务, before the question back).
+  const regionsShown = q.regions.length >= 2 && topic?.concepts.length ? q.regions : ambiguous ? [...new Set(ambiguous.units.map((u) => u.region.name))] : [];
+  const inRegion = (region: string) => citations.filter((c) => regionOfFile(c.file) === region);
+  if (regionsShown.filter((r) => inRegion(r).length).length >= 2) {
+    const ordered: Citation[] = [];
+    for (const region of regionsShown) {
+      const mine = inRegion(region);
+      if (mine.length) lines.push(`${region}（${mine.length}项）：`, listText(mine, max, '。', !!topic?.concepts.length, ordered.length + 1));
+      else if (q.regions.length >= 2) lines.push(`${region}：没有相关的任务。`);
+      ordered.push(...mine.slice(0, max));
     }
+    // The citations in the order shown (those beyond each group's first `max` after them).
+    citations.splice(0, citations.length, ...ordered, ...citations.filter((c) => !ordered.includes(c)));
   } else lines.push(listText(citations, max, '，可在网页端或用 --json 查看全部。', !!topic?.concepts.length));
   if (slots.length && q.role === 'lead' && otherRole) lines.push(`另有${otherRole}项该单位参与但不牵头。`);
   if (catCount && q.want === 'list') lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未列入引用）。`);
@@ -254,7 +258,7 @@ function finish(a: Answer, notes: string[], ambiguous: SlotUnits | undefined, re
   if (ambiguous && new Set(spanning.map((u) => u.region.name)).size > 1) {
     const regions = [...new Set(spanning.map((u) => u.region.name))];
     const local = ambiguous.units[0]?.entry?.names[0] ?? ambiguous.slot.text;
-    extra.push(`（${regions.length}个地区都有“${local}”，以上按地区合并列出。）您问的是哪个地区的${local.replace(/^[县区市省]/, '')}：${regions.join(' / ')}？`);
+    extra.push(`（${regions.length}个地区都有“${local}”，以上按地区分列。）您问的是哪个地区的${local.replace(/^[县区市省]/, '')}：${regions.join(' / ')}？`);
     a.followUps = regions.map((r) => r);
   }
   if (extra.length) a.text = `${a.text}\n${extra.join('\n')}`;
