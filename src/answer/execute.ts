@@ -385,7 +385,7 @@ function refHits(q: Query, scope: WorkPlan[], hits: Hit[] | undefined, ctx: Exec
       const byPrinted = ref.printed ? items.find((it) => printedCore(it.printed) === ref.printed) : undefined;
       const nth = items[n - 1];
       const one = byPrinted ?? (ref.bare ? (printed ?? nth) : (nth ?? printed));
-      chosen = one ? [one] : [];
+      chosen = [one, ...(ref.also ?? []).map((k) => items[k - 1])].filter((it): it is Item => !!it);
     }
     for (const item of chosen) {
       const h = allowed(plan, item);

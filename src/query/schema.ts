@@ -50,6 +50,8 @@ export const RefSchema = z.object({
   section: z.string().optional(),
   /** Item position: its ordinal inside the section (1-based), or through the whole document when no section. */
   item: z.number().int().positive().optional(),
+  /** More items of the same section: 第一、二项 → item 1, also [2]. */
+  also: z.array(z.number().int().positive()).optional(),
   /** Count from the end: 1 = 最后一项, 2 = 倒数第二条. */
   fromEnd: z.number().int().positive().optional(),
   /** The printed number when it was given as printed (二（三） → 三), for documents numbered irregularly. */

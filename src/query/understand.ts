@@ -47,6 +47,8 @@ function topicBeyond(q: string): boolean {
 const AGENDA = /(最近|近期|这几天|这两天|接下来|眼下|这阵子|马上)(有|要|该)?(什么|啥|哪些)?(要做|要干|要忙|要办|任务|事|工作|活)/;
 const EXPORT = /导出|表格|excel|xlsx|下载|发个表|做成表|做个表|台账表/;
 const NO_UNIT = /(没有|未|无)(写明|明确|列明|写|列出|注明)?(责任|牵头)?(单位|部门)/;
+/** Words that make a question one about tasks, for a date in it to narrow them. */
+const TASKY = /任务|工作|事项|事情|事儿|哪些|哪几|什么|啥|有几|几项|多少|要完成|要做|要干|要交|完成的|截止的|到期的|的[？?！!。]*$|的呢|呢[？?]*$|清单|列表|有没有|有哪|交差|活儿?/;
 /** Words that make a question one about units' work. */
 const UNIT_WORK = /负责|牵头|参与|承担|配合|协助|任务|工作|职责|要做|要干|干的|活儿?|事儿?|有哪些|有什么|有啥|有几|几项|多少项|交差|落实|完成/;
 const LEAD = /牵头/;
@@ -114,7 +116,10 @@ export function understand(question: string, dir: UnitDirectory, today: string):
     taken.push({ start, end });
     rest = blank(rest, start, end);
   };
-  const date = parseDeadline(q, today);
+  // A date narrows only a question about tasks (本月到期的, 逾期的任务); in 证照快到期能提醒吗 or 身份证过期了去哪换 it is
+  // part of the topic.
+  const parsedDate = parseDeadline(q, today);
+  const date = parsedDate && TASKY.test(q) ? parsedDate : undefined;
   if (date) {
     query.deadline = date.range;
     take(date.start, date.end);
