@@ -70,7 +70,7 @@ describe('facts and exports', () => {
     expect(a?.file?.name).toMatch(/\.xlsx$/);
     const xlsx = await core.ledger.exportXlsx(a!.file!, '2021-11-20');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx);
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('任务台账')!;
     const refs = new Set<string>();
     sheet.eachRow((row, i) => {
