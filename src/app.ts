@@ -18,6 +18,7 @@ import type { Logger } from './logger.js';
 import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
+import { storedSeenSet } from './store/seen.js';
 
 export interface AppOptions {
   config: CoreConfig;
@@ -37,6 +38,8 @@ export interface AppOptions {
 
 /** The services over a store and a set of documents, wired once. */
 export interface Core {
+  /** ADMIN_IDS: who may use the admin commands, send documents in chat, and resend pushes. */
+  admins: Admins;
   units: UnitBindings;
   ledger: LedgerService;
   digests: DigestService;
@@ -57,6 +60,8 @@ export interface CoreDeps {
   logger: Logger;
   /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
   paceMs?: number;
+  /** How long a digest send's claim lasts without renewal before another instance may settle it (DIGEST_LEASE_SECONDS). */
+  leaseMs?: number;
   /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
   followUpMinutes?: number;
   now?: () => Date;
@@ -79,12 +84,22 @@ export function wireCore(deps: CoreDeps): Core {
     units,
     commands,
     conversations,
+    // Redeliveries are caught in the store, so a platform's retry after a restart is not answered twice.
+    seen: storedSeenSet(store, deps.now),
     ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
   const senders = new Map<string, DigestSender>();
-  const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
-  return { units, ledger, digests, commands, bot, scheduler, senders };
+  const scheduler = createScheduler({
+    store,
+    digests,
+    adapters: senders,
+    logger,
+    ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}),
+    ...(deps.leaseMs !== undefined ? { delivery: { leaseMs: deps.leaseMs } } : {}),
+    ...(deps.now ? { clock: deps.now } : {}),
+  });
+  return { admins: deps.admins, units, ledger, digests, commands, bot, scheduler, senders };
 }
 
 export interface App extends Core {
@@ -130,6 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       fileBindings,
       logger,
       paceMs: config.DIGEST_PACE_MS,
+      leaseMs: config.DIGEST_LEASE_SECONDS * 1000,
       followUpMinutes: config.FOLLOW_UP_MINUTES,
       ...(options.now ? { now: options.now } : {}),
     });
