@@ -58,9 +58,17 @@ export async function larkCall<D = unknown>(fn: () => Promise<ApiResult<D> | und
 /** Upload a file for a file message (im/v1/files); returns its file_key. */
 export async function uploadFile(client: lark.Client, name: string, bytes: Buffer): Promise<string> {
   const type = /\.xlsx?$/i.test(name) ? 'xls' : /\.pdf$/i.test(name) ? 'pdf' : /\.docx?$/i.test(name) ? 'doc' : 'stream';
-  const data = await larkCall<{ file_key?: string }>(() => client.im.v1.file.create({ data: { file_type: type, file_name: name, file: bytes } }) as Promise<ApiResult<{ file_key?: string }>>);
-  if (!data?.file_key) throw new PlatformError('lark file upload returned no file_key', { retryable: false });
-  return data.file_key;
+  // The SDK hands back the body's `data` for this multipart endpoint ({ file_key }), not the whole { code, data }.
+  let res: (ApiResult<{ file_key?: string }> & { file_key?: string }) | null;
+  try {
+    res = (await client.im.v1.file.create({ data: { file_type: type, file_name: name, file: bytes } })) as typeof res;
+  } catch (err) {
+    throw larkError(err);
+  }
+  if (res && typeof res.code === 'number' && res.code !== 0) throw new PlatformError(`lark api code ${res.code}: ${res.msg ?? ''}`, { code: res.code, retryable: LARK_RETRY_CODES.has(res.code) });
+  const key = res?.file_key ?? res?.data?.file_key;
+  if (!key) throw new PlatformError('lark file upload returned no file_key', { retryable: false });
+  return key;
 }
 
 /** Download a file sent in a message (im/v1/messages/:id/resources/:key?type=file), at most `limit` bytes. */
