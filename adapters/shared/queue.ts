@@ -115,6 +115,8 @@ export interface OutboxOptions {
 }
 
 export interface DeliverOptions {
+  /** Tries before the failure goes back to the caller (default 2: the delivery log retries later with backoff). */
+  maxTries?: number;
   /**
    * Try again after a failure that got no answer (timeout, dropped connection)? Only where a repeat cannot show the
    * message twice (an idempotency key): default false for deliver.
@@ -163,7 +165,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   type Outcome = { ok: true } | { ok: false; error: unknown };
 
-  async function attempt(key: string, what: string, fn: () => Promise<void>, retryUnanswered: boolean): Promise<Outcome> {
+  async function attempt(key: string, what: string, fn: () => Promise<void>, retryUnanswered: boolean, limit = maxTries): Promise<Outcome> {
     for (let tries = 1; ; tries++) {
       await pace(key);
       try {
@@ -172,7 +174,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       } catch (err) {
         const after = err instanceof PlatformError ? err.retryAfterMs : undefined;
         const unanswered = err instanceof PlatformError && err.ambiguous;
-        const retry = isRetryable(err) && tries < maxTries && (after === undefined || after <= maxInline) && (retryUnanswered || !unanswered);
+        const retry = isRetryable(err) && tries < limit && (after === undefined || after <= maxInline) && (retryUnanswered || !unanswered);
         if (!retry) {
           options.logger.error({ err: describe(err), key, what, tries }, 'send failed, giving up');
           return { ok: false, error: err };
@@ -184,9 +186,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
-  function queue(key: string, what: string, fn: () => Promise<void>, retryUnanswered: boolean): Promise<Outcome> {
+  function queue(key: string, what: string, fn: () => Promise<void>, retryUnanswered: boolean, limit?: number): Promise<Outcome> {
     const prev = chains.get(key) ?? Promise.resolve();
-    const next: Promise<Outcome> = prev.then(() => attempt(key, what, fn, retryUnanswered)).catch((err: unknown) => {
+    const next: Promise<Outcome> = prev.then(() => attempt(key, what, fn, retryUnanswered, limit)).catch((err: unknown) => {
       options.logger.error({ err: describe(err), key, what }, 'send failed');
       return { ok: false, error: err } as Outcome;
     });
@@ -202,7 +204,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return (await queue(key, what, fn, true)).ok;
     },
     async deliver(key, what, fn, opts) {
-      const r = await queue(key, what, fn, opts?.retryUnanswered ?? false);
+      const r = await queue(key, what, fn, opts?.retryUnanswered ?? false, Math.min(maxTries, opts?.maxTries ?? 2));
       if (!r.ok) throw r.error;
     },
   };
