@@ -106,17 +106,27 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       log.error({ err }, 'could not read subscriptions');
       return report;
     }
-    let first = true;
+    // Every chat-day due now is written down first ('pending'), so a crash part-way leaves a visible plan.
+    const due: Subscription[] = [];
     for (const sub of subs) {
+      if (!deps.adapters.has(sub.platform)) {
+        if (!missingAdapter.has(sub.platform)) log.warn({ platform: sub.platform }, 'no adapter for subscribed platform; digests skipped');
+        missingAdapter.add(sub.platform);
+        report.skipped.push(`${sub.platform}:${sub.chatId}`);
+        continue;
+      }
+      try {
+        await deps.store.planDigest({ platform: sub.platform, chatId: sub.chatId, date, unit: sub.unit, at: now.toISOString() });
+        due.push(sub);
+      } catch (err) {
+        log.error({ err, platform: sub.platform, chatId: sub.chatId }, 'digest not planned');
+        report.failed.push(`${sub.platform}:${sub.chatId}`);
+      }
+    }
+    let first = true;
+    for (const sub of due) {
       const id = `${sub.platform}:${sub.chatId}`;
       try {
-        if (!deps.adapters.has(sub.platform)) {
-          if (!missingAdapter.has(sub.platform)) log.warn({ platform: sub.platform }, 'no adapter for subscribed platform; digests skipped');
-          missingAdapter.add(sub.platform);
-          report.skipped.push(id);
-          continue;
-        }
-        await deps.store.planDigest({ platform: sub.platform, chatId: sub.chatId, date, unit: sub.unit, at: now.toISOString() });
         const record = await deps.store.digest(sub.platform, sub.chatId, date);
         if (record?.state === 'sent' || record?.state === 'uncertain' || record?.state === 'sending') continue;
         if (record?.state === 'failed' && (record.attempts >= delivery.maxAttempts || (record.nextAt && record.nextAt > clock().toISOString()))) continue;

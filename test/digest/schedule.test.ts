@@ -272,6 +272,21 @@ describe('digest scheduler', () => {
     expect((await make().tick()).sent).toEqual(['lark:oc_jd']);
   });
 
+  it('writes every chat-day due now down as pending before the first send', async () => {
+    const { store, clock, make, dingtalk } = await setup();
+    const seen: (string | undefined)[] = [];
+    const lark: DigestSender = {
+      platform: 'lark',
+      async send() {
+        seen.push((await store.digest('dingtalk', 'cid_gov', '2021-11-25'))?.state);
+        seen.push((await store.digest('lark', 'oc_jd', '2021-11-25'))?.state);
+      },
+    };
+    clock.now = at('2021-11-25', '09:30');
+    await make(store, new Map<string, DigestSender>([['lark', lark], ['dingtalk', dingtalk]])).tick();
+    expect(seen).toEqual(['pending', 'sending']);
+  });
+
   it('lets only one of two instances sharing the store claim a chat-day, and only its owner record it', async () => {
     const { store, clock } = await setup();
     clock.now = at('2021-11-25', '08:30');
