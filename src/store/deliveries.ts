@@ -56,7 +56,10 @@ export interface DeliveryStore {
    * whether this caller got it.
    */
   claimDigest(c: ChatDay & { unit: string | null; dedupeKey: string | null; owner: string; at: string; leaseUntil: string; force?: boolean }): Promise<boolean>;
-  /** Take over a 'sending' row whose lease ran out (its sender died), to resend it with the same idempotency key. */
+  /**
+   * Take over a 'sending' row whose lease ran out (its sender died), to resend it with the same idempotency key; its
+   * sending time is kept (the key's window at the platform runs from the interrupted send).
+   */
   takeOverDigest(c: ChatDay & { previousOwner: string | null; owner: string; at: string; leaseUntil: string }): Promise<boolean>;
   /** Extend the lease while the send runs; false when the row is no longer this owner's. */
   renewDigestLease(c: ChatDay & { owner: string; leaseUntil: string }): Promise<boolean>;
@@ -139,7 +142,8 @@ export function createDeliveryStore(db: Kysely<Database>): DeliveryStore {
     },
     async takeOverDigest({ previousOwner, owner, at, leaseUntil, ...day }) {
       const r = await row(day)
-        .set((eb) => ({ owner, lease_until: leaseUntil, sending_at: at, updated_at: at, attempts: eb('attempts', '+', 1) }))
+        // sending_at stays: it is when the interrupted send used the idempotency key, whose window runs from then.
+        .set((eb) => ({ owner, lease_until: leaseUntil, updated_at: at, attempts: eb('attempts', '+', 1) }))
         .where('state', '=', 'sending')
         .where((eb) => (previousOwner === null ? eb('owner', 'is', null) : eb('owner', '=', previousOwner)))
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', at)]))

@@ -176,6 +176,20 @@ describe('digest scheduler', () => {
     expect(await make().resend('dingtalk', 'cid_gov', '2021-11-25')).toMatchObject({ status: 'skipped', error: '当天已发送' });
   });
 
+  it('a second interruption is measured from the first send with the key, not from the resend', async () => {
+    const { store, lark, clock, make } = await setup();
+    clock.now = at('2021-11-25', '08:30');
+    await make(dyingAfterSend(store), undefined, 'dead-1').tick();
+    clock.now = at('2021-11-25', '09:10');
+    await make(dyingAfterSend(store), undefined, 'dead-2').tick();
+    expect(lark.calls).toHaveLength(2);
+    // 09:40: within an hour of the resend, but not of the first send: Lark may no longer drop it.
+    clock.now = at('2021-11-25', '09:40');
+    expect((await make().tick()).uncertain).toContain('lark:oc_jd');
+    expect(lark.calls).toHaveLength(2);
+    expect((await store.digest('lark', 'oc_jd', '2021-11-25'))?.error).toContain('有效期');
+  });
+
   it('a resend after the platform forgot the key (Lark: one hour) is uncertain, not a second message', async () => {
     const { store, lark, clock, make } = await setup();
     clock.now = at('2021-11-25', '08:30');

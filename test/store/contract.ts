@@ -52,7 +52,7 @@ export async function checkDeliveryTransitions(s: Store): Promise<void> {
   expect(await s.claimDigest({ ...d3, unit: 'u', dedupeKey: 'k3', owner: 'dead', at: t('10:00'), leaseUntil: t('10:01') })).toBe(true);
   expect(await s.takeOverDigest({ ...d3, previousOwner: 'dead', owner: 'y', at: t('10:02'), leaseUntil: t('10:03') })).toBe(true);
   expect(await s.takeOverDigest({ ...d3, previousOwner: 'dead', owner: 'z', at: t('10:02'), leaseUntil: t('10:03') })).toBe(false);
-  expect(await s.digest('lark', 'c3', '2021-11-25')).toMatchObject({ state: 'sending', owner: 'y', attempts: 2, dedupeKey: 'k3', sendingAt: t('10:02') });
+  expect(await s.digest('lark', 'c3', '2021-11-25')).toMatchObject({ state: 'sending', owner: 'y', attempts: 2, dedupeKey: 'k3', sendingAt: t('10:00') });
   expect((await s.digestLog({ from: '2021-11-24', to: '2021-11-25' })).map((r) => `${r.date} ${r.platform}:${r.chatId} ${r.state}`)).toEqual([
     '2021-11-25 dingtalk:c2 pending',
     '2021-11-25 lark:c1 sent',
