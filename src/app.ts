@@ -6,9 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, type Bot } from './bot.js';
+import { createBot, type Bot, type SeenMessages } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
+import { createDeduper } from './dedupe.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
@@ -67,6 +68,16 @@ export interface CoreDeps {
   now?: () => Date;
 }
 
+/**
+ * Where the bot catches redeliveries: a chat platform's message ids in the store, so its retry after a restart is
+ * not answered twice; the web page's and the console's ids (made here, never redelivered) in memory.
+ */
+function seenMessages(store: Store, now?: () => Date): SeenMessages {
+  const stored = storedSeenSet(store, now);
+  const local = createDeduper();
+  return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
+}
+
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
 export function wireCore(deps: CoreDeps): Core {
   const { store, documents, logger } = deps;
@@ -84,8 +95,7 @@ export function wireCore(deps: CoreDeps): Core {
     units,
     commands,
     conversations,
-    // Redeliveries are caught in the store, so a platform's retry after a restart is not answered twice.
-    seen: storedSeenSet(store, deps.now),
+    seen: seenMessages(store, deps.now),
     ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
