@@ -99,7 +99,9 @@ function startServe(env: Record<string, string>, cwd: string): Running {
 
 export async function crashSoak(options: CrashSoakOptions): Promise<CrashSoakReport> {
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run npm run build first`);
-  const random = rng(options.seed ?? 1);
+  // Where each round's kill lands is drawn up front; the platforms' delays come from a second stream.
+  const plan = rng(options.seed ?? 1);
+  const random = rng((options.seed ?? 1) + 7919);
   const log = options.log ?? (() => undefined);
   const larkChats = Array.from({ length: options.larkChats ?? 6 }, (_, i) => `oc_crash_${i}`);
   const dtChats = Array.from({ length: options.dingtalkChats ?? 6 }, (_, i) => `cidCrash${i}==`);
@@ -149,8 +151,8 @@ export async function crashSoak(options: CrashSoakOptions): Promise<CrashSoakRep
       current = run;
       // Where this round's kill lands: at the k-th send the platforms see, while it is held or just after its answer.
       let sends = 0;
-      const target = 1 + Math.floor(random() * Math.max(1, Math.ceil(chatCount / 2)));
-      const whileHeld = random() < 0.5;
+      const target = 1 + Math.floor(plan() * Math.max(1, Math.ceil(chatCount / 2)));
+      const whileHeld = plan() < 0.5;
       const hold = async (where: string) => {
         sends++;
         await new Promise((r) => setTimeout(r, 5 + Math.floor(random() * 30)));
