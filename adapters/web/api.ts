@@ -17,9 +17,9 @@ import { filterRows, sortRows, STATUS_LABELS, timeline, toCsv, toXlsx, unitStats
 import type { DocumentLibrary } from '../../src/library.js';
 import type { Logger } from '../../src/logger.js';
 import type { Answer, IncomingMessage } from '../../src/model.js';
-import type { PushAdmin } from './admin.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
+import type { PushAdmin } from './admin.js';
 import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
 import { documentDetail, documentSummary, renderAnswer, type WebAnswer } from './render.js';
 
