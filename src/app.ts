@@ -6,9 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, memoryConversations, type Bot } from './bot.js';
+import { createBot, memoryConversations, type Bot, type SeenMessages } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
+import { createDeduper } from './dedupe.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
 import { createProgressReporter } from './ledger/progress.js';
@@ -19,6 +20,7 @@ import type { Logger } from './logger.js';
 import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
+import { storedSeenSet } from './store/seen.js';
 
 export interface AppOptions {
   config: CoreConfig;
@@ -38,6 +40,8 @@ export interface AppOptions {
 
 /** The services over a store and a set of documents, wired once. */
 export interface Core {
+  /** ADMIN_IDS: who may use the admin commands, send documents in chat, and resend pushes. */
+  admins: Admins;
   units: UnitBindings;
   ledger: LedgerService;
   digests: DigestService;
@@ -58,11 +62,23 @@ export interface CoreDeps {
   logger: Logger;
   /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
   paceMs?: number;
+  /** How long a digest send's claim lasts without renewal before another instance may settle it (DIGEST_LEASE_SECONDS). */
+  leaseMs?: number;
   /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
   followUpMinutes?: number;
   /** The command line: conversations stay in memory (the store, if any, is read, never written). */
   readOnly?: boolean;
   now?: () => Date;
+}
+
+/**
+ * Where the bot catches redeliveries: a chat platform's message ids in the store, so its retry after a restart is
+ * not answered twice; the web page's and the console's ids (made here, never redelivered) in memory.
+ */
+function seenMessages(store: Store, now?: () => Date): SeenMessages {
+  const stored = storedSeenSet(store, now);
+  const local = createDeduper();
+  return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
 }
 
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
@@ -87,12 +103,21 @@ export function wireCore(deps: CoreDeps): Core {
     units,
     commands,
     conversations,
+    ...(deps.readOnly ? {} : { seen: seenMessages(store, deps.now) }),
     ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
   const senders = new Map<string, DigestSender>();
-  const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
-  return { units, ledger, digests, commands, bot, scheduler, senders };
+  const scheduler = createScheduler({
+    store,
+    digests,
+    adapters: senders,
+    logger,
+    ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}),
+    ...(deps.leaseMs !== undefined ? { delivery: { leaseMs: deps.leaseMs } } : {}),
+    ...(deps.now ? { clock: deps.now } : {}),
+  });
+  return { admins: deps.admins, units, ledger, digests, commands, bot, scheduler, senders };
 }
 
 export interface App extends Core {
@@ -138,6 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       fileBindings,
       logger,
       paceMs: config.DIGEST_PACE_MS,
+      leaseMs: config.DIGEST_LEASE_SECONDS * 1000,
       followUpMinutes: config.FOLLOW_UP_MINUTES,
       readOnly: mode === 'read',
       ...(options.now ? { now: options.now } : {}),
