@@ -12,6 +12,7 @@ import type { Adapter } from '../../src/model.js';
 import { PlatformError } from '../shared/queue.js';
 import { type AdapterDeps, type MessageHandler } from '../shared/shell.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerAlignRoutes } from './align.js';
 import { registerWebApi, type WebApiOptions, type WebOptions } from './api.js';
 import { createFileLinks } from './files.js';
 
@@ -34,6 +35,7 @@ export function publicDir(): string {
 const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'align.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -53,6 +55,7 @@ export async function registerWeb(app: FastifyInstance, options: WebApiOptions):
     if (name === 'index.html') app.get('/', handler);
   }
   await registerWebApi(app, options);
+  registerAlignRoutes(app, { library: options.library });
 }
 
 export function createWebAdapter(options: WebOptions, deps: AdapterDeps): Adapter {

@@ -139,6 +139,24 @@ describe.skipIf(!HAVE)('web e2e (headless Chromium)', { timeout: 60_000 }, () =>
     expect(plan.title).toMatch(/工作要点/);
   });
 
+  it('对标: two documents side by side, gaps highlighted, the 对照表 to download', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url.replace('localhost', '127.0.0.1')}#align`);
+    await expect.poll(() => page.locator('#align-a option').count()).toBeGreaterThan(1);
+    const value = async (region: string) => (await page.locator('#align-a option', { hasText: region }).first().getAttribute('value')) as string;
+    await page.selectOption('#align-a', await value('青田'));
+    await page.selectOption('#align-b', await value('义乌'));
+    await page.click('#align-form button[type=submit]');
+    await page.locator('#align-table tbody tr').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('#align-table tbody tr').count()).toBeGreaterThan(10);
+    // 青田 一（六） has no counterpart in 义乌: its row is marked as a gap.
+    expect(await page.locator('#align-table tbody tr.gap').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#align-summary')).toMatch(/组/);
+    expect(await page.getAttribute('#align-xlsx', 'href')).toMatch(/^\/api\/align\.xlsx\?a=/);
+    await shot(page, 'align.png');
+    await page.close();
+  });
+
   it('phone width (375×740): chat, citation and ledger fit', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await context.newPage();

@@ -34,6 +34,7 @@ function showTab(name) {
   for (const a of document.querySelectorAll('.tabs a')) a.setAttribute('aria-selected', String(a.dataset.tab === name));
   if (name === 'ledger') loadLedger();
   if (name === 'docs') loadDocs();
+  if (name === 'align') window.dispatchEvent(new Event('yaodian:align'));
   if (name === 'pushes') loadPushes();
 }
 
@@ -45,7 +46,7 @@ function route() {
     return;
   }
   closeViewer(false);
-  showTab(['chat', 'ledger', 'docs', 'pushes'].includes(hash) ? hash : 'chat');
+  showTab(['chat', 'ledger', 'docs', 'pushes', 'align'].includes(hash) ? hash : 'chat');
 }
 window.addEventListener('hashchange', route);
 
