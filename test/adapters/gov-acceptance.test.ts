@@ -120,6 +120,15 @@ describe('浙政钉 on the running server', () => {
     ]);
   });
 
+  it('a group chat is pushed through chat/sendMsg without claiming a dedupe key (the row keeps none)', async () => {
+    await subscribe(server, { platform: 'zwdd', chat: 'group:cid-gov-group', unit: '旌德县政府办', time: '9:00' });
+    const results = await run(server);
+    expect(results.find((r) => r.chat === 'group:cid-gov-group')).toMatchObject({ status: 'sent' });
+    expect(gw.delivered.filter((d) => d.path === '/chat/sendMsg').map((d) => [d.chatId, d.msg.markdown?.text.includes('旌德县政府办 每日要点')])).toEqual([['cid-gov-group', true]]);
+    expect(await server.core.store.digest('zwdd', 'group:cid-gov-group', DATE)).toMatchObject({ state: 'sent', dedupeKey: null });
+    await server.app.inject({ method: 'DELETE', url: '/api/admin/subscriptions?platform=zwdd&chat=group:cid-gov-group', headers: { authorization: admin.authorization } });
+  });
+
   it('a question through the registered callback is answered with one work notification citing the items', async () => {
     const q = '依申请公开有什么要求';
     const expected = server.core.library.answer(q);
