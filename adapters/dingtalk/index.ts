@@ -215,7 +215,9 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
     const { value, note } = cardButton(cb.params);
     const chatOf = async () => (await services?.store.card('dingtalk', cb.outTrackId))?.chatId;
     const followUp = (answer: Answer) =>
-      void chatOf().then((chatId) => chatId && inbox.run(chatId, () => sendToChat(chatId, answer)));
+      void chatOf()
+        .then((chatId) => chatId && inbox.run(chatId, () => sendToChat(chatId, answer)))
+        .catch((err: unknown) => log.error({ err: describe(err) }, 'follow-up of a card click not sent'));
     const outcome = await runClick(
       // The Stream message id: a redelivery of this callback carries the same, so the bot does not run it twice.
       { platform: 'dingtalk', id: deliveryId, operatorId: cb.userId, cardId: cb.outTrackId, chatId: '', value, ...(note !== undefined ? { note } : {}) },
