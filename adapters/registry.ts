@@ -14,9 +14,13 @@ import { larkConfigFrom, larkConfigSchema } from './lark/config.js';
 import { createLarkAdapter } from './lark/index.js';
 import type { AdapterDeps } from './shared/shell.js';
 import { wechatConfigFrom, wechatConfigSchema } from './wechat/config.js';
+import { wecomConfigFrom, wecomConfigSchema } from './wecom/config.js';
+import { createWecomAdapter } from './wecom/index.js';
+import { zwddConfigFrom, zwddConfigSchema } from './zwdd/config.js';
+import { createZwddAdapter } from './zwdd/index.js';
 
 /** Every adapter variable, validated together so one CONFIG error lists all bad values. */
-export const adaptersConfigSchema = larkConfigSchema.and(dingtalkConfigSchema).and(wechatConfigSchema);
+export const adaptersConfigSchema = larkConfigSchema.and(dingtalkConfigSchema).and(wechatConfigSchema).and(wecomConfigSchema).and(zwddConfigSchema);
 export type AdaptersEnv = ReturnType<typeof adaptersConfigSchema.parse>;
 
 interface PlatformEntry<C> {
@@ -37,6 +41,8 @@ const PLATFORMS = {
     // wechaty loads its puppet module on start; import it only when configured.
     create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps),
   }),
+  wecom: entry({ platform: 'wecom', configFrom: wecomConfigFrom, create: (config, deps) => createWecomAdapter(config, deps) }),
+  zwdd: entry({ platform: 'zwdd', configFrom: zwddConfigFrom, create: (config, deps) => createZwddAdapter(config, deps) }),
 };
 
 export type PlannedAdapters = { [K in keyof typeof PLATFORMS]?: NonNullable<ReturnType<(typeof PLATFORMS)[K]['configFrom']>> };

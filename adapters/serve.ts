@@ -9,6 +9,7 @@ import { createApp, type App } from '../src/app.js';
 import { parseArgs } from '../src/cli/args.js';
 import { type CliIO, writeLine } from '../src/cli/io.js';
 import { type CoreConfig, coreConfigSchema, type Env, loadConfig } from '../src/config.js';
+import { requireUnit } from '../src/ledger/units.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import type { Adapter } from '../src/model.js';
 import { createHttpServer } from '../src/server/http.js';
@@ -58,7 +59,15 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
         ledger: core.ledger,
         digests: core.digests,
         adminToken: config.ADMIN_TOKEN,
-        pushes: { scheduler: core.scheduler, store: core.store },
+        pushes: {
+          scheduler: core.scheduler,
+          store: core.store,
+          subscriptions: {
+            store: core.store,
+            resolveUnit: (text) => requireUnit(core.library.directory, text).name,
+            activePlatforms: () => [...core.senders.keys()],
+          },
+        },
         ...(options.now ? { now: options.now } : {}),
       },
       deps,

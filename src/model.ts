@@ -169,10 +169,10 @@ export interface AnswerFile {
   unit?: string;
 }
 
-export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';
+export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'wecom' | 'zwdd' | 'web' | 'cli';
 
 /** Every platform, for validating names (ADMIN_IDS). */
-export const PLATFORMS: readonly Platform[] = ['lark', 'dingtalk', 'wechat', 'web', 'cli'];
+export const PLATFORMS: readonly Platform[] = ['lark', 'dingtalk', 'wechat', 'wecom', 'zwdd', 'web', 'cli'];
 
 export interface IncomingMessage {
   id: string;

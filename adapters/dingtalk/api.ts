@@ -5,6 +5,11 @@
  *   POST {api}/v1.0/robot/oToMessages/batchSend           a message to users (a single chat) by staffId
  *   POST {api}/v1.0/robot/messageFiles/download           a file a user sent the robot → a download URL
  *   POST {oapi}/media/upload?type=file                    a file to send (media_id)
+ *   POST {api}/v1.0/card/instances/createAndDeliver       an interactive card (互动卡片) from a template, to a group
+ *                                                         (openSpaceId dtv1.card//IM_GROUP.<openConversationId>) or a
+ *                                                         single chat with the robot (dtv1.card//IM_ROBOT.<userId>),
+ *                                                         its clicks called back over Stream (callbackType STREAM)
+ *   PUT  {api}/v1.0/card/instances                        the card's data updated in place (by outTrackId)
  *   POST {robot webhook or sessionWebhook}                markdown via a custom robot or a message's session
  * New-style APIs answer errors as HTTP 4xx/5xx with { code, message } (invalidParameter.robotCode.notExsit,
  * InvalidAuthentication, Forbidden.AccessDenied.QpsLimitForApi …); robot webhooks answer { errcode, errmsg }
@@ -81,6 +86,25 @@ export async function postRobot(url: string, body: unknown): Promise<void> {
   }
 }
 
+/** Where a card goes: a group by its openConversationId, or the single chat of the robot and a user (staffId). */
+export type CardSpace = { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string };
+
+export interface CardDelivery {
+  templateId: string;
+  /** The card instance's id, chosen by the caller; clicks and updates name it. */
+  outTrackId: string;
+  space: CardSpace;
+  /** The template's variables (strings only). */
+  data: Record<string, string>;
+  /** In a group: whom the card @-s (staffId → name). */
+  atUserIds?: Record<string, string>;
+}
+
+/** The openSpaceId of a card space, as the card API writes it. */
+export function openSpaceId(space: CardSpace): string {
+  return space.kind === 'group' ? `dtv1.card//IM_GROUP.${space.openConversationId}` : `dtv1.card//IM_ROBOT.${space.userId}`;
+}
+
 export interface DingtalkApi {
   token(): Promise<string>;
   /** sampleMarkdown, sampleFile, … to a group. */
@@ -89,6 +113,10 @@ export interface DingtalkApi {
   userMessage(userIds: string[], msgKey: string, msgParam: Record<string, unknown>): Promise<void>;
   uploadFile(name: string, bytes: Buffer): Promise<string>;
   downloadFile(downloadCode: string, limit?: number): Promise<Buffer>;
+  /** Create a card instance and deliver it; throws when the platform refuses it or reports the delivery failed. */
+  createAndDeliverCard(card: CardDelivery): Promise<void>;
+  /** Replace the card's variables given (the others kept: updateCardDataByKey). */
+  updateCard(outTrackId: string, data: Record<string, string>): Promise<void>;
 }
 
 export function createDingtalkApi(config: DingtalkApiConfig): DingtalkApi {
@@ -119,9 +147,9 @@ export function createDingtalkApi(config: DingtalkApiConfig): DingtalkApi {
   }
 
   /** A new-style API call with the token; an invalid token is refreshed once. */
-  async function call(path: string, body: unknown, retried = false): Promise<Record<string, unknown>> {
+  async function call(path: string, body: unknown, retried = false, method: 'POST' | 'PUT' = 'POST'): Promise<Record<string, unknown>> {
     const res = await fetched('dingtalk', `${config.apiBase}${path}`, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': await token() },
       body: JSON.stringify(body),
     });
@@ -129,7 +157,7 @@ export function createDingtalkApi(config: DingtalkApiConfig): DingtalkApi {
     if (res.ok) return data;
     if (!retried && (res.status === 401 || data.code === 'InvalidAuthentication')) {
       cached = undefined;
-      return call(path, body, true);
+      return call(path, body, true, method);
     }
     throw apiFailure(res, data);
   }
@@ -158,6 +186,29 @@ export function createDingtalkApi(config: DingtalkApiConfig): DingtalkApi {
         });
       }
       return data.media_id;
+    },
+    async createAndDeliverCard(card) {
+      const group = card.space.kind === 'group';
+      const data = await call('/v1.0/card/instances/createAndDeliver', {
+        cardTemplateId: card.templateId,
+        outTrackId: card.outTrackId,
+        callbackType: 'STREAM',
+        cardData: { cardParamMap: card.data },
+        openSpaceId: openSpaceId(card.space),
+        userIdType: 1,
+        ...(group
+          ? { imGroupOpenSpaceModel: { supportForward: false }, imGroupOpenDeliverModel: { robotCode: config.robotCode, ...(card.atUserIds ? { atUserIds: card.atUserIds } : {}) } }
+          : { imRobotOpenSpaceModel: { supportForward: false }, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: config.robotCode } }),
+      });
+      // HTTP 200 can still carry a failed delivery (deliverResults[].success false, errorMsg).
+      const results = (data.result as { deliverResults?: { success?: boolean; errorMsg?: string }[] } | undefined)?.deliverResults ?? [];
+      const failed = results.find((r) => r.success === false);
+      if (data.success === false || failed) {
+        throw new PlatformError(`dingtalk card not delivered: ${failed?.errorMsg ?? 'success false'}`, { code: 'cardDeliverFailed', retryable: false });
+      }
+    },
+    async updateCard(outTrackId, data) {
+      await call('/v1.0/card/instances', { outTrackId, cardData: { cardParamMap: data }, cardUpdateOptions: { updateCardDataByKey: true } }, false, 'PUT');
     },
     async downloadFile(downloadCode, limit) {
       const data = await call('/v1.0/robot/messageFiles/download', { downloadCode, robotCode: config.robotCode });

@@ -6,14 +6,23 @@
  * chat's staffId) is stored when it writes, so pushes (digests) reach every group through the robot APIs
  * (groupMessages/send, oToMessages/batchSend); without an app, a custom robot webhook pushes to its one group.
  * Files an admin sends the robot are ingested. Redeliveries (same msgId) are dropped by the bot, in the store.
+ * With DINGTALK_CARD_TEMPLATE_ID (Stream mode), digests and item answers — the answers with buttons — go out as
+ * interactive cards (card.ts: /v1.0/card/instances/createAndDeliver, callbackType STREAM): a click arrives on the
+ * Stream topic /v1.0/card/instances/callback, runs through runClick like the typed command (the same permission
+ * checks), and is answered within the callback with the card's new data for everyone and a notice for the clicker;
+ * a click slower than that is answered "正在处理" and the card updated later (PUT /v1.0/card/instances). A card the
+ * platform refuses falls back to markdown.
  */
-import { TOPIC_ROBOT, type DWClient, type DWClientDownStream } from 'dingtalk-stream';
+import { randomUUID } from 'node:crypto';
+import { TOPIC_CARD, TOPIC_ROBOT, type DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
+import { hasButtons, runClick } from '../shared/actions.js';
 import { answerFile, ingestChatFile, type OutgoingFile } from '../shared/files.js';
 import { type Clock, PlatformError, createOutbox, describe, type OutboxOptions } from '../shared/queue.js';
-import { type AdapterDeps, createInbox, healthTracker, mountWebhook } from '../shared/shell.js';
-import { createDingtalkApi, type DingtalkApi, postRobot } from './api.js';
+import { type AdapterDeps, createInbox, deliverCardOrText, healthTracker, mountWebhook, sendCardOrText } from '../shared/shell.js';
+import { type CardSpace, createDingtalkApi, type DingtalkApi, postRobot } from './api.js';
+import { cardButton, cardCallbackResponse, dingtalkCardData, parseCardCallback } from './card.js';
 import type { DingtalkConfig } from './config.js';
 import { isRobotMessage, normalizeDingtalk, normalizeDingtalkFile, replyTarget, trustedSessionWebhook, type DingtalkRobotMessage } from './normalize.js';
 import { renderDingtalk, sampleMarkdown } from './render.js';
@@ -33,14 +42,16 @@ export interface DingtalkOptions {
   streamRetry?: { baseMs?: number; maxMs?: number };
   /** Clock for signatures and webhook expiry. */
   now?: () => number;
+  /** How long a card click may take before it is answered "正在处理" and the card updated later (default 2.5 s). */
+  clickTimeoutMs?: number;
 }
 
 export interface DingtalkAdapter extends Adapter {
   idle(): Promise<void>;
 }
 
-/** How a chat is reached by the robot APIs. */
-type Route = { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string };
+/** How a chat is reached by the robot APIs (and where a card goes). */
+type Route = CardSpace;
 
 export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps, options: DingtalkOptions = {}): DingtalkAdapter {
   const log = deps.logger.child({ adapter: 'dingtalk' });
@@ -55,6 +66,8 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
     : undefined;
   const health = healthTracker(now, app && config.mode === 'stream' ? 'connecting' : 'up');
   const routes = new Map<string, string>();
+  // Interactive cards: a template, the app's APIs, and Stream for their clicks.
+  const cardTemplate = config.cardTemplateId && api && config.mode === 'stream' ? config.cardTemplateId : undefined;
   let stream: StreamSupervisor | undefined;
   let running = false;
 
@@ -79,6 +92,34 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
     if (!api) throw new PlatformError('dingtalk: no app credentials for the robot APIs', { code: 'NO_APP', retryable: false });
     if (route.kind === 'group') await api.groupMessage(route.openConversationId, msgKey, msgParam);
     else await api.userMessage([route.userId], msgKey, msgParam);
+  }
+
+  /** An answer as an interactive card in the chat `route` reaches; kept in the store so its buttons work. */
+  async function deliverCard(route: Route, chatId: string, answer: Answer, at?: Record<string, string>): Promise<void> {
+    if (!api || !cardTemplate) throw new PlatformError('dingtalk: interactive cards are not configured', { code: 'NO_CARD', retryable: false });
+    const outTrackId = `yd-${randomUUID()}`;
+    await api.createAndDeliverCard({ templateId: cardTemplate, outTrackId, space: route, data: dingtalkCardData(answer), ...(at ? { atUserIds: at } : {}) });
+    if (!services) return;
+    await services.store
+      .saveCard({ platform: 'dingtalk', cardId: outTrackId, chatId, answer, state: { chatType: route.kind }, at: services.now().toISOString() })
+      .catch((err: unknown) => log.warn({ err }, 'card not kept; its buttons will not work'));
+  }
+
+  /** Should this answer go out as a card? */
+  const asCard = (answer: Answer) => cardTemplate !== undefined && hasButtons(answer);
+
+  /** A new message the bot starts in a chat (a follow-up choice's answer): a card or markdown by the stored route. */
+  async function sendToChat(chatId: string, answer: Answer): Promise<void> {
+    const route = await routeOf(chatId);
+    if (!route) {
+      log.warn({ chatId }, 'no route to the chat; follow-up not sent');
+      return;
+    }
+    await sendCardOrText(outbox, chatId, log, {
+      what: 'follow-up',
+      rich: () => (asCard(answer) ? deliverCard(route, chatId, answer) : robotSend(route, 'sampleMarkdown', sampleMarkdown(answer))),
+      text: () => robotSend(route, 'sampleMarkdown', sampleMarkdown(answer)),
+    });
   }
 
   async function sendFile(chatId: string, route: Route | undefined, file: OutgoingFile): Promise<void> {
@@ -120,12 +161,24 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
     const target = replyTarget(raw);
     const reply = async (original: Answer) => {
       const { answer, file } = await answerFile(services, m, original, log);
-      if (!target.sessionWebhook || (target.expiresAt && target.expiresAt < now())) {
-        log.warn({ messageId: m.id }, 'session webhook missing or expired, answer dropped');
-        return;
+      const session = Boolean(target.sessionWebhook) && !(target.expiresAt && target.expiresAt < now());
+      const atAsker = m.chatType === 'group' && target.atUserId ? [target.atUserId] : [];
+      const markdown = async () => {
+        if (!session) throw new PlatformError('dingtalk: session webhook missing or expired', { code: 'NO_SESSION', retryable: false });
+        await postRobot(target.sessionWebhook, renderDingtalk(answer, { atUserIds: atAsker }));
+      };
+      let ok: boolean;
+      if (route && asCard(answer)) {
+        // Digests and item answers: a card with buttons; markdown on the session webhook if the card is refused.
+        const at = atAsker.length ? Object.fromEntries(atAsker.map((id) => [id, m.senderName ?? id])) : undefined;
+        ok = await sendCardOrText(outbox, m.chatId, log, { what: 'reply', rich: () => deliverCard(route, m.chatId, answer, at), text: markdown });
+      } else {
+        if (!session) {
+          log.warn({ messageId: m.id }, 'session webhook missing or expired, answer dropped');
+          return;
+        }
+        ok = await outbox.send(m.chatId, 'reply', markdown);
       }
-      const body = renderDingtalk(answer, { atUserIds: m.chatType === 'group' && target.atUserId ? [target.atUserId] : [] });
-      const ok = await outbox.send(m.chatId, 'reply', () => postRobot(target.sessionWebhook, body));
       if (ok && file) await sendFile(m.chatId, route, file);
     };
     if (message) {
@@ -149,6 +202,38 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A card button click (Stream topic /v1.0/card/instances/callback): checked and run like the typed command, then
+   * acknowledged with the card's new data and the clicker's notice. A click slower than clickTimeoutMs is answered
+   * "正在处理" and the card updated in place when it finishes.
+   */
+  async function onCardCallback(data: string, deliveryId: string): Promise<Record<string, unknown>> {
+    const cb = parseCardCallback(data);
+    if (!cb) return cardCallbackResponse({ toast: { type: 'error', text: '无法识别的操作。' } });
+    const { value, note } = cardButton(cb.params);
+    const chatOf = async () => (await services?.store.card('dingtalk', cb.outTrackId))?.chatId;
+    const followUp = (answer: Answer) =>
+      void chatOf()
+        .then((chatId) => chatId && inbox.run(chatId, () => sendToChat(chatId, answer)))
+        .catch((err: unknown) => log.error({ err: describe(err) }, 'follow-up of a card click not sent'));
+    const outcome = await runClick(
+      // The Stream message id: a redelivery of this callback carries the same, so the bot does not run it twice.
+      { platform: 'dingtalk', id: deliveryId, operatorId: cb.userId, cardId: cb.outTrackId, chatId: '', value, ...(note !== undefined ? { note } : {}) },
+      {
+        services,
+        handler: inbox.handler,
+        log,
+        ...(options.clickTimeoutMs !== undefined ? { timeoutMs: options.clickTimeoutMs } : {}),
+        late: async (o) => {
+          if (o.card && api) await api.updateCard(cb.outTrackId, dingtalkCardData(o.card.answer, o.card.state));
+          if (o.followUp) followUp(o.followUp);
+        },
+      },
+    );
+    if (outcome.followUp) followUp(outcome.followUp);
+    return cardCallbackResponse(outcome);
   }
 
   async function onWebhook(request: FastifyRequest, reply: FastifyReply) {
@@ -191,6 +276,23 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
         }
         accept(parseData(res.data));
       });
+      if (cardTemplate) {
+        c.registerCallbackListener(TOPIC_CARD, (res: DWClientDownStream) => {
+          // Answered once the click has run (bounded by clickTimeoutMs): the answer carries the card's new data.
+          void onCardCallback(res.data, res.headers.messageId)
+            .catch((err: unknown) => {
+              log.error({ err: describe(err) }, 'card click failed');
+              return cardCallbackResponse({ toast: { type: 'error', text: '操作失败，请稍后再试。' } });
+            })
+            .then((response) => {
+              try {
+                c.socketCallBackResponse(res.headers.messageId, response);
+              } catch (err) {
+                log.warn({ err: describe(err) }, 'card callback ack failed');
+              }
+            });
+        });
+      }
       if (c instanceof GatewayDWClient) {
         stream = superviseStream(c, { ...app, apiBase: config.apiBase, log, health, ...(options.streamRetry?.baseMs !== undefined ? { retryBaseMs: options.streamRetry.baseMs } : {}), ...(options.streamRetry?.maxMs !== undefined ? { retryMaxMs: options.streamRetry.maxMs } : {}) });
         await stream.start();
@@ -212,7 +314,9 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
       if (app) {
         const route = await routeOf(chatId);
         if (!route) throw new PlatformError(`dingtalk: no stored route to chat ${chatId} (the group must message the robot once)`, { code: 'NO_ROUTE', retryable: false });
-        await outbox.deliver(chatId, 'push', () => robotSend(route, 'sampleMarkdown', sampleMarkdown(answer)));
+        const markdown = () => robotSend(route, 'sampleMarkdown', sampleMarkdown(answer));
+        if (asCard(answer)) await deliverCardOrText(outbox, chatId, log, { what: 'push', rich: () => deliverCard(route, chatId, answer), text: markdown });
+        else await outbox.deliver(chatId, 'push', markdown);
         return;
       }
       if (config.robotWebhook) {

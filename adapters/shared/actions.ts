@@ -111,6 +111,7 @@ export interface Click {
   operatorId: string;
   /** The card's id in the store (Lark: its message id; DingTalk: its outTrackId). */
   cardId: string;
+  /** The chat the card is in; '' when the callback does not say (DingTalk): the stored card's chat. */
   chatId: string;
   value: unknown;
   /** Text typed into the card's form (登记进展). */
@@ -160,7 +161,7 @@ export async function runClick(
   const message: IncomingMessage = {
     id: `card-${click.id}`,
     platform: click.platform,
-    chatId: click.chatId,
+    chatId: click.chatId || card.chatId,
     chatType: card.state.chatType ?? 'group',
     senderId: click.operatorId,
     text,

@@ -3,7 +3,8 @@
  * config and transport and little else.
  *   AdapterDeps    what the composition root gives every adapter factory;
  *   createInbox    incoming messages answered in order within each chat, the answer handed to the adapter's reply;
- *   mountWebhook   a POST route on the shared HTTP server, mounted once, answering 503 while the adapter is stopped;
+ *   mountWebhook   a route (POST, or GET for a URL check) on the shared HTTP server, mounted once, answering 503
+ *                  while the adapter is stopped;
  *   sendCardOrText send the rich form (card, markdown); if the platform refuses it, the same answer as plain text
  *                  (deliverCardOrText: the same for a push, throwing the platform's error so the delivery log keeps it);
  *   healthTracker  an adapter's connection state for /healthz (up / connecting / down with the last error and backoff).
@@ -75,6 +76,8 @@ export interface WebhookRoute {
   /** e.g. 'lark' — named in the error when the server is missing. */
   platform: string;
   path: string;
+  /** Default POST; GET for a platform's URL verification (WeCom's echostr). */
+  method?: 'GET' | 'POST';
   /** False while the adapter is stopped: the route then answers 503 with `stoppedBody`. */
   running: () => boolean;
   stoppedBody: unknown;
@@ -84,11 +87,13 @@ export interface WebhookRoute {
 /** Mount a webhook on the shared server once (routes cannot be removed; a stopped adapter answers 503). */
 export function mountWebhook(deps: AdapterDeps, route: WebhookRoute): void {
   if (!deps.http) throw new Error(`${route.platform} webhook mode needs the HTTP server`);
-  const paths = mounted.get(deps.http) ?? new Set<string>();
-  mounted.set(deps.http, paths);
-  if (paths.has(route.path)) return;
-  paths.add(route.path);
-  deps.http.post(route.path, async (request, reply) => (route.running() ? route.handler(request, reply) : reply.code(503).send(route.stoppedBody)));
+  const method = route.method ?? 'POST';
+  const routes = mounted.get(deps.http) ?? new Set<string>();
+  mounted.set(deps.http, routes);
+  const id = `${method} ${route.path}`;
+  if (routes.has(id)) return;
+  routes.add(id);
+  deps.http.route({ method, url: route.path, handler: async (request, reply) => (route.running() ? route.handler(request, reply) : reply.code(503).send(route.stoppedBody)) });
 }
 
 /**

@@ -4,7 +4,8 @@
  *                                   one row per chat { platform, chat, unit, status: sent | failed | skipped, error? }
  *   GET  /api/admin/digests?days=7             the delivery log of the last days (state, tries, the platform's code)
  *   POST /api/admin/digests/resend  { platform, chat, date }  one click: resend an uncertain or failed chat-day
- * The web page's 推送 tab shows the log and calls these.
+ *   GET / POST / DELETE /api/admin/subscriptions              digest subscriptions set by an admin (subscriptions.ts)
+ * The web page's 推送 tab shows the log and the subscriptions and calls these.
  */
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryResult, Scheduler } from '../../src/digest/schedule.js';
@@ -12,10 +13,13 @@ import type { DeliveryRecord, Store } from '../../src/store/index.js';
 import { addDays, shanghaiDate } from '../../src/time.js';
 import { adminGuard, fail } from './api.js';
 import { DATE_PATTERN, formatValidation, isRealDate } from './normalize.js';
+import { registerSubscriptionRoutes, type SubscriptionAdmin } from './subscriptions.js';
 
 export interface PushAdmin {
   scheduler: Pick<Scheduler, 'runNow' | 'resend'>;
   store: Pick<Store, 'digestLog'>;
+  /** Subscriptions set by an admin (serve gives them; without, those routes are not mounted). */
+  subscriptions?: SubscriptionAdmin;
 }
 
 /** A delivery row as the page shows it. */
@@ -84,4 +88,6 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { admin
       return { ...resultRow(r), date };
     },
   );
+
+  if (pushes.subscriptions) await registerSubscriptionRoutes(app, { adminToken: options.adminToken, subscriptions: pushes.subscriptions });
 }

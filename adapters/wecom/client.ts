@@ -8,7 +8,7 @@
  * HTTP 5xx/429, are retryable PlatformErrors for the outbox to back off on; every other errcode is a PlatformError
  * carrying the code. URLs hold the token or the robot key, so they are never logged.
  */
-import { PlatformError, retryableStatus } from '../shared/queue.js';
+import { PlatformError, retryableStatus, transportError } from '../shared/queue.js';
 
 /** access_token invalid (40014), expired (42001), or its suite token expired (42009): fetch a new one. */
 export const WECOM_TOKEN_CODES = new Set([40014, 42001, 42009]);
@@ -52,7 +52,8 @@ async function requestJson(url: string, init: RequestInit, what: string, timeout
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (cause) {
-    throw new PlatformError(`wecom ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { retryable: true });
+    // No answer: ambiguous (the message may have arrived) unless the connection was never made.
+    throw transportError(`wecom ${what}`, cause);
   }
   let data: WecomResult = {};
   try {

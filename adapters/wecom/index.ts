@@ -6,19 +6,21 @@
  *                          empty body (the platform then neither waits nor retries), answered asynchronously through
  *                          /cgi-bin/message/send as markdown, plain text where markdown is refused.
  * A forged or unreadable callback is refused (401/400) and nothing is sent.
- * send(chatId): 'robot' → the group robot (markdown split at 4096 bytes, 20 a minute); 'party:ID' / 'tag:ID' →
- * message/send to a department / tag; anything else → message/send to that member (userid, or several as a|b).
+ * send(chatId) (pushes: digests): 'robot' → the group robot (markdown split at 4096 bytes, 20 a minute); 'party:ID' /
+ * 'tag:ID' → message/send to a department / tag; anything else → message/send to that member (userid, or several as
+ * a|b). It resolves once WeCom accepted the push and throws a PlatformError with the errcode otherwise, so that the
+ * delivery log records the failure; WeCom has no idempotency key, so supportsDedupeKey is false.
  * The 智能机器人 long connection (@wecom/aibot-node-sdk) is not part of this adapter: that package is not installed,
  * so questions asked in group chats are not received.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Adapter, Answer, IncomingMessage, SendOptions } from '../../src/model.js';
-import { type Clock, createOutbox, describe, type OutboxOptions } from '../shared/queue.js';
-import { type AdapterDeps, createInbox, mountWebhook, sendCardOrText } from '../shared/shell.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
+import { type Clock, createOutbox, describe, type OutboxOptions, PlatformError } from '../shared/queue.js';
+import { type AdapterDeps, createInbox, deliverCardOrText, mountWebhook, sendCardOrText } from '../shared/shell.js';
 import { createWecomClient, type WecomClient } from './client.js';
 import type { WecomConfig } from './config.js';
 import { verifyWecomSignature, wecomDecrypt } from './crypto.js';
-import { normalizeWecom, parseWecomXml, WECOM_PLATFORM } from './normalize.js';
+import { normalizeWecom, parseWecomXml } from './normalize.js';
 import { renderWecom, renderWecomText, wecomRobotMarkdown, type WecomAppMessage } from './render.js';
 
 export type { WecomConfig } from './config.js';
@@ -26,7 +28,10 @@ export { wecomConfigFrom, wecomConfigSchema } from './config.js';
 
 export const WECOM_CALLBACK_PATH = '/wecom/callback';
 
-/** message/send's duplicate check window, used when a send carries a dedupe key (the platform allows 4 hours). */
+/**
+ * message/send's duplicate check window for pushes: the same content to the same members within it is dropped (the
+ * platform allows at most 4 hours). A content check, not an idempotency key.
+ */
 export const WECOM_DUPLICATE_CHECK_SECONDS = 4 * 3600;
 
 export interface WecomOptions {
@@ -50,26 +55,6 @@ export function wecomTarget(chatId: string): WecomTarget {
   return { touser: chatId };
 }
 
-// ---- routes the shell does not mount yet: the GET of URL verification, and XML bodies on the shared server ----
-
-const getRoutes = new WeakMap<FastifyInstance, Set<string>>();
-
-function mountGet(http: FastifyInstance, path: string, running: () => boolean, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
-  const paths = getRoutes.get(http) ?? new Set<string>();
-  getRoutes.set(http, paths);
-  if (paths.has(path)) return;
-  paths.add(path);
-  http.get(path, async (request, reply) => (running() ? handler(request, reply) : reply.code(503).send('stopped')));
-}
-
-/** WeCom posts XML; the shared server parses JSON only. Keep the text as the body. */
-function acceptXmlBodies(http: FastifyInstance): void {
-  for (const type of ['text/xml', 'application/xml']) {
-    if (http.hasContentTypeParser(type)) continue;
-    http.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  }
-}
-
 const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
 
 export function createWecomAdapter(config: WecomConfig, deps: AdapterDeps, options: WecomOptions = {}): WecomAdapter {
@@ -81,38 +66,43 @@ export function createWecomAdapter(config: WecomConfig, deps: AdapterDeps, optio
   const robotOutbox = createOutbox({ logger: log, clock: options.clock, perWindow: 20, windowMs: 60_000, maxTries: 4, baseDelayMs: 2000, ...options.outbox });
   let running = false;
 
-  async function sendApp(target: Exclude<WecomTarget, { robot: true }>, key: string, answer: Answer, dedupe: boolean): Promise<boolean> {
+  /** message/send to members, a department or a tag; `duplicateCheck` for pushes (see WECOM_DUPLICATE_CHECK_SECONDS). */
+  async function postApp(target: Exclude<WecomTarget, { robot: true }>, key: string, message: WecomAppMessage, duplicateCheck: boolean): Promise<void> {
     const app = config.app;
-    if (!app) {
-      log.warn({ key }, 'no WeCom app configured (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET): message dropped');
-      return false;
-    }
-    const post = async (message: WecomAppMessage) => {
-      const res = await client.post('/cgi-bin/message/send', {
-        ...target,
-        agentid: app.agentId,
-        ...message,
-        ...(dedupe ? { enable_duplicate_check: 1, duplicate_check_interval: WECOM_DUPLICATE_CHECK_SECONDS } : {}),
-      });
-      const invalid = ['invaliduser', 'invalidparty', 'invalidtag'].filter((k) => typeof res[k] === 'string' && res[k] !== '');
-      if (invalid.length) log.warn({ key, invalid }, 'some recipients were not reached');
-    };
-    return sendCardOrText(appOutbox, key, log, { what: 'message', rich: () => post(renderWecom(answer)), text: () => post(renderWecomText(answer)) });
+    if (!app) throw new PlatformError('wecom: no app configured (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET)', { code: 'NO_APP', retryable: false });
+    const res = await client.post('/cgi-bin/message/send', {
+      ...target,
+      agentid: app.agentId,
+      ...message,
+      ...(duplicateCheck ? { enable_duplicate_check: 1, duplicate_check_interval: WECOM_DUPLICATE_CHECK_SECONDS } : {}),
+    });
+    const invalid = ['invaliduser', 'invalidparty', 'invalidtag'].filter((k) => typeof res[k] === 'string' && res[k] !== '');
+    if (invalid.length) log.warn({ key, invalid }, 'some recipients were not reached');
   }
 
-  async function sendRobot(answer: Answer): Promise<boolean> {
+  /** An answer to a member's question: markdown, plain text where refused; a failure is logged. */
+  async function replyApp(userId: string, answer: Answer): Promise<boolean> {
+    const target = { touser: userId };
+    return sendCardOrText(appOutbox, userId, log, { what: 'reply', rich: () => postApp(target, userId, renderWecom(answer), false), text: () => postApp(target, userId, renderWecomText(answer), false) });
+  }
+
+  /** A push (a digest): resolves once WeCom accepted it; throws its errcode otherwise. */
+  async function pushApp(target: Exclude<WecomTarget, { robot: true }>, chatId: string, answer: Answer): Promise<void> {
+    await deliverCardOrText(appOutbox, chatId, log, {
+      what: 'push',
+      rich: () => postApp(target, chatId, renderWecom(answer), true),
+      text: () => postApp(target, chatId, renderWecomText(answer), true),
+    });
+  }
+
+  /** A push to the group robot, split at 4096 bytes; throws the errcode of the part that failed. */
+  async function pushRobot(answer: Answer): Promise<void> {
     const key = config.robotKey;
-    if (!key) {
-      log.warn('no group robot configured (WECOM_ROBOT_KEY): push dropped');
-      return false;
-    }
+    if (!key) throw new PlatformError('wecom: no group robot configured (WECOM_ROBOT_KEY)', { code: 'NO_ROBOT', retryable: false });
     const chunks = wecomRobotMarkdown(answer);
-    let ok = true;
     for (const [i, content] of chunks.entries()) {
-      ok = (await robotOutbox.send('robot', `robot ${i + 1}/${chunks.length}`, async () => void (await client.robot(key, { msgtype: 'markdown', markdown: { content } })))) && ok;
-      if (!ok) break;
+      await robotOutbox.deliver('robot', `robot ${i + 1}/${chunks.length}`, async () => void (await client.robot(key, { msgtype: 'markdown', markdown: { content } })));
     }
-    return ok;
   }
 
   async function onVerify(request: FastifyRequest, reply: FastifyReply) {
@@ -151,14 +141,14 @@ export function createWecomAdapter(config: WecomConfig, deps: AdapterDeps, optio
     }
     if (message) {
       const m = message;
-      inbox.accept(m, async (answer) => void (await sendApp({ touser: m.senderId }, m.chatId, answer, false)));
+      inbox.accept(m, async (answer) => void (await replyApp(m.senderId, answer)));
     }
     // An empty body: the platform neither waits for a passive reply nor retries.
     return reply.code(200).type('text/plain').send('');
   }
 
   return {
-    platform: WECOM_PLATFORM,
+    platform: 'wecom',
     client,
     async start(h) {
       inbox.start(h);
@@ -169,9 +159,9 @@ export function createWecomAdapter(config: WecomConfig, deps: AdapterDeps, optio
         return;
       }
       if (!deps.http) throw new Error('wecom callback needs the HTTP server');
-      acceptXmlBodies(deps.http);
-      mountGet(deps.http, WECOM_CALLBACK_PATH, () => running, onVerify);
-      mountWebhook(deps, { platform: 'wecom', path: WECOM_CALLBACK_PATH, running: () => running, stoppedBody: '', handler: onMessage });
+      const route = { platform: 'wecom', path: WECOM_CALLBACK_PATH, running: () => running, stoppedBody: 'stopped' };
+      mountWebhook(deps, { ...route, method: 'GET', handler: onVerify });
+      mountWebhook(deps, { ...route, handler: onMessage });
       log.info({ path: WECOM_CALLBACK_PATH, robot: Boolean(config.robotKey) }, 'wecom adapter started');
     },
     async stop() {
@@ -179,13 +169,13 @@ export function createWecomAdapter(config: WecomConfig, deps: AdapterDeps, optio
       await inbox.idle();
       log.info('wecom adapter stopped');
     },
-    // message/send's duplicate check drops a resend of the same content to the same members within 4 hours; it is a
-    // content check, not a key, so the dedupe key only switches it on.
+    // WeCom has no idempotency key: message/send's duplicate check (on for pushes) compares content, and the group
+    // robot has none, so an interrupted push is left to an admin (state uncertain) rather than resent.
     supportsDedupeKey: false,
-    async send(chatId: string, answer: Answer, opts?: SendOptions) {
+    async send(chatId: string, answer: Answer) {
       const target = wecomTarget(chatId);
-      if ('robot' in target) await sendRobot(answer);
-      else await sendApp(target, chatId, answer, Boolean(opts?.dedupeKey));
+      if ('robot' in target) await pushRobot(answer);
+      else await pushApp(target, chatId, answer);
     },
     idle: () => inbox.idle(),
   };

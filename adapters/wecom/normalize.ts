@@ -8,10 +8,8 @@
  * member's userid. Events (subscribe, enter_agent, menu clicks) and other message types are not questions.
  */
 import { XMLParser } from 'fast-xml-parser';
-import type { IncomingMessage, Platform } from '../../src/model.js';
+import type { IncomingMessage } from '../../src/model.js';
 
-/** Until 'wecom' is in PLATFORMS (src/model.ts), the name is cast here. */
-export const WECOM_PLATFORM = 'wecom' as Platform;
 
 // Tag values stay strings: MsgId does not fit in a double.
 const parser = new XMLParser({ parseTagValue: false, trimValues: true, processEntities: true, ignoreDeclaration: true });
@@ -48,7 +46,7 @@ export function normalizeWecom(input: string | Record<string, string>, options: 
   if (options.agentId !== undefined && f.AgentID !== undefined && f.AgentID !== '' && Number(f.AgentID) !== options.agentId) return undefined;
   return {
     id,
-    platform: WECOM_PLATFORM,
+    platform: 'wecom',
     chatId: sender,
     chatType: 'direct',
     senderId: sender,

@@ -4,7 +4,12 @@
  *                                                                expiresIn seconds), cached until it expires;
  *   POST /message/workNotification                               a work notification (工作通知) to accounts
  *                                                                (receiverIds) or organisations (organizationCodes),
- *                                                                bizMsgId the idempotency key;
+ *                                                                bizMsgId the idempotency key: the platform's
+ *                                                                documentation says a bizMsgId used again is refused
+ *                                                                as 重复 (a duplicate), so that refusal means the
+ *                                                                notification was delivered before and counts as
+ *                                                                accepted (its code is not published: it is read
+ *                                                                from the message);
  *   POST /chat/sendMsg                                           a message to a group chat (chatType 2), with the token;
  *   POST /openplatform/message/register_event_callback           where the gateway posts an event (eventTag, callbackUrl).
  * Every request is signed (sign.ts); POST parameters are form-encoded. An answer is
@@ -14,7 +19,7 @@
  * network failures are retryable. A call the gateway refuses for its access token is retried once with a new token
  * (assumed: the refusal's code or message names the token; the gateway's codes are not published).
  */
-import { PlatformError, retryableStatus } from '../shared/queue.js';
+import { PlatformError, retryableStatus, transportError } from '../shared/queue.js';
 import { type ZwddParams, zwddHeaders } from './sign.js';
 
 export interface ZwddClientOptions {
@@ -43,6 +48,7 @@ export interface ZwddClient {
   /** POST (form) or GET a signed request; resolves with content.data. */
   request(method: 'GET' | 'POST', path: string, params?: ZwddParams): Promise<unknown>;
   accessToken(): Promise<string>;
+  /** Resolves once the gateway accepted it, or refused its bizMsgId as a repeat ({ duplicate: true }). */
   workNotification(n: WorkNotification): Promise<unknown>;
   chatSendMsg(chatId: string, msg: unknown): Promise<unknown>;
   registerEventCallback(eventTag: string, callbackUrl: string): Promise<unknown>;
@@ -57,6 +63,11 @@ interface Envelope {
   Code?: string | number;
   Message?: string;
   bizErrorCode?: string | number;
+}
+
+/** The gateway's refusal of a bizMsgId it has seen: the notification went out the first time. */
+export function isDuplicateError(err: unknown): boolean {
+  return err instanceof PlatformError && /重复|duplicat/i.test(`${err.code ?? ''} ${err.message}`);
 }
 
 export function isTokenError(err: unknown): boolean {
@@ -86,7 +97,8 @@ export function createZwddClient(o: ZwddClientOptions): ZwddClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
-      throw new PlatformError(`zwdd ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { retryable: true });
+      // No answer: ambiguous (the notification may have been delivered) unless the connection was never made.
+      throw transportError(`zwdd ${path}`, cause);
     }
     let data: Envelope | undefined;
     try {
@@ -138,14 +150,20 @@ export function createZwddClient(o: ZwddClientOptions): ZwddClient {
   return {
     request,
     accessToken,
-    workNotification: (n) =>
-      request('POST', '/message/workNotification', {
-        tenantId: o.tenantId,
-        receiverIds: n.receiverIds?.join(','),
-        organizationCodes: n.organizationCodes?.join(','),
-        bizMsgId: n.bizMsgId,
-        msg: JSON.stringify(n.msg),
-      }),
+    async workNotification(n) {
+      try {
+        return await request('POST', '/message/workNotification', {
+          tenantId: o.tenantId,
+          receiverIds: n.receiverIds?.join(','),
+          organizationCodes: n.organizationCodes?.join(','),
+          bizMsgId: n.bizMsgId,
+          msg: JSON.stringify(n.msg),
+        });
+      } catch (err) {
+        if (isDuplicateError(err)) return { duplicate: true, bizMsgId: n.bizMsgId };
+        throw err;
+      }
+    },
     chatSendMsg: (chatId, msg) => withToken('/chat/sendMsg', { tenantId: o.tenantId, chatType: '2', chatId, msg: JSON.stringify(msg) }),
     registerEventCallback: (eventTag, callbackUrl) => request('POST', '/openplatform/message/register_event_callback', { eventTag, callbackUrl }),
     get tokenFetches() {

@@ -8,10 +8,8 @@
  * That shape is assumed from DingTalk's robot callback; the gateway's event documentation is not public.
  * A direct message's chat is the sender (answered by work notification); a group's is `group:<conversationId>`.
  */
-import type { IncomingMessage, Platform } from '../../src/model.js';
+import type { IncomingMessage } from '../../src/model.js';
 
-/** Until 'zwdd' is in PLATFORMS (src/model.ts), the name is cast here. */
-export const ZWDD_PLATFORM = 'zwdd' as Platform;
 
 export const GROUP_PREFIX = 'group:';
 
@@ -60,7 +58,7 @@ export function normalizeZwdd(body: unknown): IncomingMessage | undefined {
   const group = str(m.conversationType) === '2' && conversation !== undefined;
   return {
     id: str(m.msgId)!,
-    platform: ZWDD_PLATFORM,
+    platform: 'zwdd',
     chatId: group ? `${GROUP_PREFIX}${conversation}` : sender,
     chatType: group ? 'group' : 'direct',
     senderId: sender,

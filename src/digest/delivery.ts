@@ -15,7 +15,13 @@ import type { DigestService } from './service.js';
 import { createHash } from 'node:crypto';
 
 /** What delivery needs of an adapter: its platform, send, and whether (and how long) send's dedupe key holds. */
-export type DigestSender = Pick<Adapter, 'platform' | 'send' | 'supportsDedupeKey' | 'dedupeWindowMs'>;
+export type DigestSender = Pick<Adapter, 'platform' | 'send' | 'supportsDedupeKey' | 'dedupeWindowMs'> & {
+  /**
+   * For a platform with a dedupe key, false for the chats whose messages cannot carry it (浙政钉 group chats go
+   * through chat/sendMsg, which has none): those are treated as a platform without a key. Default: every chat.
+   */
+  honoursDedupeKey?(chatId: string): boolean;
+};
 
 export type DeliveryStatus = 'sent' | 'failed' | 'skipped' | 'uncertain';
 
@@ -117,7 +123,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const maxAttempts = deps.options.maxAttempts ?? 8;
   const log = deps.logger.child({ component: 'delivery' });
   const iso = (ms = 0) => new Date(clock().getTime() + ms).toISOString();
-  const keyed = (s: DigestSender) => s.supportsDedupeKey === true;
+  /** Does a send to this chat carry a dedupe key the platform honours? */
+  const keyed = (s: DigestSender, chatId: string) => s.supportsDedupeKey === true && (s.honoursDedupeKey?.(chatId) ?? true);
   /** The wait after the n-th failed try. */
   const backoff = (tries: number) => Math.min(cap, retryBase * 2 ** Math.max(0, tries - 1));
 
@@ -162,7 +169,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const base = { platform: sub.platform, chat: sub.chatId, unit: sub.unit, date } as const;
     const sender = senders.get(sub.platform);
     if (!sender) return { ...base, status: 'skipped', error: `平台 ${sub.platform} 未启用` };
-    const key = keyed(sender) ? digestKey(sub.platform, sub.chatId, date) : null;
+    const key = keyed(sender, sub.chatId) ? digestKey(sub.platform, sub.chatId, date) : null;
     const claim = { platform: sub.platform, chatId: sub.chatId, date, unit: sub.unit, dedupeKey: key, owner, at: iso(), leaseUntil: iso(leaseMs), ...(options.force ? { force: true } : {}) };
     let answer: Answer;
     try {
@@ -191,9 +198,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const day = { platform: rec.platform, chatId: rec.chatId, date: rec.date };
     const started = rec.sendingAt ? Date.parse(rec.sendingAt) : Number.NaN;
     const window = sender?.dedupeWindowMs ?? 0;
-    const resendable = sender && keyed(sender) && rec.dedupeKey && rec.unit && Number.isFinite(started) && at - started < window;
+    const resendable = sender && keyed(sender, rec.chatId) && rec.dedupeKey && rec.unit && Number.isFinite(started) && at - started < window;
     if (!resendable || !sender || !rec.unit || !rec.dedupeKey) {
-      const why = !sender ? `平台 ${rec.platform} 未启用` : !keyed(sender) ? '平台没有去重键' : '已超出平台去重键的有效期';
+      const why = !sender ? `平台 ${rec.platform} 未启用` : !keyed(sender, rec.chatId) ? '平台没有去重键' : '已超出平台去重键的有效期';
       const ok = await store.digestUncertain({ ...day, owner: rec.owner, at: iso(), code: 'interrupted', message: `发送中断（发送进程退出），${why}，无法确定是否已送达` });
       if (ok) log.warn({ ...day, previousOwner: rec.owner }, 'interrupted digest send marked uncertain: an admin decides whether to resend');
       return { platform: rec.platform, chat: rec.chatId, unit: rec.unit, date: rec.date, status: 'uncertain', code: 'interrupted', error: `状态不确定：发送中断，${why}` };

@@ -1,6 +1,8 @@
 /**
  * The one HTTP server: health check, platform webhooks, the web page and its API all mount here.
  * JSON bodies keep their raw bytes (`request.rawBody`) because webhook signatures are computed over them.
+ * XML bodies (text/xml, application/xml: WeCom callbacks) arrive as their text; form bodies
+ * (application/x-www-form-urlencoded: 浙政钉 events) as their fields, a name given twice as an array.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../logger.js';
@@ -35,6 +37,16 @@ export function createHttpServer(options: HttpServerOptions, deps: { logger: Log
       done(err, undefined);
     }
   });
+  for (const type of ['text/xml', 'application/xml']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, (body as Buffer).toString('utf8'));
+    });
+  }
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, formFields((body as Buffer).toString('utf8')));
+  });
   app.get('/healthz', async () => ({ ok: true, ...(options.health?.() ?? {}) }));
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: 'not_found', message: `没有这个地址：${request.method} ${request.url}` }));
   app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
@@ -47,4 +59,14 @@ export function createHttpServer(options: HttpServerOptions, deps: { logger: Log
     return reply.code(status).send({ error: error.code ?? 'bad_request', message });
   });
   return app;
+}
+
+/** a=1&b=2&b=3 → { a: '1', b: ['2', '3'] } */
+export function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = fields[k];
+    fields[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return fields;
 }

@@ -79,6 +79,13 @@ export interface Store extends DeliveryStore, SeenStore, RouteStore, CardStore {
   /** Returns false when the chat was not subscribed. */
   unsubscribe(platform: string, chatId: string, by?: string): Promise<boolean>;
   subscriptions(): Promise<Subscription[]>;
+  /**
+   * Set a chat's unit and digest time in one write (an admin's subscription, made without going into the chat;
+   * the scheduler then treats it like one made in chat).
+   */
+  setSubscription(platform: string, chatId: string, unit: string, time: string, by?: string): Promise<void>;
+  /** Every chat with a digest time, with its unit (null: not yet bound, so not sent) and who last changed it. */
+  subscribedChats(): Promise<ChatRecord[]>;
 
   setProgress(p: { file: string; item: string; unit: string; status: ProgressStatus; note?: string | null; by?: string | null; at?: string }): Promise<void>;
   progressOf(unit: string): Promise<ProgressRecord[]>;
@@ -169,6 +176,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
         .where('digest_time', 'is not', null)
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
+    },
+    setSubscription: (platform, chatId, unit, time, by) => upsertChat(platform, chatId, { unit, digest_time: time }, by),
+    async subscribedChats() {
+      const rows = await db.selectFrom('chats').selectAll().where('digest_time', 'is not', null).orderBy('platform').orderBy('chat_id').execute();
+      return rows.map((r) => ({ platform: r.platform, chatId: r.chat_id, unit: r.unit, time: r.digest_time, updatedAt: r.updated_at, updatedBy: r.updated_by }));
     },
     async subscriptions() {
       const rows = await db

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WecomConfig } from '../../adapters/wecom/config.js';
 import { createWecomAdapter, type WecomAdapter } from '../../adapters/wecom/index.js';
 import { byteLength } from '../../adapters/wecom/render.js';
+import { PlatformError } from '../../adapters/shared/queue.js';
 import type { Answerer } from '../../src/answer/index.js';
 import type { Bot } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
@@ -143,12 +144,27 @@ describe('wecom self-built app callback', () => {
     expect(clock.sleeps).toHaveLength(0);
   });
 
-  it('backs off on the frequency limit (45009) and delivers once it passes', async () => {
-    fake.failures.push({ errcode: 45009, errmsg: 'api freq out of limit' }, { errcode: 45009, errmsg: 'api freq out of limit' });
+  it('a push backs off on the frequency limit (45009) and is delivered once it passes; a longer limit throws 45009', async () => {
+    fake.failures.push({ errcode: 45009, errmsg: 'api freq out of limit' });
     await adapter.send('wangwu', engine.answer('依申请公开有什么要求'));
-    expect(fake.calls.map((c) => c.errcode)).toEqual([45009, 45009, 0]);
+    expect(fake.calls.map((c) => c.errcode)).toEqual([45009, 0]);
     expect(fake.delivered).toHaveLength(1);
+    expect(clock.sleeps).toEqual([2000]);
+    // Still limited after the inline retry: the push throws the errcode (the delivery log retries it later).
+    fake.failures.push({ errcode: 45009, errmsg: 'api freq out of limit' }, { errcode: 45009, errmsg: 'api freq out of limit' });
+    const err = await adapter.send('wangwu', engine.answer('政务新媒体怎么管理')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlatformError);
+    expect([(err as PlatformError).code, (err as PlatformError).retryable]).toEqual([45009, true]);
+    expect(fake.delivered).toHaveLength(1);
+  });
+
+  it('an answer (a reply, not a push) backs off on 45009 longer before giving up', async () => {
+    fake.failures.push({ errcode: 45009, errmsg: 'api freq out of limit' }, { errcode: 45009, errmsg: 'api freq out of limit' });
+    await http.inject(question('依申请公开有什么要求', 'zhaoliu'));
+    await adapter.idle();
+    expect(fake.calls.map((c) => c.errcode)).toEqual([45009, 45009, 0]);
     expect(clock.sleeps).toEqual([2000, 4000]);
+    expect(fake.delivered.map((d) => d.touser)).toEqual(['zhaoliu']);
   });
 
   it('sends plain text where markdown is refused, and gives up without retrying on other errcodes', async () => {
@@ -160,19 +176,25 @@ describe('wecom self-built app callback', () => {
     ]);
     expect(fake.delivered[0]!.text!.content).toContain(engine.answer('依申请公开有什么要求').citations[0]!.ref);
     fake.calls.length = 0;
+    // Refused for another reason (81013: nobody valid): the text form is refused too, and the push throws the errcode.
     fake.failures.push({ errcode: 81013, errmsg: 'user & party & tag all invalid' }, { errcode: 81013, errmsg: 'user & party & tag all invalid' });
-    await adapter.send('nobody', engine.answer('依申请公开有什么要求'));
+    const err = await adapter.send('nobody', engine.answer('依申请公开有什么要求')).catch((e: unknown) => e);
+    expect([(err as PlatformError).code, (err as PlatformError).retryable]).toEqual([81013, false]);
     expect(fake.calls.map((c) => c.errcode)).toEqual([81013, 81013]);
     expect(clock.sleeps).toEqual([]);
     expect(logs.lines.some((l) => l.includes('giving up') && l.includes('81013'))).toBe(true);
   });
 
-  it('switches on the duplicate check for a send with a dedupe key, so a resend is not shown twice', async () => {
+  it('claims no dedupe key, and switches on message/send’s duplicate check for pushes so the same digest is not shown twice', async () => {
+    expect(adapter.supportsDedupeKey).toBe(false);
     const a = engine.answer('依申请公开有什么要求');
-    await adapter.send('party:12', a, { dedupeKey: 'digest-2021-11-25-party12' });
-    await adapter.send('party:12', a, { dedupeKey: 'digest-2021-11-25-party12' });
+    await adapter.send('party:12', a);
+    await adapter.send('party:12', a);
     expect(fake.calls).toHaveLength(2);
-    expect(fake.calls[0]!.body.enable_duplicate_check).toBe(1);
+    expect(fake.calls.map((c) => [c.body.enable_duplicate_check, c.body.duplicate_check_interval])).toEqual([
+      [1, 4 * 3600],
+      [1, 4 * 3600],
+    ]);
     expect(fake.delivered).toHaveLength(1);
     expect(fake.delivered[0]!.toparty).toBe('12');
   });
@@ -204,12 +226,13 @@ describe('wecom push-only (group robot)', () => {
     const adapter = createWecomAdapter({ apiBase: fake.url, robotKey: 'wrong-key-0000' }, { logger }, { clock });
     await adapter.start(async () => undefined);
     fake.robotCalls.length = 0;
-    await adapter.send('robot', engine.answer('依申请公开有什么要求'));
+    const wrong = await adapter.send('robot', engine.answer('依申请公开有什么要求')).catch((e: unknown) => e);
+    expect((wrong as PlatformError).code).toBe(93000);
     expect(fake.robotCalls.map((c) => c.errcode)).toEqual([93000]);
     expect(clock.sleeps).toEqual([]);
-    // A member id without an app: nothing to send with, logged.
-    await adapter.send('zhangsan', engine.answer('依申请公开有什么要求'));
-    expect(logs.lines.some((l) => l.includes('no WeCom app configured'))).toBe(true);
+    // A member id without an app: nothing to send with, said in the error.
+    const noApp = await adapter.send('zhangsan', engine.answer('依申请公开有什么要求')).catch((e: unknown) => e);
+    expect([(noApp as PlatformError).code, (noApp as Error).message]).toEqual(['NO_APP', expect.stringContaining('WECOM_CORP_ID')]);
     await adapter.stop();
   });
 });

@@ -57,6 +57,7 @@ afterEach(() => {
   fake.calls.length = 0;
   fake.delivered.length = 0;
   fake.failures.length = 0;
+  fake.refusals.length = 0;
 });
 
 describe('zwdd gateway signatures', () => {
@@ -106,6 +107,11 @@ describe('zwdd work notifications', () => {
 
   it('delivers a digest once, correctly signed, with the dedupe key as its bizMsgId; a resend delivers nothing more', async () => {
     expect(adapter.supportsDedupeKey).toBe(true);
+    expect(adapter.dedupeWindowMs).toBe(24 * 3600_000);
+    // Group chats go through chat/sendMsg, which has no idempotency key: they do not claim one.
+    expect(adapter.honoursDedupeKey('acc-1001')).toBe(true);
+    expect(adapter.honoursDedupeKey('org:GO_abc')).toBe(true);
+    expect(adapter.honoursDedupeKey('group:cid-1')).toBe(false);
     const answer = engine.answer('依申请公开有什么要求');
     const key = 'digest:2021-11-25:zwdd:acc-1001';
     await adapter.send('acc-1001', answer, { dedupeKey: key });
@@ -138,6 +144,27 @@ describe('zwdd work notifications', () => {
     expect(clock.sleeps).toEqual([1000]);
     expect(fake.delivered).toHaveLength(1);
     expect(fake.delivered[0]!.organizationCodes).toEqual(['GO_abc123']);
+  });
+
+  it('a resend whose earlier answer was lost (connection dropped) is tried again with the same bizMsgId: delivered once', async () => {
+    fake.failures.push({ status: 0, afterDelivery: true });
+    await adapter.send('acc-2002', engine.answer('政务新媒体怎么管理'), { dedupeKey: 'digest-20211126-acc2002' });
+    const sends = fake.calls.filter((c) => c.path === '/message/workNotification');
+    expect(sends.map((c) => c.params.bizMsgId)).toEqual(['digest-20211126-acc2002', 'digest-20211126-acc2002']);
+    expect(fake.delivered).toHaveLength(1);
+  });
+
+  it('a push the gateway refuses throws its code (content.responseCode, or the gateway errorCode), for the delivery log', async () => {
+    fake.refusals.push({ code: '240001', message: '接收人不存在' }, { code: '240001', message: '接收人不存在' });
+    const refused = await adapter.send('acc-gone', engine.answer('依申请公开有什么要求'), { dedupeKey: 'digest-x' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PlatformError);
+    expect((refused as PlatformError).code).toBe('240001');
+    fake.failures.push({ status: 503 }, { status: 503 });
+    const busy = await adapter.send('acc-1001', engine.answer('依申请公开有什么要求'), { dedupeKey: 'digest-y' }).catch((e: unknown) => e);
+    expect([(busy as PlatformError).code, (busy as PlatformError).retryable]).toEqual(['503', true]);
+    const nobody = await adapter.send('org:', engine.answer('依申请公开有什么要求')).catch((e: unknown) => e);
+    expect((nobody as PlatformError).code).toBe('NO_RECEIVER');
+    expect(fake.delivered).toHaveLength(0);
   });
 
   it('sends text where markdown is refused', async () => {

@@ -190,6 +190,28 @@ describe('digest scheduler', () => {
     expect((await store.digest('lark', 'oc_jd', '2021-11-25'))?.error).toContain('有效期');
   });
 
+  it('a platform whose group chats carry no key (浙政钉 chat/sendMsg) sends those without one and never resends them on its own', async () => {
+    const { store, clock, make } = await setup();
+    await store.setChatUnit('zwdd', 'acc-1001', '旌德县财政局', 'admin');
+    await store.subscribe('zwdd', 'acc-1001', '10:00', 'admin');
+    await store.setChatUnit('zwdd', 'group:cid-1', '旌德县政府办', 'admin');
+    await store.subscribe('zwdd', 'group:cid-1', '10:00', 'admin');
+    const zwdd = Object.assign(fakeAdapter('zwdd', { dedupes: true }), { honoursDedupeKey: (chatId: string) => !chatId.startsWith('group:') });
+    const adapters = new Map<string, DigestSender>([['zwdd', zwdd]]);
+    clock.now = at('2021-11-25', '10:00');
+    await make(dyingAfterSend(store), adapters, 'dead-instance').tick();
+    expect(zwdd.calls).toEqual([{ chatId: 'acc-1001', key: digestKey('zwdd', 'acc-1001', '2021-11-25') }, { chatId: 'group:cid-1' }]);
+    expect((await store.digest('zwdd', 'group:cid-1', '2021-11-25'))?.dedupeKey).toBeNull();
+    // After the lease: the work notification is resent under its key (dropped by the platform); the group is uncertain.
+    clock.now = at('2021-11-25', '10:05');
+    const r = await make(store, adapters).tick();
+    expect(r.sent).toEqual(['zwdd:acc-1001']);
+    expect(r.uncertain).toEqual(['zwdd:group:cid-1']);
+    expect(zwdd.calls.map((c) => c.chatId)).toEqual(['acc-1001', 'group:cid-1', 'acc-1001']);
+    expect(zwdd.delivered.map((d) => d.chatId)).toEqual(['acc-1001', 'group:cid-1']);
+    expect((await store.digest('zwdd', 'group:cid-1', '2021-11-25'))?.error).toContain('平台没有去重键');
+  });
+
   it('a resend after the platform forgot the key (Lark: one hour) is uncertain, not a second message', async () => {
     const { store, lark, clock, make } = await setup();
     clock.now = at('2021-11-25', '08:30');

@@ -118,6 +118,36 @@ describe.skipIf(!HAVE)('web e2e (headless Chromium)', { timeout: 60_000 }, () =>
     await context.close();
   });
 
+  it('推送 tab: an admin subscribes a recipient without going into its chat, sees it listed, and removes it', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${server.url.replace('localhost', '127.0.0.1')}#pushes`);
+    await page.fill('#push-token', TOKEN);
+    await page.press('#push-token', 'Tab');
+    await page.selectOption('#sub-platform', 'zwdd');
+    await page.fill('#sub-chat', 'org:GO_e2e01');
+    await page.fill('#sub-unit', '县财政局');
+    await page.fill('#sub-time', '7:45');
+    await page.click('#sub-form button[type=submit]');
+    // 县财政局 is named in two regions: the page shows the server's question, nothing is stored.
+    await expect.poll(() => page.locator('#sub-report').textContent()).toMatch(/多个地区都有“县财政局”/);
+    expect(await server.core.store.subscriptions()).toEqual([]);
+    await page.fill('#sub-unit', '旌德县财政局');
+    await page.click('#sub-form button[type=submit]');
+    await expect.poll(() => page.locator('#sub-report').textContent()).toMatch(/已订阅：每天 07:45.*旌德县财政局/);
+    const row = page.locator('#sub-table tbody tr', { hasText: 'org:GO_e2e01' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/浙政钉（未启用）.*旌德县财政局.*07:45.*管理页/);
+    expect(await server.core.store.subscriptions()).toEqual([{ platform: 'zwdd', chatId: 'org:GO_e2e01', unit: '旌德县财政局', time: '07:45' }]);
+    await row.locator('button').click();
+    await expect.poll(() => page.locator('#sub-table tbody').textContent()).toMatch(/还没有订阅/);
+    expect(await server.core.store.subscriptions()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!CJK)('a PDF printed by Chromium (CJK font) converts through unpdf into items', async () => {
     const page = await browser.newPage();
     const numbered: string[] = [];

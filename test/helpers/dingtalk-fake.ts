@@ -10,6 +10,20 @@
  *   POST /v1.0/robot/messageFiles/download      a file users sent → a download URL on this host
  *   POST /media/upload                          media for file messages (media_id)
  *   POST /robot/sendBySession, /robot/send      session webhooks and custom robots ({ errcode, errmsg })
+ *   POST /v1.0/card/instances/createAndDeliver  interactive cards, as the card API documents them (aliyun/dingtalk-sdk
+ *                                               card_1_0 CreateAndDeliverRequest; the Stream SDKs' card repliers):
+ *                                               a known cardTemplateId, a new outTrackId, cardData.cardParamMap of
+ *                                               strings only, openSpaceId dtv1.card//IM_GROUP.<openConversationId of a
+ *                                               group the robot is in> with imGroupOpenDeliverModel.robotCode, or
+ *                                               dtv1.card//IM_ROBOT.<userId> with imRobotOpenDeliverModel.spaceType
+ *                                               IM_ROBOT; answers { success, result: { outTrackId, deliverResults } }.
+ *                                               The refusals' codes are the fake's choice (the platform's are not
+ *                                               published): 400 with { code, message }.
+ *   PUT  /v1.0/card/instances                   the card's data by outTrackId (updateCardDataByKey: merged)
+ * and a user's click (`click`): a CALLBACK frame on the Stream topic /v1.0/card/instances/callback carrying
+ * { outTrackId, userId, content: {"cardPrivateData":{"actionIds":[…],"params":{…}}}, value (the same), … }, whose
+ * ack's data is {"response": …} (the SDKs' CallbackResponsePayload); the response's cardData and userPrivateData
+ * are applied to the card as the platform would draw them.
  * Every message that appears in a chat is in `delivered`; failures queued in `failures` answer the next sends.
  */
 import multipart from '@fastify/multipart';
@@ -24,13 +38,30 @@ export interface StreamAck {
 }
 
 export interface DingtalkDelivery {
-  /** groupMessages, oToMessages, session, robot. */
-  via: 'group' | 'user' | 'session' | 'robot';
+  /** groupMessages, oToMessages, session, robot, or an interactive card. */
+  via: 'group' | 'user' | 'session' | 'robot' | 'card';
   /** openConversationId, the user ids, or the webhook's query. */
   to: string;
   msgKey: string;
   /** The message: msgParam parsed, or the webhook body. */
   param: Record<string, unknown>;
+}
+
+/** A delivered interactive card as the platform keeps it. */
+export interface FakeCard {
+  outTrackId: string;
+  templateId: string;
+  /** IM_GROUP or IM_ROBOT, and the group's openConversationId or the user's id. */
+  spaceType: 'IM_GROUP' | 'IM_ROBOT';
+  spaceId: string;
+  callbackType?: string;
+  atUserIds?: Record<string, string>;
+  /** The card's variables as everyone sees them now. */
+  data: Record<string, string>;
+  /** Variables only one user sees (userPrivateData), by user id. */
+  privateData: Map<string, Record<string, string>>;
+  /** Every update through PUT /v1.0/card/instances. */
+  updates: Record<string, string>[];
 }
 
 export interface FakeFailure {
@@ -63,6 +94,14 @@ export interface DingtalkFake {
   /** Called when a send arrives, before it is answered (a test may hold it). */
   onSend?: (d: DingtalkDelivery) => Promise<void> | void;
   acks: StreamAck[];
+  /** Card templates that exist on the card platform. */
+  cardTemplates: Set<string>;
+  cards: Map<string, FakeCard>;
+  /**
+   * A user clicks a card button: the callback goes out over Stream; resolves with the response in the ack (applied
+   * to the card), or undefined when no ack came within `waitMs`.
+   */
+  click(outTrackId: string, userId: string, params: Record<string, unknown>, opts?: { messageId?: string; waitMs?: number }): Promise<Record<string, unknown> | undefined>;
   connected(): number;
   /** A Stream CALLBACK frame to every connected client. */
   push(topic: string, data: unknown, messageId: string): void;
@@ -71,7 +110,18 @@ export interface DingtalkFake {
   close(): Promise<void>;
 }
 
-export async function startDingtalkFake(options: { clientId?: string; clientSecret?: string; robotCode?: string } = {}): Promise<DingtalkFake> {
+/** What the platform does with a card callback's response: the shared data updated (by key when asked), the user's private data. */
+function applyCallbackResponse(card: FakeCard, userId: string, response: Record<string, unknown>): void {
+  const options = (response.cardUpdateOptions ?? {}) as { updateCardDataByKey?: boolean; updatePrivateDataByKey?: boolean };
+  const shared = (response.cardData as { cardParamMap?: Record<string, string> } | undefined)?.cardParamMap;
+  if (shared) card.data = options.updateCardDataByKey ? { ...card.data, ...shared } : { ...shared };
+  const own = (response.userPrivateData as { cardParamMap?: Record<string, string> } | undefined)?.cardParamMap;
+  if (own) card.privateData.set(userId, options.updatePrivateDataByKey ? { ...(card.privateData.get(userId) ?? {}), ...own } : { ...own });
+}
+
+const stringMap = (v: unknown): v is Record<string, string> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+export async function startDingtalkFake(options: { clientId?: string; clientSecret?: string; robotCode?: string; cardTemplates?: string[] } = {}): Promise<DingtalkFake> {
   const app = Fastify({ bodyLimit: 30 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024 } });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -79,6 +129,7 @@ export async function startDingtalkFake(options: { clientId?: string; clientSecr
   const sockets = new Set<WebSocket>();
   let valid = new Set<string>();
   let tokens = 0;
+  let clicks = 0;
   const fake: DingtalkFake = {
     url: '',
     clientId: options.clientId ?? 'dingfakeclientid',
@@ -97,6 +148,26 @@ export async function startDingtalkFake(options: { clientId?: string; clientSecr
     media: new Map(),
     userFiles: new Map(),
     acks: [],
+    cardTemplates: new Set(options.cardTemplates ?? []),
+    cards: new Map(),
+    async click(outTrackId, userId, params, opts = {}) {
+      const messageId = opts.messageId ?? `card-cb-${++clicks}`;
+      const content = JSON.stringify({ cardPrivateData: { actionIds: [`action_${String(params.action ?? 'value')}`], params } });
+      const card = fake.cards.get(outTrackId);
+      const seen = fake.acks.length;
+      fake.push('/v1.0/card/instances/callback', { extension: '{}', corpId: 'dingcorp', spaceType: card?.spaceType ?? '', userIdType: 1, type: 'actionCallback', userId, content, spaceId: card?.spaceId ?? '', outTrackId, value: content }, messageId);
+      const deadline = Date.now() + (opts.waitMs ?? 5000);
+      for (;;) {
+        const ack = fake.acks.slice(seen).find((a) => a.headers.messageId === messageId);
+        if (ack) {
+          const response = (JSON.parse(ack.data) as { response?: Record<string, unknown> }).response ?? {};
+          if (card) applyCallbackResponse(card, userId, response);
+          return response;
+        }
+        if (Date.now() > deadline) return undefined;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     connected: () => sockets.size,
     push(topic, data, messageId) {
       const frame = {
@@ -184,6 +255,63 @@ export async function startDingtalkFake(options: { clientId?: string; clientSecr
   };
   app.post('/v1.0/robot/groupMessages/send', robotApi('group') as never);
   app.post('/v1.0/robot/oToMessages/batchSend', robotApi('user') as never);
+
+  app.post('/v1.0/card/instances/createAndDeliver', async (req, reply) => {
+    const denied = authorized(req.headers as Record<string, unknown>, reply as unknown as Reply);
+    if (denied) return denied;
+    const b = (req.body ?? {}) as {
+      cardTemplateId?: string;
+      outTrackId?: string;
+      callbackType?: string;
+      cardData?: { cardParamMap?: unknown };
+      openSpaceId?: string;
+      imGroupOpenDeliverModel?: { robotCode?: string; atUserIds?: Record<string, string> };
+      imRobotOpenDeliverModel?: { spaceType?: string; robotCode?: string };
+    };
+    const bad = (code: string, message: string) => reply.code(400).send({ code, message, requestid: 'req-fake' });
+    const space = /^dtv1\.card\/\/(IM_GROUP|IM_ROBOT)\.(.+)$/.exec(b.openSpaceId ?? '');
+    const d: DingtalkDelivery = { via: 'card', to: space?.[2] ?? '', msgKey: b.cardTemplateId ?? '', param: (b.cardData?.cardParamMap ?? {}) as Record<string, unknown> };
+    fake.attempts.push(d);
+    await fake.onSend?.(d);
+    const f = failed(reply as unknown as Reply);
+    if (f) return f;
+    if (!b.cardTemplateId || !fake.cardTemplates.has(b.cardTemplateId)) return bad('param.cardTemplateId.invalid', '卡片模板不存在');
+    if (!b.outTrackId) return bad('param.outTrackId.missing', 'outTrackId不能为空');
+    if (fake.cards.has(b.outTrackId)) return bad('param.outTrackId.duplicate', 'outTrackId已存在');
+    if (!stringMap(b.cardData?.cardParamMap)) return bad('param.cardParamMap.invalid', 'cardParamMap的值必须为字符串');
+    if (!space) return bad('param.openSpaceId.invalid', 'openSpaceId格式错误');
+    const [, spaceType, spaceId] = space as unknown as [string, 'IM_GROUP' | 'IM_ROBOT', string];
+    if (spaceType === 'IM_GROUP') {
+      if (b.imGroupOpenDeliverModel?.robotCode !== fake.robotCode) return bad('param.robotCode.invalid', '机器人不存在');
+      if (!fake.groups.has(spaceId)) return bad('invalid.openConversationId', '无效的openConversationId');
+    } else if (b.imRobotOpenDeliverModel?.spaceType !== 'IM_ROBOT') return bad('param.imRobotOpenDeliverModel.invalid', '单聊投放需要imRobotOpenDeliverModel');
+    fake.cards.set(b.outTrackId, {
+      outTrackId: b.outTrackId,
+      templateId: b.cardTemplateId,
+      spaceType,
+      spaceId,
+      ...(b.callbackType ? { callbackType: b.callbackType } : {}),
+      ...(b.imGroupOpenDeliverModel?.atUserIds ? { atUserIds: b.imGroupOpenDeliverModel.atUserIds } : {}),
+      data: { ...(b.cardData!.cardParamMap as Record<string, string>) },
+      privateData: new Map(),
+      updates: [],
+    });
+    fake.delivered.push(d);
+    return { success: true, result: { outTrackId: b.outTrackId, deliverResults: [{ spaceType, spaceId, success: true, carrierId: `carrier-${fake.cards.size}` }] } };
+  });
+
+  app.put('/v1.0/card/instances', async (req, reply) => {
+    const denied = authorized(req.headers as Record<string, unknown>, reply as unknown as Reply);
+    if (denied) return denied;
+    const b = (req.body ?? {}) as { outTrackId?: string; cardData?: { cardParamMap?: unknown }; cardUpdateOptions?: { updateCardDataByKey?: boolean } };
+    const card = b.outTrackId ? fake.cards.get(b.outTrackId) : undefined;
+    if (!card) return reply.code(400).send({ code: 'param.outTrackId.notExist', message: '卡片不存在', requestid: 'req-fake' });
+    if (!stringMap(b.cardData?.cardParamMap)) return reply.code(400).send({ code: 'param.cardParamMap.invalid', message: 'cardParamMap的值必须为字符串', requestid: 'req-fake' });
+    const update = b.cardData!.cardParamMap as Record<string, string>;
+    card.updates.push(update);
+    card.data = b.cardUpdateOptions?.updateCardDataByKey ? { ...card.data, ...update } : { ...update };
+    return { success: true, result: true };
+  });
 
   app.post('/v1.0/robot/messageFiles/download', async (req, reply) => {
     const denied = authorized(req.headers as Record<string, unknown>, reply as unknown as Reply);

@@ -8,8 +8,10 @@
  * (the refusal's exact code and status are not published: this shape is the fake's choice; the adapter reads
  * errorCode, Code or bizErrorCode).
  *   GET  /gettoken.json                     appkey / appsecret checked; tokens expire (expireTokens());
- *   POST /message/workNotification          tenantId, receivers and msg checked; one delivery per bizMsgId (a resend
- *                                           with the same bizMsgId answers success and delivers nothing);
+ *   POST /message/workNotification          tenantId, receivers and msg checked; one delivery per bizMsgId: a resend
+ *                                           with the same bizMsgId delivers nothing and is refused as 重复, as the
+ *                                           platform's documentation says (“同样的ID调用多次会提示重复错误”; the
+ *                                           code, BIZ_MSG_ID_DUPLICATE, is the fake's choice);
  *   POST /chat/sendMsg                      needs a valid access_token;
  *   POST /openplatform/message/register_event_callback   records eventTag and callbackUrl.
  * Answers are { success: true, content: { success, data, responseCode, responseMessage } }.
@@ -55,9 +57,12 @@ export interface ZwddFake {
   tokenRequests: number;
   /**
    * HTTP failures for the next work notifications, in order. `afterDelivery`: the notification is delivered and
-   * only the answer is lost (a timeout, a 502 from a proxy), so the sender cannot know it arrived.
+   * only the answer is lost (a 502 from a proxy; status 0: the connection dropped with no answer at all), so the
+   * sender cannot know it arrived.
    */
   failures: { status: number; afterDelivery?: boolean }[];
+  /** Refusals (content.success false with this responseCode) for the next work notifications, in order. */
+  refusals: { code: string; message: string }[];
   expireTokens(): void;
   close(): Promise<void>;
 }
@@ -106,6 +111,7 @@ export async function startZwddFake(options: ZwddFakeOptions): Promise<ZwddFake>
     registrations: [],
     tokenRequests: 0,
     failures: [],
+    refusals: [],
     expireTokens() {
       for (const t of tokens.values()) t.expired = true;
     },
@@ -149,6 +155,8 @@ export async function startZwddFake(options: ZwddFakeOptions): Promise<ZwddFake>
   app.post('/message/workNotification', async (req, reply) => {
     const failure = fake.failures.shift();
     if (failure && !failure.afterDelivery) return reply.code(failure.status).send({ success: false, errorCode: String(failure.status), errorMsg: 'gateway busy' });
+    const refusal = fake.refusals.shift();
+    if (refusal) return fail(refusal.code, refusal.message);
     const p = req.body as Fields;
     if (one(p.tenantId) !== options.tenantId) return fail('400', 'tenantId invalid');
     const receiverIds = one(p.receiverIds)?.split(',').filter(Boolean);
@@ -162,10 +170,14 @@ export async function startZwddFake(options: ZwddFakeOptions): Promise<ZwddFake>
     }
     if (!['text', 'markdown'].includes(msg.msgtype) || (msg.msgtype === 'markdown' && options.markdown === false)) return fail('400', `msgtype ${msg.msgtype} not supported`);
     const bizMsgId = one(p.bizMsgId);
-    if (bizMsgId && byBizMsgId.has(bizMsgId)) return ok({ msgId: byBizMsgId.get(bizMsgId) });
+    if (bizMsgId && byBizMsgId.has(bizMsgId)) return fail('BIZ_MSG_ID_DUPLICATE', `bizMsgId重复：${bizMsgId}`);
     const msgId = `wn-${fake.delivered.length + 1}`;
     if (bizMsgId) byBizMsgId.set(bizMsgId, msgId);
     fake.delivered.push({ path: '/message/workNotification', bizMsgId, receiverIds, organizationCodes, msg });
+    if (failure?.status === 0) {
+      reply.raw.socket?.destroy();
+      return reply;
+    }
     if (failure) return reply.code(failure.status).send('Bad Gateway');
     return ok({ msgId });
   });

@@ -32,6 +32,9 @@ describe.skipIf(!url)('store on PostgreSQL', () => {
       expect(await s.subscriptions()).toEqual([{ platform: 'lark', chatId: 'c1', unit: '旌德县财政局', time: '08:30' }]);
       expect(await s.unsubscribe('lark', 'c1')).toBe(true);
       expect(await s.unsubscribe('lark', 'c1')).toBe(false);
+      await s.setSubscription('zwdd', 'acc-1', '旌德县财政局', '07:30', 'api:admin');
+      expect(await s.subscriptions()).toEqual([{ platform: 'zwdd', chatId: 'acc-1', unit: '旌德县财政局', time: '07:30' }]);
+      expect((await s.subscribedChats()).map((c) => [c.chatId, c.updatedBy])).toEqual([['acc-1', 'api:admin']]);
 
       await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '进行中', note: 'x' });
       await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成' });

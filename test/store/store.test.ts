@@ -117,6 +117,27 @@ describe('store', () => {
     expect((await s.chat('lark', 'c1'))?.time).toBeNull();
   });
 
+  it("an admin's subscription sets unit and time in one write, is listed with who set it, and is removed like 取消订阅", async () => {
+    const s = await memoryStore();
+    await s.setChatUnit('zwdd', 'group:cid-1', '旌德县政府办', 'zwdd:u1');
+    await s.subscribe('lark', 'unbound', '09:00');
+    await s.setSubscription('zwdd', 'acc-1001', '旌德县财政局', '08:30', 'api:admin');
+    await s.setSubscription('zwdd', 'group:cid-1', '旌德县财政局', '07:00', 'api:admin');
+    expect(await s.subscriptions()).toEqual([
+      { platform: 'zwdd', chatId: 'group:cid-1', unit: '旌德县财政局', time: '07:00' },
+      { platform: 'zwdd', chatId: 'acc-1001', unit: '旌德县财政局', time: '08:30' },
+    ]);
+    const listed = await s.subscribedChats();
+    expect(listed.map((c) => [c.platform, c.chatId, c.unit, c.time, c.updatedBy])).toEqual([
+      ['lark', 'unbound', null, '09:00', null],
+      ['zwdd', 'acc-1001', '旌德县财政局', '08:30', 'api:admin'],
+      ['zwdd', 'group:cid-1', '旌德县财政局', '07:00', 'api:admin'],
+    ]);
+    expect(await s.unsubscribe('zwdd', 'acc-1001', 'api:admin')).toBe(true);
+    expect((await s.subscribedChats()).map((c) => c.chatId)).toEqual(['unbound', 'group:cid-1']);
+    expect(await s.chat('zwdd', 'acc-1001')).toMatchObject({ unit: '旌德县财政局', time: null, updatedBy: 'api:admin' });
+  });
+
   it('keeps progress per item and unit, the latest update winning', async () => {
     const s = await memoryStore();
     await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '进行中', note: '已起草', by: 'lark:u1', at: '2021-11-20T01:00:00.000Z' });

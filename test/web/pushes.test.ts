@@ -117,6 +117,64 @@ describe('admin push routes', () => {
   });
 });
 
+describe('admin subscriptions', () => {
+  const del = (query: string, headers: Record<string, string> = admin) => server.app.inject({ method: 'DELETE', url: `/api/admin/subscriptions?${query}`, headers });
+
+  it('need the admin token, a push platform, a known unit and a readable time; nothing is stored otherwise', async () => {
+    expect((await inject('GET', '/api/admin/subscriptions', undefined, {})).statusCode).toBe(401);
+    expect((await inject('POST', '/api/admin/subscriptions', { platform: 'lark', chat: 'oc_x', unit: '旌德县财政局' }, { authorization: 'Bearer wrong' })).statusCode).toBe(401);
+    expect((await del('platform=lark&chat=oc_fin', {})).statusCode).toBe(401);
+    const bad = async (payload: unknown) => {
+      const r = await inject('POST', '/api/admin/subscriptions', payload);
+      expect(r.statusCode).toBe(400);
+      return r.json() as { error: string; message: string };
+    };
+    expect(await bad({ platform: 'web', chat: 'oc_x', unit: '旌德县财政局' })).toMatchObject({ error: 'bad_platform', message: expect.stringContaining('zwdd') });
+    expect(await bad({ platform: 'lark', chat: '  ', unit: '旌德县财政局' })).toMatchObject({ error: 'bad_chat' });
+    expect(await bad({ platform: 'lark', chat: 'oc_x', unit: '县财政局' })).toMatchObject({ error: 'bad_unit', message: expect.stringContaining('请加上地区名') });
+    expect(await bad({ platform: 'lark', chat: 'oc_x', unit: '旌德县财政厅' })).toMatchObject({ error: 'bad_unit', message: expect.stringContaining('旌德县财政局') });
+    expect(await bad({ platform: 'lark', chat: 'oc_x', unit: '旌德县财政局', time: '25:00' })).toMatchObject({ error: 'bad_time' });
+    expect((await bad({ platform: 'lark', unit: '旌德县财政局' })).message).toContain('缺少');
+    expect(await server.core.store.chat('lark', 'oc_x')).toBeUndefined();
+  });
+
+  it('subscribe a chat the bot never heard from; listed; the day’s run delivers it through the same delivery log; removed', async () => {
+    clock = new Date('2021-11-27T01:00:00Z');
+    const created = await inject('POST', '/api/admin/subscriptions', { platform: 'lark', chat: ' oc_quiet ', unit: '旌德县 县财政局', time: '下午5点' });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ platform: 'lark', chat: 'oc_quiet', unit: '旌德县财政局', time: '17:00', updatedBy: 'api:admin', active: true });
+    // Changing it: the same row.
+    await inject('POST', '/api/admin/subscriptions', { platform: 'lark', chat: 'oc_quiet', unit: '旌德县政府办', time: '8:00' });
+    await inject('POST', '/api/admin/subscriptions', { platform: 'zwdd', chat: 'org:GO_1', unit: '青田县财政局' });
+    const list = (await inject('GET', '/api/admin/subscriptions')).json();
+    expect(list.platforms).toEqual(['lark']);
+    expect(list.subscriptions.map((r: { platform: string; chat: string; unit: string; time: string; active: boolean }) => [r.platform, r.chat, r.unit, r.time, r.active])).toEqual([
+      ['lark', 'oc_fin', '旌德县财政局', '08:30', true],
+      ['lark', 'oc_gov', '旌德县政府办', '17:00', true],
+      ['lark', 'oc_quiet', '旌德县政府办', '08:00', true],
+      ['wechat', 'room-x', '旌德县财政局', '08:00', false],
+      ['zwdd', 'org:GO_1', '青田县财政局', '08:30', false],
+    ]);
+    const before = delivered.length;
+    const run = (await inject('POST', '/api/admin/digests/run', {})).json();
+    expect(run.results.find((r: { chat: string }) => r.chat === 'oc_quiet')).toEqual({ platform: 'lark', chat: 'oc_quiet', unit: '旌德县政府办', status: 'sent' });
+    expect(run.results.find((r: { chat: string }) => r.chat === 'org:GO_1')).toMatchObject({ status: 'skipped', error: '平台 zwdd 未启用' });
+    const quiet = delivered.slice(before).filter((d) => d.chatId === 'oc_quiet');
+    expect(quiet).toHaveLength(1);
+    expect(quiet[0]!.answer.text).toContain('旌德县政府办 每日要点（2021-11-27）');
+    expect(await server.core.store.digest('lark', 'oc_quiet', '2021-11-27')).toMatchObject({ state: 'sent', unit: '旌德县政府办' });
+    expect((await inject('POST', '/api/admin/digests/run', {})).json().results.find((r: { chat: string }) => r.chat === 'oc_quiet')).toMatchObject({ status: 'skipped', error: '当天已发送' });
+    // Removed: no longer listed, not pushed the next day; removing again is a 404.
+    expect((await del('platform=lark&chat=oc_quiet')).json()).toEqual({ platform: 'lark', chat: 'oc_quiet', removed: true });
+    expect((await del('platform=lark&chat=oc_quiet')).statusCode).toBe(404);
+    expect((await del('platform=nope&chat=oc_quiet')).json()).toMatchObject({ error: 'bad_platform' });
+    expect((await inject('GET', '/api/admin/subscriptions')).json().subscriptions.map((r: { chat: string }) => r.chat)).not.toContain('oc_quiet');
+    clock = new Date('2021-11-28T01:00:00Z');
+    expect((await inject('POST', '/api/admin/digests/run', {})).json().results.map((r: { chat: string }) => r.chat)).not.toContain('oc_quiet');
+    await del('platform=zwdd&chat=org:GO_1');
+  });
+});
+
 describe('answer spreadsheets on the page', () => {
   const ask = async (payload: Record<string, string>) => (await server.app.inject({ method: 'POST', url: '/api/ask', payload })).json();
 

@@ -35,7 +35,10 @@ function showTab(name) {
   if (name === 'ledger') loadLedger();
   if (name === 'docs') loadDocs();
   if (name === 'align') window.dispatchEvent(new Event('yaodian:align'));
-  if (name === 'pushes') loadPushes();
+  if (name === 'pushes') {
+    loadPushes();
+    loadSubscriptions();
+  }
 }
 
 function route() {
@@ -345,10 +348,15 @@ $('#upload').addEventListener('submit', async (ev) => {
 
 // ---------- pushes (admin): the digest delivery log, run now, resend ----------
 const PUSH_STATE = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '失败（将重试）', uncertain: '状态不确定' };
-const PLATFORM = { lark: '飞书', dingtalk: '钉钉', wechat: '微信', web: '网页' };
+const PLATFORM = { lark: '飞书', dingtalk: '钉钉', wechat: '微信', wecom: '企业微信/政务微信', zwdd: '浙政钉', web: '网页' };
 const pushToken = $('#push-token');
 pushToken.value = sessionStorage.getItem('yaodian.token') || '';
-pushToken.addEventListener('change', () => { sessionStorage.setItem('yaodian.token', pushToken.value); tokenInput.value = pushToken.value; });
+pushToken.addEventListener('change', () => {
+  sessionStorage.setItem('yaodian.token', pushToken.value);
+  tokenInput.value = pushToken.value;
+  loadPushes();
+  loadSubscriptions();
+});
 const pushHeaders = () => (pushToken.value.trim() ? { authorization: `Bearer ${pushToken.value.trim()}`, 'content-type': 'application/json' } : { 'content-type': 'application/json' });
 
 async function loadPushes() {
@@ -382,6 +390,56 @@ async function loadPushes() {
   }
 }
 
+// ---------- subscriptions set by an admin (no need to go into the chat) ----------
+const SUB_PLATFORMS = ['zwdd', 'wecom', 'dingtalk', 'lark', 'wechat'];
+$('#sub-platform').replaceChildren(...SUB_PLATFORMS.map((p) => h('option', { value: p }, PLATFORM[p])));
+
+async function loadSubscriptions() {
+  const body = $('#sub-table tbody');
+  if (!pushToken.value.trim()) {
+    body.replaceChildren();
+    return;
+  }
+  try {
+    const data = await api('/api/admin/subscriptions', { headers: pushHeaders() });
+    body.replaceChildren(...data.subscriptions.map((s) => h('tr', { class: s.active ? 'sub' : 'sub inactive' },
+      h('td', { 'data-h': '平台' }, `${PLATFORM[s.platform] || s.platform}${s.active ? '' : '（未启用）'}`),
+      h('td', { 'data-h': '群或接收人' }, h('span', { class: 'chat', text: s.chat })),
+      h('td', { 'data-h': '单位' }, s.unit || '未绑定单位（不会推送）'),
+      h('td', { 'data-h': '时间' }, s.time),
+      h('td', { 'data-h': '设置人' }, s.updatedBy === 'api:admin' ? '管理页' : (s.updatedBy || '—')),
+      h('td', { 'data-h': '' }, h('button', { type: 'button', class: 'small', onclick: () => removeSubscription(s) }, '取消订阅')),
+    )));
+    if (!data.subscriptions.length) body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: '还没有订阅每日摘要的群。' })));
+  } catch (e) {
+    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: e.message })));
+  }
+}
+
+async function removeSubscription(s) {
+  if (!confirm(`停止向“${s.chat}”推送每日摘要？`)) return;
+  try {
+    await api(`/api/admin/subscriptions?platform=${encodeURIComponent(s.platform)}&chat=${encodeURIComponent(s.chat)}`, { method: 'DELETE', headers: pushHeaders() });
+    $('#sub-report').textContent = `已取消“${s.chat}”的每日摘要。`;
+  } catch (e) {
+    $('#sub-report').textContent = e.message;
+  }
+  loadSubscriptions();
+}
+
+$('#sub-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const out = $('#sub-report');
+  const payload = { platform: $('#sub-platform').value, chat: $('#sub-chat').value.trim(), unit: $('#sub-unit').value.trim(), time: $('#sub-time').value.trim() };
+  try {
+    const s = await api('/api/admin/subscriptions', { method: 'POST', headers: pushHeaders(), body: JSON.stringify(payload) });
+    out.textContent = `已订阅：每天 ${s.time}（北京时间）向“${s.chat}”推送${s.unit}的每日摘要${s.active ? '' : '；该平台现在没有启用，启用后开始推送'}。`;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+  loadSubscriptions();
+});
+
 async function resendPush(r) {
   if (r.state === 'uncertain' && !confirm(`请先确认“${r.chat}”没有收到 ${r.date} 的摘要，否则会重复。确定重发？`)) return;
   try {
@@ -405,6 +463,9 @@ $('#push-run').addEventListener('click', async () => {
   }
   loadPushes();
 });
-$('#push-refresh').addEventListener('click', () => loadPushes());
+$('#push-refresh').addEventListener('click', () => {
+  loadPushes();
+  loadSubscriptions();
+});
 
 route();
