@@ -4,7 +4,6 @@
  * through the bot like any platform's message (commands, bindings and error replies included). Admin routes
  * (upload, delete) need ADMIN_TOKEN as a bearer token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APOLOGY } from '../../src/bot.js';
@@ -20,7 +19,10 @@ import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
 import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
+import { bearerOf, tokenMatches } from './auth.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
+
+export { tokenMatches } from './auth.js';
 
 export interface WebOptions {
   library: DocumentLibrary;
@@ -28,6 +30,8 @@ export interface WebOptions {
   digests: DigestService;
   /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
+  /** VIEW_TOKEN; set → the page and every read route need it (auth.ts). */
+  viewToken?: string | undefined;
   /** Largest upload, bytes (default 10 MB). */
   uploadLimit?: number;
   /** Clock, for tests. */
@@ -38,13 +42,6 @@ export interface WebApiOptions extends WebOptions {
   logger: Logger;
   /** The bot's handler; undefined while the adapter is stopped (the chat then answers 503). */
   handler: () => ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
-}
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time bearer check over equal-length digests. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
@@ -94,15 +91,14 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   };
 
   async function admin(request: FastifyRequest, reply: FastifyReply) {
-    const header = request.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
+    const given = bearerOf(request);
     // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
-    if (m && !options.adminToken) {
+    if (given && !options.adminToken) {
       return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
     }
-    if (!m || !options.adminToken || !tokenMatches((m[1] as string).trim(), options.adminToken)) {
+    if (!given || !options.adminToken || !tokenMatches(given, options.adminToken)) {
       reply.header('www-authenticate', 'Bearer realm="yaodian"');
-      return fail(reply, 401, 'unauthorized', m ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
+      return fail(reply, 401, 'unauthorized', given ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
     }
   }
 
