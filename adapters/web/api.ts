@@ -18,7 +18,7 @@ import type { Logger } from '../../src/logger.js';
 import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
+import { askMessage, type AskBody, CHAT_PATTERN, fieldName, formatValidation, isRealDate, ledgerFilter, type LedgerQuery, OPTIONAL_DATE_PATTERN } from './normalize.js';
 import { bearerOf, tokenMatches } from './auth.js';
 import { documentDetail, documentSummary, renderAnswer } from './render.js';
 
@@ -45,7 +45,8 @@ export interface WebApiOptions extends WebOptions {
 }
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
-const dateString = { type: 'string', pattern: DATE_PATTERN, maxLength: 10 } as const;
+/** A day, or empty for today: one pattern, so a bad value gets one message naming the field. */
+const dateString = { type: 'string', pattern: OPTIONAL_DATE_PATTERN, maxLength: 10 } as const;
 const ledgerQuerySchema = {
   type: 'object',
   additionalProperties: false,
@@ -55,10 +56,10 @@ const ledgerQuerySchema = {
     unit: { type: 'string', maxLength: 100 },
     lead: { type: 'boolean' },
     named: { type: 'boolean' },
-    from: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
-    to: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    from: dateString,
+    to: dateString,
     status: { type: 'string', enum: ['', ...Object.keys(STATUS_LABELS)] },
-    today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    today: dateString,
   },
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
@@ -80,10 +81,10 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   await app.register(multipart, { limits: { fileSize: uploadLimit, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
 
-  const checkDates = (req: FastifyRequest, reply: FastifyReply, values: (string | undefined)[]) => {
-    for (const v of values) {
+  const checkDates = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string | undefined>) => {
+    for (const [name, v] of Object.entries(values)) {
       if (v && !isRealDate(v)) {
-        void fail(reply, 400, 'bad_date', `日期不存在：${v}`);
+        void fail(reply, 400, 'bad_date', `${fieldName(name)}：没有 ${v} 这一天，请检查月份和日期。`);
         return false;
       }
     }
@@ -117,7 +118,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
             unit: { type: 'string', maxLength: 100 },
-            today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+            today: dateString,
             chat: { type: 'string', pattern: CHAT_PATTERN, maxLength: 64 },
           },
         },
@@ -126,7 +127,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     },
     async (request, reply) => {
       const message = askMessage(request.body, now());
-      if (!checkDates(request, reply, [message.today])) return reply;
+      if (!checkDates(request, reply, { today: message.today })) return reply;
       const handle = options.handler();
       if (!handle) return fail(reply, 503, 'stopped', '服务正在停止，请稍后再试。');
       const answer = await handle(message);
@@ -151,9 +152,18 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.post('/api/documents', { ...common, onRequest: admin, bodyLimit: uploadLimit + 64 * 1024 }, async (request, reply) => {
     if (!request.isMultipart()) return fail(reply, 400, 'not_multipart', '请以 multipart/form-data 上传文件（字段名 file）。');
-    const part = await request.file();
-    if (!part) return fail(reply, 400, 'no_file', '没有收到文件：请选择一个文件再上传。');
-    const bytes = await part.toBuffer();
+    let part: Awaited<ReturnType<FastifyRequest['file']>>;
+    let bytes: Buffer;
+    try {
+      part = await request.file();
+      if (!part) return fail(reply, 400, 'no_file', '没有收到文件：请选择一个文件再上传。');
+      bytes = await part.toBuffer();
+    } catch (e) {
+      // The multipart parser's own errors (no boundary, cut short) are the client's; fastify's carry a status.
+      if ((e as { statusCode?: number }).statusCode) throw e;
+      log.info({ err: e }, 'malformed upload');
+      return fail(reply, 400, 'bad_multipart', '上传内容不完整或格式不对（multipart/form-data）：请重新选择文件上传。');
+    }
     if (part.file.truncated) return fail(reply, 413, 'too_large', `文件过大（上限 ${Math.round(uploadLimit / 1024 / 1024)} MB）。`);
     const name = part.filename || 'upload.txt';
     try {
@@ -194,13 +204,13 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
           type: 'object',
           required: ['unit'],
           additionalProperties: false,
-          properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, date: { anyOf: [dateString, { type: 'string', maxLength: 0 }] } },
+          properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, date: dateString },
         },
       },
     },
     async (request, reply) => {
       const { unit, date } = request.query;
-      if (!checkDates(request, reply, [date])) return reply;
+      if (!checkDates(request, reply, { date })) return reply;
       try {
         const d = await options.digests.digest(unit, today(date));
         return { ...digestJson(d), text: renderDigest(d).text };
@@ -219,14 +229,14 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   const ledgerRoute = { ...common, schema: { querystring: ledgerQuerySchema } };
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     const items = new Set(rows.map((r) => `${r.file}#${r.item}`)).size;
     return { today: day, total: rows.length, items, rows: rows.slice(0, 2000), truncated: rows.length > 2000, stats: unitStats(rows), timeline: timeline(rows) };
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.csv', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
@@ -235,7 +245,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.xlsx', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     const buf = await toXlsx(rows, { title: `任务台账 ${day}` });
     return reply
