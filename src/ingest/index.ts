@@ -76,8 +76,8 @@ export async function convertDocument(buf: Uint8Array, file: string, options: Lo
   let out: Converted;
   switch (format) {
     case 'text': {
-      const { text, encoding } = decodeBuffer(buf, file);
-      return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding };
+      const { text, encoding, warnings } = decodeBuffer(buf, file);
+      return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding, ...(warnings ? { warnings } : {}) };
     }
     case 'html':
       out = { format, lines: plainLines(htmlToText(decodeHtml(buf), options.tableHeaders)), notes: [] };
