@@ -12,7 +12,7 @@ import type { CoreConfig } from './config.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
-import { readTableHeaders } from './ingest/index.js';
+import { createParseIsolate, readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
 import type { AnswerEngine, Turn } from './model.js';
@@ -102,6 +102,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const admins = parseAdminIds(config.ADMIN_IDS);
   const fileBindings = readBindingsFile(config.UNIT_BINDINGS);
   const store = mode === 'serve' || storeExists(storeAt) ? await openStore(storeAt) : await openStore({ dataDir: ':memory:' });
+  // serve parses documents (start-up and uploads) in a worker, off the event loop, within memory and time limits.
+  const isolate = mode === 'serve' ? createParseIsolate({ logger }) : undefined;
   try {
     const docsDir = options.docsDir ?? config.DOCS_DIR;
     const samplesDir = bundledSamplesDir();
@@ -114,7 +116,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}),
         ...(config.THESAURUS ? { thesaurusPath: config.THESAURUS } : {}),
       },
-      ...(config.TABLE_HEADERS ? { load: { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } } : {}),
+      load: { ...(config.TABLE_HEADERS ? { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } : {}), ...(isolate ? { isolate } : {}) },
       logger,
       onChange: async (plans) => void (await syncDocuments(store, plans, { by: 'upload', ...clock })),
     });
@@ -141,10 +143,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       library,
       async close() {
         core.scheduler.stop();
+        await isolate?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await isolate?.close();
     await store.close();
     throw e;
   }
