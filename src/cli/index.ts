@@ -3,7 +3,7 @@
  */
 import type { Env } from '../config.js';
 import { isYaodianError } from '../errors.js';
-import { type CliIO, writeLine } from './io.js';
+import { type CliIO, tolerateClosedPipe, writeLine } from './io.js';
 import { runParse } from './parse.js';
 
 /** A command: its arguments, its streams, and the environment the entry read (for those that need settings). */
@@ -54,6 +54,8 @@ export interface MainOptions {
 /** Run the CLI. */
 export async function main(argv: string[], io: CliIO, options: MainOptions = {}): Promise<number> {
   const commands = { ...CORE_COMMANDS, ...options.commands };
+  tolerateClosedPipe(io.stdout);
+  tolerateClosedPipe(io.stderr);
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     writeLine(io.stdout, usage(commands));

@@ -4,7 +4,7 @@
  * restart or kill -9.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,8 +25,10 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resident memory now, bytes. */
   rss(): number;
-  /** Highest resident memory since the process started (VmHWM), bytes. */
+  /** Highest resident memory since the process started or since resetPeak (VmHWM), bytes. */
   peakRss(): number;
+  /** Start measuring the peak from now (writes 5 to /proc/PID/clear_refs). */
+  resetPeak(): void;
   /** Everything the process wrote to stderr (its log). */
   log(): string;
   /** SIGTERM and wait for the exit. */
@@ -75,6 +77,7 @@ export async function startServerProcess(options: { env: Record<string, string>;
     child,
     rss: () => status(pid, 'VmRSS'),
     peakRss: () => status(pid, 'VmHWM'),
+    resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     log: () => err,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
