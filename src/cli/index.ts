@@ -16,7 +16,7 @@ export interface CommandDef {
 }
 
 const CORE_COMMANDS: Record<string, CommandDef> = {
-  parse: { run: async () => runParse, help: 'parse [--json] 文件...        解析工作要点，输出提纲或 JSON' },
+  parse: { run: async () => runParse, help: 'parse [--json] 文件或目录...  解析工作要点，输出提纲或 JSON' },
   ask: {
     run: async () => (await import('./ask.js')).runAsk,
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
