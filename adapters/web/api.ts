@@ -172,8 +172,9 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     } catch (e) {
       if (isYaodianError(e) && e.user) {
         const { code, message } = errorOf(name, e);
-        // A file the loader refuses (a zip bomb, damage, no items) is unprocessable (422); an unknown type is 415.
-        const status = code === 'BAD_ARGUMENT' ? 415 : 422;
+        // A file the loader refuses (a zip bomb, damage, no items) is unprocessable (422); an unknown type is 415;
+        // the same text as a document already loaded under another name is a conflict (409).
+        const status = code === 'BAD_ARGUMENT' ? 415 : code === 'DUPLICATE' ? 409 : 422;
         return reply.code(status).send({ error: code, message, file: name, kept: library.get(name) ? '原有同名文件保持不变。' : undefined });
       }
       throw e;

@@ -14,6 +14,7 @@ function own(message: string, file: string): string {
 }
 
 function summary(r: FileReport): string {
+  if (r.error?.code === 'DUPLICATE') return `↷ ${r.file}：${own(r.error.message, r.file)}`;
   if (!r.ok) return `✗ ${r.file}：${r.error ? own(r.error.message, r.file) : '无法读取'}`;
   const extra = [r.warnings.length ? `${r.warnings.length} 条提示` : '', ...r.notes].filter(Boolean).join('，');
   return `✓ ${r.file}：${r.sections} 个部分、${r.items} 项任务${extra ? `（${extra}）` : ''}`;
@@ -36,7 +37,9 @@ export async function runIngest(argv: string[], io: CliIO): Promise<number> {
   if (json) {
     writeLine(io.stdout, JSON.stringify({ dir, reports: result.reports }, null, 2));
   } else {
-    writeLine(io.stdout, `目录 ${dir}：共 ${result.reports.length} 个文件，读取成功 ${result.plans.length} 个，失败 ${result.errors.length} 个。`);
+    const twins = result.errors.filter((e) => e.code === 'DUPLICATE').length;
+    const failed = result.errors.length - twins;
+    writeLine(io.stdout, `目录 ${dir}：共 ${result.reports.length} 个文件，读取成功 ${result.plans.length} 个，失败 ${failed} 个${twins ? `，内容重复跳过 ${twins} 个` : ''}。`);
     for (const r of result.reports) {
       writeLine(io.stdout, summary(r));
       for (const w of r.warnings) writeLine(io.stdout, `    提示${w.line ? `（第 ${w.line} 行）` : ''}：${own(w.message, r.file)}`);

@@ -13,6 +13,7 @@ import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js'
 import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
 import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
+import { contentKey, duplicateOf } from './duplicates.js';
 import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
 import type { ParseIsolate } from './isolate.js';
@@ -23,6 +24,7 @@ import { type Converted, joinLines, plainLines } from './source.js';
 import { xlsxToLines } from './xlsx.js';
 import { openZip } from './zip.js';
 
+export { contentKey, duplicateOf } from './duplicates.js';
 export { docxToText } from './docx.js';
 export { htmlToText } from './html.js';
 export { fixPdfText, pdfToText } from './pdf.js';
@@ -242,7 +244,10 @@ export async function listDocuments(dir: string): Promise<string[]> {
   return names.filter(isIngestible).sort().map((n) => join(dir, n));
 }
 
-/** Load every document of a folder; each file parses on its own and a bad one is reported, not fatal. */
+/**
+ * Load every document of a folder; each file parses on its own and a bad one is reported, not fatal. A file with
+ * the same text as an earlier one (in name order) is reported as a duplicate and left out.
+ */
 export async function ingestDirectory(
   dir: string,
   onFile?: (report: FileReport, index: number, total: number) => void,
@@ -252,9 +257,19 @@ export async function ingestDirectory(
   const plans: WorkPlan[] = [];
   const reports: FileReport[] = [];
   const errors: IngestResult['errors'] = [];
+  const seen = new Map<string, string>();
   for (const [i, path] of paths.entries()) {
-    const { plan, report } = await ingestFile(path, options);
-    if (plan) plans.push(plan);
+    let { plan, report } = await ingestFile(path, options);
+    const original = plan && seen.get(contentKey(plan));
+    if (plan && original) {
+      // The same text under another name: the first (in name order) stays.
+      report = { ...report, ok: false, items: 0, sections: 0, warnings: [], error: errorOf(report.file, duplicateOf(report.file, original)) };
+      plan = undefined;
+    }
+    if (plan) {
+      plans.push(plan);
+      seen.set(contentKey(plan), plan.file);
+    }
     if (report.error) errors.push({ file: report.file, ...report.error });
     reports.push(report);
     onFile?.(report, i, paths.length);
