@@ -56,7 +56,12 @@ export function createHttpServer(options: HttpServerOptions, deps: { logger: Log
       done(err, undefined);
     }
   });
-  app.get('/healthz', async () => ({ ok: true, ...(options.health?.() ?? {}) }));
+  app.get('/healthz', async () => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    // Memory in MB, for operators and the soak test: resident, V8 heap in use, and outside the heap.
+    return { ok: true, ...(options.health?.() ?? {}), memory: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) } };
+  });
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: 'not_found', message: `没有这个地址：${request.method} ${request.url}` }));
   app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
     const limit = request.routeOptions?.bodyLimit ?? bodyLimit;
