@@ -86,8 +86,13 @@ interface Req {
 let seq = 0;
 const unique = (p: string) => `${p}_${Date.now()}_${++seq}`;
 
-function larkEvent(text: string, messageId = unique('om_rel')): Record<string, unknown> {
-  const event = structuredClone(larkFixture);
+interface LarkEvent {
+  header: { event_id: string };
+  event: { message: { message_id: string; content: string } };
+}
+
+function larkEvent(text: string, messageId = unique('om_rel')): LarkEvent {
+  const event = structuredClone(larkFixture) as LarkEvent;
   event.header.event_id = unique('ev');
   event.event.message.message_id = messageId;
   event.event.message.content = JSON.stringify({ text: `@_user_1 ${text}` });
