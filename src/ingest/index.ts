@@ -30,7 +30,7 @@ export { htmlToText } from './html.js';
 export { fixPdfText, pdfToText } from './pdf.js';
 export { type DocumentFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
 export { readTableHeaders, tableHeadersFrom } from './headers.js';
-export { createParseIsolate, type ParseIsolate } from './isolate.js';
+export { createParseIsolate, type ParseIsolate, parseLimitOf } from './isolate.js';
 export type { Converted, SourceLine } from './source.js';
 
 export function isIngestible(file: string): boolean {

@@ -33,6 +33,15 @@ export interface ParseIsolate {
   close(): Promise<void>;
 }
 
+/** The limit a document broke in the worker, if an error says one did. */
+export function parseLimitOf(e: unknown): 'time' | 'memory' | undefined {
+  return (e as { limit?: 'time' | 'memory' } | undefined)?.limit;
+}
+
+function limitError(limit: 'time' | 'memory', message: string): YaodianError {
+  return Object.assign(new YaodianError('FILE_TOO_LARGE', message), { limit });
+}
+
 interface Pending {
   job: ParseJob;
   resolve(d: LoadedDocument): void;
@@ -98,7 +107,7 @@ export function createParseIsolate(options: IsolateOptions = {}): ParseIsolate |
       log?.warn({ err, file, oom }, 'parse worker failed');
       fail(
         oom
-          ? new YaodianError('FILE_TOO_LARGE', `${file}：解析时占用内存超过 ${maxHeapMb} MB，已停止；文件可能过大、过于复杂或是“压缩炸弹”。`)
+          ? limitError('memory', `${file}：解析时占用内存超过 ${maxHeapMb} MB，已停止；文件可能过大、过于复杂或是“压缩炸弹”。`)
           : new YaodianError('INTERNAL', `${file}：解析时出现内部错误，已停止读取这个文件。`),
       );
     });
@@ -122,7 +131,7 @@ export function createParseIsolate(options: IsolateOptions = {}): ParseIsolate |
     worker.ref();
     timer = setTimeout(() => {
       log?.warn({ file: next.job.file, timeoutMs }, 'parse worker timed out');
-      fail(new YaodianError('FILE_TOO_LARGE', `${next.job.file}：解析超过 ${Math.round(timeoutMs / 1000)} 秒仍未完成，已停止；文件可能过大、过于复杂或已损坏。`));
+      fail(limitError('time', `${next.job.file}：解析超过 ${Math.round(timeoutMs / 1000)} 秒仍未完成，已停止；文件可能过大、过于复杂或已损坏。`));
     }, timeoutMs);
     worker.postMessage(next.job);
   }
