@@ -15,6 +15,7 @@ import { createLedgerService, type LedgerService } from './ledger/service.js';
 import { createParseIsolate, readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
+import { collectGarbage } from './memory.js';
 import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
@@ -118,9 +119,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
       load: { ...(config.TABLE_HEADERS ? { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } : {}), ...(isolate ? { isolate } : {}) },
       logger,
-      onChange: async (plans) => void (await syncDocuments(store, plans, { by: 'upload', ...clock })),
+      onChange: async (plans) => {
+        await syncDocuments(store, plans, { by: 'upload', ...clock });
+        // The replaced answerer's jieba dictionary lives outside the heap: free it now, not at V8's leisure.
+        collectGarbage();
+      },
     });
     if (mode === 'serve') {
+      // The library's first (empty) answerer and its dictionary were replaced when the documents loaded.
+      collectGarbage();
       const added = await syncDocuments(store, library.plans(), { by: 'docs', ...clock });
       if (added.length) logger.info({ files: added }, 'documents recorded in the store');
       if (!admins.size) logger.warn('ADMIN_IDS is empty: nobody can use 本群绑定/订阅/取消订阅');
