@@ -1,7 +1,7 @@
 /**
  * A steady-load soak of the built server (its own process): questions from many browsers, the ledger, digests,
- * exports, document pages, and an upload of a different document every two seconds, for 150 s in the long half
- * (25 s in the quick one). The resident memory is sampled every second: it must level off (the highest sample of
+ * exports, document pages, and an upload of a different document every two seconds, for 90 s in the long half
+ * (20 s in the quick one). The resident memory is sampled every second: it must level off (the highest sample of
  * the last third no more than 10 % + 25 MB over that of the middle third) and stay under idle + 400 MB; no request
  * may fail.
  */
@@ -13,7 +13,7 @@ import { samplesDir } from '../helpers/samples.js';
 import { startServerProcess, type ServerProcess, uploadBody } from './server-process.js';
 import { figure, LONG, random, SEED } from './support.js';
 
-const SECONDS = Number(process.env['RELIABILITY_SOAK_SECONDS'] ?? (LONG ? 150 : 25));
+const SECONDS = Number(process.env['RELIABILITY_SOAK_SECONDS'] ?? (LONG ? 90 : 20));
 const TOKEN = 'soak-admin';
 const MB = 1024 * 1024;
 const dataDir = mkdtempSync(join(tmpdir(), 'yaodian-soak-'));

@@ -78,7 +78,7 @@ describe('office files cut short', () => {
   it('each is refused or loads what it has, with bounded memory; none is a 5xx', async () => {
     const samples = (await sampleDocuments()).filter((s) => /\.(docx|xlsx|pdf|ofd)$/.test(s.name));
     for (const s of samples) {
-      for (const fraction of LONG ? [0.05, 0.3, 0.5, 0.8, 0.95, 0.99] : [0.3, 0.9]) {
+      for (const fraction of LONG ? [0.05, 0.3, 0.6, 0.95] : [0.3, 0.9]) {
         const m = await uploadMeasured(`截断${Math.round(fraction * 100)}-${s.name}`, truncated(s.bytes, fraction));
         results['truncated']?.push(m);
         expect(m.status, `${s.name} at ${fraction}: ${m.message}`).toBeLessThan(500);
