@@ -95,8 +95,10 @@ export function registerViewerGuard(app: FastifyInstance, options: ViewerOptions
   app.post<{ Body: { token?: unknown } }>('/login', { bodyLimit: 4096 }, async (request, reply) => {
     const token = typeof request.body?.token === 'string' ? request.body.token.trim() : '';
     if (!token || !tokenMatches(token, view)) return reply.code(401).headers(PAGE_HEADERS).send(loginPage('查看口令不正确，请重新输入。'));
+    // Secure when the page is served over HTTPS (directly, or by the reverse proxy the README asks for).
+    const https = request.protocol === 'https' || String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
     return reply
-      .header('set-cookie', `${VIEW_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}`)
+      .header('set-cookie', `${VIEW_COOKIE}=${cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}${https ? '; Secure' : ''}`)
       .header('cache-control', 'no-store')
       .redirect('/', 303);
   });

@@ -90,6 +90,9 @@ describe('VIEW_TOKEN', () => {
     expect(api.json().total).toBeGreaterThan(0);
     const forged = await server.app.inject({ url: '/api/ledger', headers: { cookie: 'yaodian_view=abc' } });
     expect(forged.statusCode).toBe(401);
+    expect(cookie).not.toMatch(/Secure/);
+    const proxied = await server.app.inject({ method: 'POST', url: '/login', payload: `token=${VIEW}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' } });
+    expect(String(proxied.headers['set-cookie'])).toMatch(/; Secure/);
   });
 
   it('the script, stylesheet, icon and /healthz stay open', async () => {
