@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../src/logger.js';
 import type { Adapter } from '../src/model.js';
 import { createHttpServer } from '../src/server/http.js';
 import { adaptersConfigSchema, createAdapters, plannedAdapters, startAdapters } from './registry.js';
+import { servicesOf } from './shared/services.js';
 import { createWebAdapter } from './web/index.js';
 
 export interface ServerHandle {
@@ -48,10 +49,22 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const core = await createApp({ config, logger, mode: 'serve', ...(options.docsDir ? { docsDir: options.docsDir } : {}), ...(options.now ? { now: options.now } : {}) });
   let adapters: Adapter[] = [];
-  const http = createHttpServer({ health: () => ({ documents: core.library.list().length, adapters: adapters.map((a) => a.platform) }) }, { logger });
-  const deps = { logger, http };
+  const http = createHttpServer({ health: () => healthOf(core, adapters) }, { logger });
+  const services = servicesOf(core, options.now);
+  const deps = { logger, http, services };
   try {
-    const web = createWebAdapter({ library: core.library, ledger: core.ledger, digests: core.digests, adminToken: config.ADMIN_TOKEN, viewToken: config.VIEW_TOKEN, ...(options.now ? { now: options.now } : {}) }, deps);
+    const web = createWebAdapter(
+      {
+        library: core.library,
+        ledger: core.ledger,
+        digests: core.digests,
+        adminToken: config.ADMIN_TOKEN,
+        viewToken: config.VIEW_TOKEN,
+        pushes: { scheduler: core.scheduler, store: core.store },
+        ...(options.now ? { now: options.now } : {}),
+      },
+      deps,
+    );
     const platforms = options.platforms === false ? [] : await createAdapters(plannedAdapters(settings), deps);
     adapters = await startAdapters([web, ...platforms], core.bot, logger);
     for (const a of adapters) core.senders.set(a.platform, a);
@@ -66,6 +79,8 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     logger.warn({ host: config.HOST }, 'listening on a public interface without VIEW_TOKEN: anyone who can reach this port can read the ledger');
   }
   if (config.DIGEST_ENABLED) core.scheduler.start();
+  // Cards older than a month no longer take clicks.
+  void core.store.pruneCards(new Date(services.now().getTime() - 30 * 24 * 3600_000).toISOString()).catch((err: unknown) => logger.warn({ err }, 'pruning old cards failed'));
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -101,6 +116,13 @@ export function listenError(e: unknown, config: Pick<CoreConfig, 'PORT' | 'HOST'
     return new YaodianError('CONFIG', `无法在地址 ${config.HOST} 上监听：本机没有这个地址。请检查 HOST（或 --host），本机访问用 127.0.0.1，对外开放用 0.0.0.0。`, { cause: e });
   }
   return e;
+}
+
+/** GET /healthz: documents, the adapters running, each platform's connection; degraded while one is down. */
+export function healthOf(core: Pick<App, 'library'>, adapters: Adapter[]): Record<string, unknown> {
+  const platforms = Object.fromEntries(adapters.flatMap((a) => (a.health ? [[a.platform, a.health()]] : [])));
+  const degraded = Object.values(platforms).some((h) => h.state === 'down');
+  return { documents: core.library.list().length, adapters: adapters.map((a) => a.platform), platforms, ...(degraded ? { degraded: true } : {}) };
 }
 
 export async function runServe(argv: string[], io: CliIO, env: Env = {}): Promise<number> {

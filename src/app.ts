@@ -6,11 +6,13 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, type Bot } from './bot.js';
+import { createBot, memoryConversations, type Bot, type SeenMessages } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
+import { createDeduper } from './dedupe.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
+import { createProgressReporter } from './ledger/progress.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
 import { createParseIsolate, readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
@@ -19,6 +21,7 @@ import { collectGarbage } from './memory.js';
 import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
+import { storedSeenSet } from './store/seen.js';
 
 export interface AppOptions {
   config: CoreConfig;
@@ -38,6 +41,8 @@ export interface AppOptions {
 
 /** The services over a store and a set of documents, wired once. */
 export interface Core {
+  /** ADMIN_IDS: who may use the admin commands, send documents in chat, and resend pushes. */
+  admins: Admins;
   units: UnitBindings;
   ledger: LedgerService;
   digests: DigestService;
@@ -58,9 +63,23 @@ export interface CoreDeps {
   logger: Logger;
   /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
   paceMs?: number;
+  /** How long a digest send's claim lasts without renewal before another instance may settle it (DIGEST_LEASE_SECONDS). */
+  leaseMs?: number;
   /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
   followUpMinutes?: number;
+  /** The command line: conversations stay in memory (the store, if any, is read, never written). */
+  readOnly?: boolean;
   now?: () => Date;
+}
+
+/**
+ * Where the bot catches redeliveries: a chat platform's message ids in the store, so its retry after a restart is
+ * not answered twice; the web page's and the console's ids (made here, never redelivered) in memory.
+ */
+function seenMessages(store: Store, now?: () => Date): SeenMessages {
+  const stored = storedSeenSet(store, now);
+  const local = createDeduper();
+  return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
 }
 
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
@@ -70,22 +89,36 @@ export function wireCore(deps: CoreDeps): Core {
   const ledger = createLedgerService({ catalog: documents, store });
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
-  const conversations = {
-    get: (p: string, c: string, u: string) => store.conversation(p, c, u),
-    set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
-  };
+  // Serving: conversations in the store, so a restart keeps them. The command line reads a store it never writes.
+  const conversations = deps.readOnly
+    ? memoryConversations()
+    : {
+        get: (p: string, c: string, u: string) => store.conversation(p, c, u),
+        set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
+      };
+  const reporter = createProgressReporter({ ledger, digests });
   const bot = createBot({
     engine: documents,
+    reporter,
     logger,
     units,
     commands,
     conversations,
+    ...(deps.readOnly ? {} : { seen: seenMessages(store, deps.now) }),
     ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
   const senders = new Map<string, DigestSender>();
-  const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
-  return { units, ledger, digests, commands, bot, scheduler, senders };
+  const scheduler = createScheduler({
+    store,
+    digests,
+    adapters: senders,
+    logger,
+    ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}),
+    ...(deps.leaseMs !== undefined ? { delivery: { leaseMs: deps.leaseMs } } : {}),
+    ...(deps.now ? { clock: deps.now } : {}),
+  });
+  return { admins: deps.admins, units, ledger, digests, commands, bot, scheduler, senders };
 }
 
 export interface App extends Core {
@@ -139,7 +172,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       fileBindings,
       logger,
       paceMs: config.DIGEST_PACE_MS,
+      leaseMs: config.DIGEST_LEASE_SECONDS * 1000,
       followUpMinutes: config.FOLLOW_UP_MINUTES,
+      readOnly: mode === 'read',
       ...(options.now ? { now: options.now } : {}),
     });
     return {

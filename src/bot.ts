@@ -7,6 +7,7 @@
 import type { UnitBindings } from './bindings.js';
 import { createDeduper } from './dedupe.js';
 import { isYaodianError } from './errors.js';
+import type { ProgressReporter } from './ledger/progress.js';
 import { FOLLOW_UP_TTL_MS } from './query/followup.js';
 import type { Logger } from './logger.js';
 import { turnOf, type AnswerEngine, type Answer, type IncomingMessage, type Platform, type Turn as ChatTurn } from './model.js';
@@ -60,6 +61,8 @@ export interface BotDeps {
   conversations?: Conversations;
   /** How long a conversation's last turn counts for follow-ups (default 30 minutes). */
   followUpTtlMs?: number;
+  /** Completes progress and agenda answers from the ledger (recorded progress lives in the store). */
+  reporter?: ProgressReporter;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -124,7 +127,8 @@ export function createBot(deps: BotDeps): Bot {
         const who = [message.platform, message.chatId, message.senderId] as const;
         const last = await conversations.get(...who);
         const previous = last && now().getTime() - last.at <= ttl ? last : undefined;
-        const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
+        const engineAnswer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
+        const answer = deps.reporter ? await deps.reporter.report(engineAnswer, { ...(unit ? { unit } : {}), today }) : engineAnswer;
         const turn = turnOf(answer, now().getTime(), previous);
         if (turn) await conversations.set(...who, turn);
         log.info({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');

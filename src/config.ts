@@ -36,6 +36,7 @@ export const coreConfigSchema = z.object({
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), '应为 postgres://用户:密码@主机:端口/库名'),
   ADMIN_IDS: optionalString.describe('管理员：平台:用户ID，逗号分隔'),
   DIGEST_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  DIGEST_LEASE_SECONDS: z.coerce.number({ message: '应为秒数（1–3600 的整数）' }).int('应为整数').min(1, '应为 1–3600').max(3600, '应为 1–3600').default(90),
   DIGEST_ENABLED: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()

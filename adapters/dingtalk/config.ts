@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { optionalString } from '../../src/config.js';
 import { requireTogether } from '../shared/config.js';
 
+const BASE_URL = /^https?:\/\/[^\s/?#]+(:\d+)?\/?$/;
+
 export const dingtalkConfigSchema = z
   .object({
     DINGTALK_CLIENT_ID: optionalString,
@@ -17,6 +19,9 @@ export const dingtalkConfigSchema = z
         .optional(),
     ),
     DINGTALK_ROBOT_SECRET: optionalString,
+    DINGTALK_ROBOT_CODE: optionalString,
+    DINGTALK_API_BASE: optionalString.pipe(z.string().default('https://api.dingtalk.com').refine((v) => BASE_URL.test(v), { message: '应为地址，如 https://api.dingtalk.com' })),
+    DINGTALK_OAPI_BASE: optionalString.pipe(z.string().default('https://oapi.dingtalk.com').refine((v) => BASE_URL.test(v), { message: '应为地址，如 https://oapi.dingtalk.com' })),
   })
   .superRefine((v, ctx) => {
     // Reported without a path so loadConfig does not echo the secret's value.
@@ -36,9 +41,15 @@ export interface DingtalkConfig {
   clientId?: string;
   clientSecret?: string;
   mode: 'stream' | 'webhook';
-  /** Custom robot for pushes to one group (digests). */
+  /** Custom robot for pushes to one group (digests), when there is no app (a single-group setup). */
   robotWebhook?: string;
   robotSecret?: string;
+  /** The app robot's code for the robot APIs (default: the client id, as for an enterprise-internal app's robot). */
+  robotCode?: string;
+  /** Open API host (token, group messages, files, the Stream gateway): https://api.dingtalk.com or a test server. */
+  apiBase: string;
+  /** The old API host: session webhooks must be on it (anything else is refused), media uploads go to it. */
+  oapiBase: string;
 }
 
 export function dingtalkConfigFrom(env: DingtalkEnv): DingtalkConfig | undefined {
@@ -50,5 +61,8 @@ export function dingtalkConfigFrom(env: DingtalkEnv): DingtalkConfig | undefined
     mode: env.DINGTALK_MODE,
     robotWebhook: env.DINGTALK_ROBOT_WEBHOOK,
     robotSecret: env.DINGTALK_ROBOT_SECRET,
+    robotCode: env.DINGTALK_ROBOT_CODE ?? (app ? env.DINGTALK_CLIENT_ID : undefined),
+    apiBase: env.DINGTALK_API_BASE.replace(/\/$/, ''),
+    oapiBase: env.DINGTALK_OAPI_BASE.replace(/\/$/, ''),
   };
 }

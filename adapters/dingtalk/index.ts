@@ -1,29 +1,36 @@
 /**
- * The DingTalk adapter: robot messages over the Stream SDK (dingtalk-stream, default) or the outgoing-robot
- * HTTP callback (POST /dingtalk/events, signature checked); answers go to the message's sessionWebhook as
- * markdown @-ing the asker. Pushes (digests) go through the custom robot webhook, signed, 20 a minute.
+ * The DingTalk adapter: robot messages over the Stream SDK (dingtalk-stream, supervised: adapters/dingtalk/stream.ts)
+ * or the outgoing-robot HTTP callback (POST /dingtalk/events, signature checked). Answers go to the message's
+ * sessionWebhook — accepted only on DingTalk's own host (DINGTALK_OAPI_BASE) — as markdown @-ing the asker; an
+ * answer's spreadsheet follows as a robot file message. Each chat's route (a group's openConversationId, a single
+ * chat's staffId) is stored when it writes, so pushes (digests) reach every group through the robot APIs
+ * (groupMessages/send, oToMessages/batchSend); without an app, a custom robot webhook pushes to its one group.
+ * Files an admin sends the robot are ingested. Redeliveries (same msgId) are dropped by the bot, in the store.
  */
-import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
+import { TOPIC_ROBOT, type DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Adapter, IncomingMessage } from '../../src/model.js';
-import { type Clock, PlatformError, createOutbox, describe, retryableStatus, type OutboxOptions } from '../shared/queue.js';
-import { type AdapterDeps, createInbox, mountWebhook } from '../shared/shell.js';
+import type { Adapter, Answer, IncomingMessage } from '../../src/model.js';
+import { answerFile, ingestChatFile, type OutgoingFile } from '../shared/files.js';
+import { type Clock, PlatformError, createOutbox, describe, type OutboxOptions } from '../shared/queue.js';
+import { type AdapterDeps, createInbox, healthTracker, mountWebhook } from '../shared/shell.js';
+import { createDingtalkApi, type DingtalkApi, postRobot } from './api.js';
 import type { DingtalkConfig } from './config.js';
-import { isRobotMessage, normalizeDingtalk, replyTarget, type DingtalkReplyTarget } from './normalize.js';
-import { renderDingtalk, type DingtalkMarkdown } from './render.js';
+import { isRobotMessage, normalizeDingtalk, normalizeDingtalkFile, replyTarget, trustedSessionWebhook, type DingtalkRobotMessage } from './normalize.js';
+import { renderDingtalk, sampleMarkdown } from './render.js';
 import { signedRobotUrl, verifyDingtalkCallback } from './sign.js';
+import { GatewayDWClient, superviseStream, type StreamSupervisor } from './stream.js';
 
 export type { DingtalkConfig } from './config.js';
 export { dingtalkConfigSchema, dingtalkConfigFrom } from './config.js';
-
-/** errcodes that mean "too fast / busy, try later". */
-export const DINGTALK_RETRY_CODES = new Set([-1, 130101, 130102, 660026, 410100, 90018]);
+export { DINGTALK_RETRY_CODES, postRobot } from './api.js';
 
 export interface DingtalkOptions {
   clock?: Clock;
   outbox?: Partial<Omit<OutboxOptions, 'logger' | 'clock'>>;
-  /** Build the Stream client (tests point a subclass at a local server). */
-  streamClient?: (opts: { clientId: string; clientSecret: string }) => DWClient;
+  /** Build the Stream client (default: the SDK's, with its gateway on config.apiBase). */
+  streamClient?: (opts: { clientId: string; clientSecret: string }) => GatewayDWClient | DWClient;
+  /** Stream reconnect backoff (default 1 s doubling to 5 minutes). */
+  streamRetry?: { baseMs?: number; maxMs?: number };
   /** Clock for signatures and webhook expiry. */
   now?: () => number;
 }
@@ -32,56 +39,108 @@ export interface DingtalkAdapter extends Adapter {
   idle(): Promise<void>;
 }
 
-/** POST a robot message; HTTP and errcode failures become classified PlatformErrors. */
-export async function postRobot(url: string, body: DingtalkMarkdown): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-  } catch (cause) {
-    throw new PlatformError(`dingtalk post failed: ${cause instanceof Error ? cause.message : String(cause)}`, { retryable: true });
-  }
-  let data: { errcode?: number; errmsg?: string } = {};
-  try {
-    data = (await res.json()) as typeof data;
-  } catch {
-    /* an empty or non-JSON body: judge by status */
-  }
-  if (!res.ok) throw new PlatformError(`dingtalk HTTP ${res.status}`, { status: res.status, code: data.errcode, retryable: retryableStatus(res.status) || DINGTALK_RETRY_CODES.has(data.errcode ?? 0) });
-  if (typeof data.errcode === 'number' && data.errcode !== 0) {
-    throw new PlatformError(`dingtalk errcode ${data.errcode}: ${data.errmsg ?? ''}`, { code: data.errcode, retryable: DINGTALK_RETRY_CODES.has(data.errcode) });
-  }
-}
+/** How a chat is reached by the robot APIs. */
+type Route = { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string };
 
 export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps, options: DingtalkOptions = {}): DingtalkAdapter {
   const log = deps.logger.child({ adapter: 'dingtalk' });
+  const services = deps.services;
   const now = options.now ?? Date.now;
   const inbox = createInbox(log);
   // Robots: 20 messages a minute per group.
   const outbox = createOutbox({ logger: log, clock: options.clock, perWindow: 20, windowMs: 60_000, maxTries: 4, baseDelayMs: 1000, ...options.outbox });
-  const sessions = new Map<string, DingtalkReplyTarget>();
-  let client: DWClient | undefined;
+  const app = config.clientId && config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
+  const api: DingtalkApi | undefined = app
+    ? createDingtalkApi({ ...app, robotCode: config.robotCode ?? app.clientId, apiBase: config.apiBase, oapiBase: config.oapiBase, now })
+    : undefined;
+  const health = healthTracker(now, app && config.mode === 'stream' ? 'connecting' : 'up');
+  const routes = new Map<string, string>();
+  let stream: StreamSupervisor | undefined;
   let running = false;
 
-  function accept(raw: unknown): void {
-    let message: IncomingMessage | undefined;
-    try {
-      message = normalizeDingtalk(raw);
-    } catch (err) {
-      log.warn({ err: describe(err) }, 'unreadable robot message dropped');
+  /** Keep the chat's route in the store (written when it changes). */
+  async function rememberRoute(chatId: string, route: Route): Promise<void> {
+    const json = JSON.stringify(route);
+    if (!services || routes.get(chatId) === json) return;
+    routes.set(chatId, json);
+    await services.store.setChatRoute('dingtalk', chatId, route, services.now().toISOString()).catch((err: unknown) => log.warn({ err }, 'chat route not stored'));
+  }
+
+  async function routeOf(chatId: string): Promise<Route | undefined> {
+    const stored = await services?.store.chatRoute('dingtalk', chatId);
+    if (stored?.kind === 'group' && stored.openConversationId) return { kind: 'group', openConversationId: stored.openConversationId };
+    if (stored?.kind === 'direct' && stored.userId) return { kind: 'direct', userId: stored.userId };
+    // A group's conversationId is its openConversationId (cid…): groups bound before routes were stored still work.
+    return /^cid/.test(chatId) ? { kind: 'group', openConversationId: chatId } : undefined;
+  }
+
+  /** A robot-API message (markdown or file) to a chat by its route. */
+  async function robotSend(route: Route, msgKey: string, msgParam: Record<string, unknown>): Promise<void> {
+    if (!api) throw new PlatformError('dingtalk: no app credentials for the robot APIs', { code: 'NO_APP', retryable: false });
+    if (route.kind === 'group') await api.groupMessage(route.openConversationId, msgKey, msgParam);
+    else await api.userMessage([route.userId], msgKey, msgParam);
+  }
+
+  async function sendFile(chatId: string, route: Route | undefined, file: OutgoingFile): Promise<void> {
+    if (!api || !route) {
+      log.warn({ chatId }, 'no route for a file message; spreadsheet not sent');
       return;
     }
-    if (!message || !inbox.started || !isRobotMessage(raw)) return;
+    await outbox.send(chatId, 'file', async () => {
+      const mediaId = await api.uploadFile(file.name, file.bytes);
+      await robotSend(route, 'sampleFile', { mediaId, fileName: file.name, fileType: file.name.split('.').pop() ?? 'xlsx' });
+    });
+  }
+
+  function routeFromMessage(raw: DingtalkRobotMessage, m: IncomingMessage): Route | undefined {
+    if (m.chatType === 'group') return { kind: 'group', openConversationId: raw.conversationId };
+    return raw.senderStaffId ? { kind: 'direct', userId: raw.senderStaffId } : undefined;
+  }
+
+  /** Accept one robot message; returns false when it must be refused (a session webhook off DingTalk's host). */
+  function accept(raw: unknown): boolean {
+    if (!isRobotMessage(raw) || !inbox.started) return true;
+    if (raw.sessionWebhook && !trustedSessionWebhook(raw.sessionWebhook, config.oapiBase)) {
+      log.warn({ messageId: raw.msgId }, 'session webhook not on the DingTalk host: message refused');
+      return false;
+    }
+    let message: IncomingMessage | undefined;
+    let upload: ReturnType<typeof normalizeDingtalkFile>;
+    try {
+      message = normalizeDingtalk(raw);
+      upload = message ? undefined : normalizeDingtalkFile(raw);
+    } catch (err) {
+      log.warn({ err: describe(err) }, 'unreadable robot message dropped');
+      return true;
+    }
+    const m = message ?? upload?.message;
+    if (!m) return true;
+    const route = routeFromMessage(raw, m);
+    if (route) void rememberRoute(m.chatId, route);
     const target = replyTarget(raw);
-    if (target.sessionWebhook) sessions.set(message.chatId, target);
-    const m = message;
-    inbox.accept(m, async (answer) => {
+    const reply = async (original: Answer) => {
+      const { answer, file } = await answerFile(services, m, original, log);
       if (!target.sessionWebhook || (target.expiresAt && target.expiresAt < now())) {
         log.warn({ messageId: m.id }, 'session webhook missing or expired, answer dropped');
         return;
       }
       const body = renderDingtalk(answer, { atUserIds: m.chatType === 'group' && target.atUserId ? [target.atUserId] : [] });
-      await outbox.send(m.chatId, 'reply', () => postRobot(target.sessionWebhook, body));
+      const ok = await outbox.send(m.chatId, 'reply', () => postRobot(target.sessionWebhook, body));
+      if (ok && file) await sendFile(m.chatId, route, file);
+    };
+    if (message) {
+      inbox.accept(message, reply);
+      return true;
+    }
+    // A file sent to the robot in a single chat: an admin's document to ingest.
+    if (!upload || upload.message.chatType !== 'direct' || !api) return true;
+    const { downloadCode, fileName } = upload;
+    const fm = upload.message;
+    inbox.run(fm.chatId, async () => {
+      if (services && !(await services.store.firstSeen(`dingtalk:${fm.id}`, services.now().toISOString()))) return;
+      await reply(await ingestChatFile(services, fm, { name: fileName, download: () => api.downloadFile(downloadCode) }, log));
     });
+    return true;
   }
 
   function parseData(data: string): unknown {
@@ -102,16 +161,17 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
       return reply.code(401).send({ errcode: 401, errmsg: 'bad signature' });
     }
     if (!isRobotMessage(request.body)) return reply.code(400).send({ errcode: 400, errmsg: 'not a robot message' });
-    accept(request.body);
+    if (!accept(request.body)) return reply.code(400).send({ errcode: 400, errmsg: 'sessionWebhook is not a DingTalk address' });
     return reply.send({});
   }
 
   return {
     platform: 'dingtalk',
+    health: () => health.get(),
     async start(h) {
       inbox.start(h);
       running = true;
-      if (!config.clientId || !config.clientSecret) {
+      if (!app) {
         log.info('dingtalk adapter started (push only: no app credentials)');
         return;
       }
@@ -120,10 +180,8 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
         log.info({ mode: 'webhook', path: '/dingtalk/events' }, 'dingtalk adapter started');
         return;
       }
-      if (client) return;
-      const opts = { clientId: config.clientId, clientSecret: config.clientSecret };
-      const c = options.streamClient ? options.streamClient(opts) : new DWClient({ ...opts, keepAlive: true });
-      client = c;
+      if (stream) return;
+      const c = options.streamClient ? options.streamClient(app) : new GatewayDWClient(app, config.apiBase);
       c.registerCallbackListener(TOPIC_ROBOT, (res: DWClientDownStream) => {
         // The SDK does not acknowledge callbacks; an unacknowledged message is redelivered. Ack every delivery.
         try {
@@ -133,29 +191,36 @@ export function createDingtalkAdapter(config: DingtalkConfig, deps: AdapterDeps,
         }
         accept(parseData(res.data));
       });
-      await c.connect();
-      log.info({ mode: 'stream' }, 'dingtalk adapter started');
+      if (c instanceof GatewayDWClient) {
+        stream = superviseStream(c, { ...app, apiBase: config.apiBase, log, health, ...(options.streamRetry?.baseMs !== undefined ? { retryBaseMs: options.streamRetry.baseMs } : {}), ...(options.streamRetry?.maxMs !== undefined ? { retryMaxMs: options.streamRetry.maxMs } : {}) });
+        await stream.start();
+      } else {
+        await c.connect();
+        stream = { start: async () => undefined, stop: () => c.disconnect() };
+        health.up();
+      }
+      log.info({ mode: 'stream', state: health.get().state }, 'dingtalk adapter started');
     },
     async stop() {
       running = false;
-      client?.disconnect();
-      client = undefined;
+      stream?.stop();
+      stream = undefined;
       await inbox.idle();
       log.info('dingtalk adapter stopped');
     },
     async send(chatId, answer) {
-      const body = renderDingtalk(answer);
+      if (app) {
+        const route = await routeOf(chatId);
+        if (!route) throw new PlatformError(`dingtalk: no stored route to chat ${chatId} (the group must message the robot once)`, { code: 'NO_ROUTE', retryable: false });
+        await outbox.deliver(chatId, 'push', () => robotSend(route, 'sampleMarkdown', sampleMarkdown(answer)));
+        return;
+      }
       if (config.robotWebhook) {
         const webhook = config.robotWebhook;
-        await outbox.send('robot', 'push', () => postRobot(signedRobotUrl(webhook, config.robotSecret, now()), body));
+        await outbox.deliver('robot', 'push', () => postRobot(signedRobotUrl(webhook, config.robotSecret, now()), renderDingtalk(answer)));
         return;
       }
-      const target = sessions.get(chatId);
-      if (target && (!target.expiresAt || target.expiresAt > now())) {
-        await outbox.send(chatId, 'push', () => postRobot(target.sessionWebhook, body));
-        return;
-      }
-      log.warn({ chatId }, 'no route to chat: set DINGTALK_ROBOT_WEBHOOK for pushes');
+      throw new PlatformError('dingtalk: neither app credentials nor a custom robot webhook for pushes', { code: 'NO_ROUTE', retryable: false });
     },
     idle: () => inbox.idle(),
   };

@@ -18,9 +18,10 @@ import type { Logger } from '../../src/logger.js';
 import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import { askMessage, type AskBody, CHAT_PATTERN, fieldName, formatValidation, isRealDate, ledgerFilter, type LedgerQuery, OPTIONAL_DATE_PATTERN } from './normalize.js';
+import type { PushAdmin } from './admin.js';
 import { bearerOf, tokenMatches } from './auth.js';
-import { documentDetail, documentSummary, renderAnswer } from './render.js';
+import { askMessage, type AskBody, CHAT_PATTERN, fieldName, formatValidation, isRealDate, ledgerFilter, type LedgerQuery, OPTIONAL_DATE_PATTERN } from './normalize.js';
+import { documentDetail, documentSummary, renderAnswer, type WebAnswer } from './render.js';
 
 export { tokenMatches } from './auth.js';
 
@@ -36,10 +37,14 @@ export interface WebOptions {
   uploadLimit?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** The digest scheduler and delivery log, for the admin push routes (adapters/web/admin.ts). */
+  pushes?: PushAdmin;
 }
 
 export interface WebApiOptions extends WebOptions {
   logger: Logger;
+  /** Turns an answer's spreadsheet into a download link (or a polite refusal); unset: the file is not offered. */
+  answerFiles?: (message: IncomingMessage, answer: Answer, body: WebAnswer) => Promise<WebAnswer>;
   /** The bot's handler; undefined while the adapter is stopped (the chat then answers 503). */
   handler: () => ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
 }
@@ -64,12 +69,27 @@ const ledgerQuerySchema = {
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
-function fail(reply: FastifyReply, status: number, error: string, message: string) {
+export function fail(reply: FastifyReply, status: number, error: string, message: string) {
   return reply.code(status).send({ error, message });
 }
 
-function attachmentName(name: string): string {
+export function attachmentName(name: string): string {
   return `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The onRequest hook of admin routes: ADMIN_TOKEN as a bearer token (401 without or wrong, 403 while admin is off). */
+export function adminGuard(adminToken: string | undefined) {
+  return async function admin(request: FastifyRequest, reply: FastifyReply) {
+    const given = bearerOf(request);
+    // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
+    if (given && !adminToken) {
+      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
+    }
+    if (!given || !adminToken || !tokenMatches(given, adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="yaodian"');
+      return fail(reply, 401, 'unauthorized', given ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
+    }
+  };
 }
 
 export async function registerWebApi(app: FastifyInstance, options: WebApiOptions): Promise<void> {
@@ -91,17 +111,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     return true;
   };
 
-  async function admin(request: FastifyRequest, reply: FastifyReply) {
-    const given = bearerOf(request);
-    // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
-    if (given && !options.adminToken) {
-      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
-    }
-    if (!given || !options.adminToken || !tokenMatches(given, options.adminToken)) {
-      reply.header('www-authenticate', 'Bearer realm="yaodian"');
-      return fail(reply, 401, 'unauthorized', given ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
-    }
-  }
+  const admin = adminGuard(options.adminToken);
 
   const common = { schemaErrorFormatter: formatValidation };
 
@@ -130,9 +140,11 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
       if (!checkDates(request, reply, { today: message.today })) return reply;
       const handle = options.handler();
       if (!handle) return fail(reply, 503, 'stopped', '服务正在停止，请稍后再试。');
-      const answer = await handle(message);
-      if (!answer) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
-      return renderAnswer(answer ?? APOLOGY);
+      const said = await handle(message);
+      if (!said) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
+      const answer = said ?? APOLOGY;
+      const body = renderAnswer(answer);
+      return options.answerFiles ? options.answerFiles(message, answer, body) : body;
     },
   );
 

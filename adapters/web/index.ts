@@ -11,8 +11,10 @@ import type { Logger } from '../../src/logger.js';
 import type { Adapter } from '../../src/model.js';
 import { PlatformError } from '../shared/queue.js';
 import { type AdapterDeps, type MessageHandler } from '../shared/shell.js';
+import { registerAdminRoutes } from './admin.js';
 import { registerWebApi, type WebApiOptions, type WebOptions } from './api.js';
 import { registerViewerGuard } from './auth.js';
+import { createFileLinks } from './files.js';
 
 export type { WebOptions } from './api.js';
 
@@ -62,12 +64,16 @@ export function createWebAdapter(options: WebOptions, deps: AdapterDeps): Adapte
   const log: Logger = deps.logger.child({ adapter: 'web' });
   let handle: MessageHandler | undefined;
   let mounted = false;
+  const now = options.now ?? (() => new Date());
   return {
     platform: 'web',
     async start(h) {
       if (!deps.http) throw new Error('the web adapter needs the HTTP server');
       if (!mounted) {
-        await registerWeb(deps.http, { ...options, logger: deps.logger, handler: () => handle });
+        const files = deps.services ? createFileLinks(deps.services) : undefined;
+        await registerWeb(deps.http, { ...options, logger: deps.logger, handler: () => handle, ...(files ? { answerFiles: files.attach } : {}) });
+        files?.register(deps.http);
+        if (options.pushes) await registerAdminRoutes(deps.http, { adminToken: options.adminToken, pushes: options.pushes, now });
         mounted = true;
       }
       handle = h;

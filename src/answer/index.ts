@@ -64,13 +64,13 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   const now = () => (options.now ? options.now() : new Date());
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
-  // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有).
+  // and the corpus's words of three characters or more — never as a two-character everyday word (局有 ≠ 具有).
   let speller: SpellingCorrector | undefined;
   const spelling = (): SpellingCorrector => {
     if (!speller) {
       const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
       for (const r of directory.allRegions()) vocab.push(...regionForms(r));
-      for (const [t] of index.vocabulary()) if (t.length >= 4) vocab.push(t);
+      for (const [t] of index.vocabulary()) if (t.length >= 3) vocab.push(t);
       speller = new SpellingCorrector(vocab, {
         hasBigram: (g) => index.hasBigram(g),
         segment: (t) => tokenizer.words(t),

@@ -30,7 +30,7 @@ export interface SearchHit {
   file: string;
   item: string;
   score: number;
-  /** Terms the item matched (the best term of each matched concept). */
+  /** Terms the item matched (the best term of each concept found whole). */
   terms: string[];
   /** Weighted share of the query's concepts the item holds (0–1). */
   cover: number;
@@ -75,6 +75,8 @@ const B_BODY = 0.75;
 const GRAM_MIN_SHARE = 0.5;
 /** …and then weighs this much against a word found whole. */
 const GRAM_WEIGHT = 0.5;
+/** A 'sum' concept is found whole when its parts cover at least this much of it. */
+const WHOLE = 0.75;
 /** Compact postings when this share of the indexed items is dead. */
 const COMPACT_SHARE = 0.3;
 const MAX_TF = 0xffff;
@@ -353,7 +355,8 @@ export class ItemIndex {
       if (t.weight >= 1) asked = Math.max(asked, idf);
       else expanded = Math.min(expanded, idf);
     }
-    const w = asked || (Number.isFinite(expanded) ? expanded : this.idfOfDf(0));
+    // The parts of a word the corpus does not hold (垃圾分类 → 分类) do not make it known: it weighs as unseen.
+    const w = c.mode === 'sum' ? this.idfOfDf(0) : asked || (Number.isFinite(expanded) ? expanded : this.idfOfDf(0));
     return w * (c.scale ?? 1);
   }
 
@@ -418,7 +421,8 @@ export class ItemIndex {
         acc[d] = (acc[d] as number) + (best[d] as number);
         cov[d] = (cov[d] as number) + cw * (credit[d] as number);
         tcov[d] = (tcov[d] as number) + cw * (tcredit[d] as number);
-        if ((bestTerm[d] as number) >= 0) {
+        // A concept counts as matched (SearchHit.terms) when found whole: one part of a word (分类 of 垃圾分类) is not.
+        if ((bestTerm[d] as number) >= 0 && (!sum || (credit[d] as number) >= WHOLE)) {
           const list = matched.get(d);
           if (list) list.push(bestTerm[d] as number);
           else matched.set(d, [bestTerm[d] as number]);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
-import { migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
+import { createStore, migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
+import { checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
 import { syncDocuments, documentDates } from '../../src/store/documents.js';
 import { createBindings } from '../../src/bindings.js';
 import type { IncomingMessage } from '../../src/model.js';
@@ -34,7 +35,7 @@ describe('store migrations', () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     expect(await migrate(db)).toEqual(Object.keys(MIGRATIONS));
     const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['chats', 'conversations', 'digests', 'documents', 'progress', 'user_bindings']);
+    expect(tables).toEqual(['cards', 'chat_routes', 'chats', 'conversations', 'digests', 'documents', 'progress', 'seen_messages', 'user_bindings']);
     await db.destroy();
   });
 
@@ -144,15 +145,24 @@ describe('store', () => {
     expect((await s.plans())[0]?.items[0]?.id).toBe('一.1');
   });
 
-  it('logs digests: sending, then sent, attempts counted, last sent date', async () => {
-    const s = await memoryStore();
-    await s.digestSending('lark', 'c1', '2021-11-24', 'k1', '旌德县财政局');
-    await s.digestDone('lark', 'c1', '2021-11-24', 'sent');
-    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-    expect(await s.digest('lark', 'c1', '2021-11-25')).toMatchObject({ state: 'sending', attempts: 1, dedupeKey: 'k2' });
-    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-    expect((await s.digest('lark', 'c1', '2021-11-25'))?.attempts).toBe(2);
+  it('keeps the digest delivery state machine: claims, failures with the platform code, leases, uncertain, resets', async () => {
+    await checkDeliveryTransitions(await memoryStore());
+  });
+
+  it('keeps seen message keys, chat routes and cards', async () => {
+    await checkSeenRoutesCards(await memoryStore());
+  });
+
+  it('migrates a store written before 0003 and keeps its digest log', async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const { Migrator } = await import('kysely');
+    const old = new Migrator({ db, provider: { getMigrations: async () => ({ '0001_initial': MIGRATIONS['0001_initial']!, '0002_conversations': MIGRATIONS['0002_conversations']! }) } });
+    expect((await old.migrateToLatest()).error).toBeUndefined();
+    await db.insertInto('digests').values({ platform: 'lark', chat_id: 'c1', date: '2021-11-24', state: 'sent', dedupe_key: 'k', unit: 'u', attempts: 1, updated_at: '2021-11-24T00:30:00.000Z' }).execute();
+    expect(await migrate(db)).toEqual(['0003_platform_delivery']);
+    const s = createStore(db);
+    expect(await s.digest('lark', 'c1', '2021-11-24')).toMatchObject({ state: 'sent', attempts: 1, errorCode: null, owner: null });
     expect(await s.lastDigestDate('lark', 'c1', '2021-11-25')).toBe('2021-11-24');
-    expect(await s.lastDigestDate('lark', 'c1', '2021-11-24')).toBeUndefined();
+    await db.destroy();
   });
 });

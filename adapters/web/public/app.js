@@ -36,6 +36,7 @@ function showTab(name) {
   for (const a of document.querySelectorAll('.tabs a')) a.setAttribute('aria-selected', String(a.dataset.tab === name));
   if (name === 'ledger') loadLedger();
   if (name === 'docs') loadDocs();
+  if (name === 'pushes') loadPushes();
 }
 
 function route() {
@@ -46,7 +47,7 @@ function route() {
     return;
   }
   closeViewer(false);
-  showTab(['chat', 'ledger', 'docs'].includes(hash) ? hash : 'chat');
+  showTab(['chat', 'ledger', 'docs', 'pushes'].includes(hash) ? hash : 'chat');
 }
 window.addEventListener('hashchange', route);
 
@@ -71,12 +72,13 @@ function citationView(c, n) {
   return h('li', { class: 'cite' },
     h('a', { href: c.href, class: 'cite-link', 'data-file': c.file, 'data-item': c.item }, `[${n}] 《${c.doc}》${c.ref} ${c.title}`),
     h('div', { class: 'cite-meta' }, h('span', { text: units }), h('span', { class: 'deadline', text: c.deadlines.length ? `时限：${c.deadlines.join('、')}` : '未列时限' })),
-    c.snippet ? h('div', { class: 'snippet', text: c.snippet }) : null,
+    c.matched ? h('div', { class: 'snippet', text: c.matched }) : null,
   );
 }
 
 function answerView(a) {
   const parts = [h('div', { class: 'text', text: a.text })];
+  if (a.file && a.file.url) parts.push(h('p', { class: 'file' }, h('a', { href: a.file.url, download: a.file.name, class: 'button' }, `下载表格：${a.file.name}`)));
   if (a.citations.length) parts.push(h('ol', { class: 'cites' }, a.citations.map((c, i) => citationView(c, i + 1))));
   if (a.followUps && a.followUps.length) {
     parts.push(h('div', { class: 'chips' }, a.followUps.map((f) => h('button', { type: 'button', class: 'chip', onclick: () => ask(f) }, f))));
@@ -342,5 +344,69 @@ $('#upload').addEventListener('submit', async (ev) => {
   }
   loadDocs();
 });
+
+// ---------- pushes (admin): the digest delivery log, run now, resend ----------
+const PUSH_STATE = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '失败（将重试）', uncertain: '状态不确定' };
+const PLATFORM = { lark: '飞书', dingtalk: '钉钉', wechat: '微信', web: '网页' };
+const pushToken = $('#push-token');
+pushToken.value = sessionStorage.getItem('yaodian.token') || '';
+pushToken.addEventListener('change', () => { sessionStorage.setItem('yaodian.token', pushToken.value); tokenInput.value = pushToken.value; });
+const pushHeaders = () => (pushToken.value.trim() ? { authorization: `Bearer ${pushToken.value.trim()}`, 'content-type': 'application/json' } : { 'content-type': 'application/json' });
+
+async function loadPushes() {
+  const body = $('#push-table tbody');
+  const note = $('#push-summary');
+  if (!pushToken.value.trim()) {
+    note.textContent = '请输入管理口令（ADMIN_TOKEN）查看推送记录。';
+    body.replaceChildren();
+    return;
+  }
+  try {
+    const data = await api('/api/admin/digests?days=7', { headers: pushHeaders() });
+    const count = (s) => data.rows.filter((r) => r.state === s).length;
+    note.textContent = `${data.from} 至 ${data.to}：已发送 ${count('sent')}，失败 ${count('failed')}，状态不确定 ${count('uncertain')}，待发送 ${count('pending') + count('sending')}。`;
+    body.replaceChildren(...data.rows.map((r) => h('tr', { class: `push ${r.state}` },
+      h('td', { 'data-h': '日期' }, r.date),
+      h('td', { 'data-h': '平台' }, PLATFORM[r.platform] || r.platform),
+      h('td', { 'data-h': '群' }, h('span', { class: 'chat', text: r.chat })),
+      h('td', { 'data-h': '单位' }, r.unit || '—'),
+      h('td', { 'data-h': '状态' }, h('span', { class: `status ${r.state}`, text: PUSH_STATE[r.state] || r.state })),
+      h('td', { 'data-h': '次数' }, String(r.attempts)),
+      h('td', { 'data-h': '原因' }, r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : '—'),
+      h('td', { 'data-h': '' }, r.state === 'uncertain' || r.state === 'failed'
+        ? h('button', { type: 'button', class: 'small', onclick: () => resendPush(r) }, r.state === 'uncertain' ? '确认未收到，重发' : '立即重发')
+        : null),
+    )));
+    if (!data.rows.length) body.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: '最近 7 天没有推送记录。' })));
+  } catch (e) {
+    note.textContent = e.message;
+    body.replaceChildren();
+  }
+}
+
+async function resendPush(r) {
+  if (r.state === 'uncertain' && !confirm(`请先确认“${r.chat}”没有收到 ${r.date} 的摘要，否则会重复。确定重发？`)) return;
+  try {
+    const res = await api('/api/admin/digests/resend', { method: 'POST', headers: pushHeaders(), body: JSON.stringify({ platform: r.platform, chat: r.chat, date: r.date }) });
+    $('#push-run-report').textContent = res.status === 'sent' ? `已重发到 ${r.chat}。` : `没有重发：${res.error || res.status}`;
+  } catch (e) {
+    $('#push-run-report').textContent = e.message;
+  }
+  loadPushes();
+}
+
+$('#push-run').addEventListener('click', async () => {
+  const out = $('#push-run-report');
+  out.textContent = '正在推送今天的摘要…';
+  try {
+    const res = await api('/api/admin/digests/run', { method: 'POST', headers: pushHeaders(), body: '{}' });
+    const n = (s) => res.results.filter((r) => r.status === s).length;
+    out.textContent = `${res.date}：发送 ${n('sent')}，失败 ${n('failed')}，跳过 ${n('skipped')}。`;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+  loadPushes();
+});
+$('#push-refresh').addEventListener('click', () => loadPushes());
 
 route();
