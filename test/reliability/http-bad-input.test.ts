@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerHandle } from '../../adapters/serve.js';
 import { silentLogger } from '../../src/logger.js';
 import { samplesDir } from '../helpers/samples.js';
-import { figure, rawRequest } from './support.js';
+import { figure, rawRequest, SKIP_QUICK } from './support.js';
 
 const ADMIN = 'bad-input-admin';
 const dataDir = mkdtempSync(join(tmpdir(), 'yaodian-badinput-'));
@@ -89,7 +89,7 @@ const TABLE: [string, Buffer, number, RegExp][] = [
 /** English error wording that must never reach a user. */
 const ENGLISH = /\b(error|must|should|invalid|not found|unsupported|expected|schema|anyOf|client|bad request)\b/i;
 
-describe('the HTTP bad-input table', () => {
+describe.skipIf(SKIP_QUICK)('the HTTP bad-input table', () => {
   it('no request gets a 5xx; each gets its status and a Chinese message naming what is wrong', async () => {
     let fivexx = 0;
     const failures: string[] = [];

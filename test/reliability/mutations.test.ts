@@ -12,10 +12,10 @@ import { createParseIsolate, type ParseIsolate, parseLimitOf } from '../../src/i
 import { samplesDir } from '../helpers/samples.js';
 import { mutate, pickSample, type Sample, sampleDocuments } from './mutate.js';
 import { requireBuild, ROOT, startServerProcess, type ServerProcess, uploadBody } from './server-process.js';
-import { figure, LONG, random, SEED } from './support.js';
+import { figure, LONG, random, SEED, SKIP_QUICK } from './support.js';
 
 const MUTATIONS = Number(process.env['RELIABILITY_MUTATIONS'] ?? (LONG ? 10_000 : 300));
-const UPLOADS = LONG ? 40 : 10;
+const UPLOADS = LONG ? 20 : 10;
 // A hang is a document over 2 s (the long half, run alone); the quick half shares the cores with the rest of
 // `npm test`, so it allows 5 s (still far below what the quadratic regexes it caught took: 6 to 38 s).
 const HANG_MS = LONG ? 2000 : 5000;
@@ -44,7 +44,7 @@ interface Finding {
   error: string;
 }
 
-describe(`${MUTATIONS} seeded document mutations (seed ${SEED})`, () => {
+describe.skipIf(SKIP_QUICK)(`${MUTATIONS} seeded document mutations (seed ${SEED})`, () => {
   it(`each gives a plan or a Chinese error naming the file: no crash, no hang over ${HANG_MS / 1000} s`, async () => {
     const rnd = random(SEED);
     // The mutations are drawn in order from the seed, so that the same seed gives the same documents.
@@ -100,7 +100,7 @@ describe(`${MUTATIONS} seeded document mutations (seed ${SEED})`, () => {
   }, 1_800_000);
 });
 
-describe('mutated uploads against a running server', () => {
+describe.skipIf(SKIP_QUICK)('mutated uploads against a running server', () => {
   let server: ServerProcess;
   const TOKEN = 'mutation-admin';
 

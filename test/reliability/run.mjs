@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run test:reliability` (after the build): the reliability suite's long half — 10,000 seeded document
- * mutations, zip bombs and cut office files, every webhook attack, the crash harness when merged, a 90 s soak
+ * mutations, zip bombs and cut office files, every webhook attack, 20 kill -9 restarts during digest pushes, a 60 s soak
  * and the HTTP bad-input table — with a fixed seed, one file after another (so that timings and memory are
  * measured without the other files competing), then the figures each file recorded, as one table.
  *

@@ -11,6 +11,12 @@ import { join } from 'node:path';
 /** The long half: 10,000 mutations, a longer soak. */
 export const LONG = process.env['RELIABILITY_LONG'] === '1';
 
+/**
+ * RELIABILITY_QUICK=0 leaves the quick half out of a plain vitest run: CI sets it for `npm test` because the long
+ * half runs right after (`npm run test:reliability`) and would only repeat it.
+ */
+export const SKIP_QUICK = !LONG && process.env['RELIABILITY_QUICK'] === '0';
+
 /** One seed for every random choice, so a failure replays (RELIABILITY_SEED=… npm run test:reliability). */
 export const SEED = Number(process.env['RELIABILITY_SEED'] ?? 20210901) >>> 0;
 

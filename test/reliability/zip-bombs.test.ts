@@ -12,7 +12,7 @@ import { samplesDir } from '../helpers/samples.js';
 import { docxBomb, renamedMainPartBomb, truncated, xlsxBomb } from './bombs.js';
 import { sampleDocuments } from './mutate.js';
 import { startServerProcess, type ServerProcess, uploadBody, whileWorking } from './server-process.js';
-import { figure, LONG } from './support.js';
+import { figure, LONG, SKIP_QUICK } from './support.js';
 
 const TOKEN = 'bomb-admin';
 const MB = 1024 * 1024;
@@ -53,7 +53,7 @@ async function uploadMeasured(name: string, bytes: Buffer): Promise<Measured> {
 
 const results: Record<string, Measured[]> = { bombs: [], truncated: [] };
 
-describe('zip bombs', () => {
+describe.skipIf(SKIP_QUICK)('zip bombs', () => {
   const bombs: [string, () => Buffer][] = [
     ['炸弹.docx', () => docxBomb()],
     ['炸弹-谎报大小.docx', () => docxBomb({ lie: true })],
@@ -74,7 +74,7 @@ describe('zip bombs', () => {
   }
 });
 
-describe('office files cut short', () => {
+describe.skipIf(SKIP_QUICK)('office files cut short', () => {
   it('each is refused or loads what it has, with bounded memory; none is a 5xx', async () => {
     const samples = (await sampleDocuments()).filter((s) => /\.(docx|xlsx|pdf|ofd)$/.test(s.name));
     for (const s of samples) {
