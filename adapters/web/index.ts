@@ -15,6 +15,7 @@ import { registerAdminRoutes } from './admin.js';
 import { registerWebApi, type WebApiOptions, type WebOptions } from './api.js';
 import { registerViewerGuard } from './auth.js';
 import { createFileLinks } from './files.js';
+import { formatValidation } from './normalize.js';
 
 export type { WebOptions } from './api.js';
 
@@ -43,6 +44,8 @@ const ASSETS: Record<string, string> = {
 /** The page, its script and stylesheet, and the JSON API. */
 export async function registerWeb(app: FastifyInstance, options: WebApiOptions): Promise<void> {
   registerViewerGuard(app, options);
+  // Every route's validation errors in Chinese, the routes other modules add (files, admin) included.
+  app.setSchemaErrorFormatter(formatValidation);
   const dir = publicDir();
   const files = new Map(Object.keys(ASSETS).map((name) => [name, readFileSync(join(dir, name))]));
   const security = {

@@ -76,6 +76,9 @@ const FIELD_NAMES: Record<string, string> = {
   region: '地区 region',
   lead: 'lead',
   named: 'named',
+  days: '天数 days',
+  platform: '平台 platform',
+  token: '下载链接 token',
 };
 
 const PART: Record<string, string> = { body: '请求体', querystring: '查询参数', params: '路径参数', headers: '请求头' };
@@ -104,7 +107,12 @@ export function formatValidation(errors: FastifySchemaValidationError[], dataVar
         return `${field} 不能为空`;
       case 'pattern':
       case 'format':
-        return /today|date|from|to/.test(path) ? `${field} 的格式应为 YYYY-MM-DD（如 2021-09-01）` : `${field} 的格式不正确`;
+        return ['today', 'date', 'from', 'to'].includes(path.split('.').pop() ?? '') ? `${field} 的格式应为 YYYY-MM-DD（如 2021-09-01）` : `${field} 的格式不正确`;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        return `${field} 应${e.keyword.endsWith('inimum') ? '不小于' : '不大于'} ${String(params['limit'])}`;
       case 'enum':
         return `${field} 应为 ${((params['allowedValues'] as unknown[]) ?? []).filter((v) => v !== '').join('、')} 之一`;
       case 'type':

@@ -83,6 +83,13 @@ const TABLE: [string, Buffer, number, RegExp][] = [
   ['an upload of an .exe', req('POST', '/api/documents', { ...admin, 'content-type': 'multipart/form-data; boundary=yd' }, multipart('setup.exe', 'MZ')), 415, /不支持的文件类型：setup\.exe/],
   ['an upload of an empty file', req('POST', '/api/documents', { ...admin, 'content-type': 'multipart/form-data; boundary=yd' }, multipart('空.txt', '')), 422, /空\.txt：文件为空/],
   ['an upload of a file name that is only dots', req('POST', '/api/documents', { ...admin, 'content-type': 'multipart/form-data; boundary=yd' }, multipart('...', 'x')), 415, /文件名不可用/],
+  ['a push run for a day that does not exist', json('/api/admin/digests/run', JSON.stringify({ date: '2021-02-30' }), admin), 400, /^日期 date：没有 2021-02-30 这一天/],
+  ['a push run for a day that is not a date', json('/api/admin/digests/run', JSON.stringify({ date: 'today' }), admin), 400, /日期 date 的格式应为 YYYY-MM-DD/],
+  ['push results for too many days', req('GET', '/api/admin/digests?days=400', admin), 400, /天数 days 应不大于 90/],
+  ['a resend without its fields', json('/api/admin/digests/resend', '{}', admin), 400, /缺少平台 platform/],
+  ['a push run without the admin token', json('/api/admin/digests/run', '{}'), 401, /需要管理口令/],
+  ['a spreadsheet link that never existed', req('GET', '/api/files/abcdefghijklmnop'), 404, /下载链接已失效/],
+  ['a spreadsheet link that is not a link', req('GET', '/api/files/x'), 400, /格式不正确/],
   ['sign-in while no viewer token is set', req('POST', '/login', { 'content-type': 'application/x-www-form-urlencoded' }, 'token=x'), 404, /没有这个地址/],
 ];
 
