@@ -14,7 +14,15 @@ import { writeOfd } from '../helpers/ofd-writer.js';
 import { writePdf } from '../helpers/pdf-writer.js';
 import { samplesDir } from '../helpers/samples.js';
 import { typeset } from '../helpers/typeset.js';
+import { openZip } from '../../src/ingest/zip.js';
+import { writeZip } from '../helpers/zip-writer.js';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
+
+/** The same entries in a ZIP without the writer's timestamps (exceljs stamps each entry with the time). */
+function rezip(buf: Buffer): Buffer {
+  const zip = openZip(buf);
+  return writeZip(zip.names.map((name) => ({ name, data: zip.read(name) as Buffer })));
+}
 
 export interface Sample {
   name: string;
@@ -30,6 +38,8 @@ export async function sampleDocuments(): Promise<Sample[]> {
   const base = out[3] as Sample;
   const doc = layoutModel(parseBuffer(base.bytes, base.name));
   const wb = new ExcelJS.Workbook();
+  // Fixed dates, so the workbook's bytes (and every mutation drawn from the seed after it) are the same each run.
+  wb.created = wb.modified = new Date('2021-09-01T00:00:00Z');
   const ws = wb.addWorksheet('任务');
   for (const line of markdownTaskTable(doc).split('\n')) {
     const cells = line.split('|').slice(1, -1).map((c) => c.trim());
@@ -42,7 +52,7 @@ export async function sampleDocuments(): Promise<Sample[]> {
     { name: '测试县要点.docx', bytes: buildDocx(sampleDocxParagraphs()), weight: 8 },
     { name: '旌德要点.pdf', bytes: writePdf(typeset(printBlocks(doc), { header: doc.title })), weight: 6 },
     { name: '旌德要点.ofd', bytes: writeOfd(typeset(printBlocks(doc)), doc.title), weight: 4 },
-    { name: '旌德任务表.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()), weight: 4 },
+    { name: '旌德任务表.xlsx', bytes: rezip(Buffer.from(await wb.xlsx.writeBuffer())), weight: 4 },
   );
   return out;
 }
@@ -111,7 +121,10 @@ export function mutate(bytes: Buffer, rnd: () => number): { bytes: Buffer; what:
       const text = b.toString('utf8').split('\n');
       const from = at(text.length);
       const win = text.splice(from, 1 + Math.floor(rnd() * 30));
-      win.sort(() => rnd() - 0.5);
+      for (let i = win.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [win[i], win[j]] = [win[j] as string, win[i] as string];
+      }
       text.splice(from, 0, ...win);
       return { bytes: Buffer.from(text.join('\n')), what: `shuffle lines at ${from}` };
     }
