@@ -92,6 +92,15 @@ function received(m: IncomingMessage): IncomingMessage {
   return { ...rest, text: m.text.trim(), ...declared };
 }
 
+/** A question as compared with a suggestion: width, spaces and closing punctuation aside. */
+const asked = (text: string) => text.normalize('NFKC').replace(/[\s?？!！。.,，]+/g, '');
+
+/** The answer without suggestions to ask what was just asked (牵头的呢 → 可以继续问：牵头的呢). */
+function withoutRepeat(answer: Answer, text: string): Answer {
+  const q = asked(text);
+  return answer.followUps.some((f) => asked(f) === q) ? { ...answer, followUps: answer.followUps.filter((f) => asked(f) !== q) } : answer;
+}
+
 export function createBot(deps: BotDeps): Bot {
   const seen = deps.seen ?? createDeduper();
   const conversations = deps.conversations ?? memoryConversations();
@@ -112,7 +121,7 @@ export function createBot(deps: BotDeps): Bot {
         const command = await deps.commands?.handle(message, { today });
         if (command) {
           log.info({ ...where, intent: command.intent }, 'command');
-          return command;
+          return withoutRepeat(command, message.text);
         }
         const unit = await deps.units?.senderUnit(message);
         const who = [message.platform, message.chatId, message.senderId] as const;
@@ -123,7 +132,7 @@ export function createBot(deps: BotDeps): Bot {
         const turn = turnOf(answer, now().getTime(), previous);
         if (turn) await conversations.set(...who, turn);
         log.info({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
-        return answer;
+        return withoutRepeat(answer, message.text);
       } catch (e) {
         if (isYaodianError(e) && e.user) return { ...APOLOGY, intent: 'user-error', text: e.message };
         log.error({ err: e, ...where }, 'handler failed');

@@ -12,7 +12,18 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
 import { YaodianError } from './errors.js';
-import { type FileReport, formatOf, ingestDirectory, INGEST_EXTENSIONS, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
+import {
+  contentKey,
+  duplicateOf,
+  errorOf,
+  type FileReport,
+  formatOf,
+  ingestDirectory,
+  INGEST_EXTENSIONS,
+  loadDocument,
+  type LoadOptions,
+  reportOf,
+} from './ingest/index.js';
 import type { Logger } from './logger.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
 import type { UnitDirectory } from './units/directory.js';
@@ -58,9 +69,15 @@ export interface LibraryOptions {
 
 const TOMBSTONES = '.removed.json';
 
-/** A file name safe to keep on disk and show: no directories, no control characters, a known ending. */
+/**
+ * A file name safe to keep on disk and show: no directories, no control characters, no bidi controls or invisible
+ * marks (报告\u202Efdp.exe would display as 报告exe.pdf), a known ending.
+ */
 export function safeFileName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim();
+  const base = basename(name.replace(/\\/g, '/'))
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f<>:"|?*\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+    .trim();
   if (!base || base.startsWith('.') || base.length > 200) throw new YaodianError('BAD_ARGUMENT', `文件名不可用：${name}`);
   if (!formatOf(base)) throw new YaodianError('BAD_ARGUMENT', `不支持的文件类型：${base}。请上传 ${INGEST_EXTENSIONS.join('、')} 文件。`);
   return base;
@@ -109,7 +126,12 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
           continue;
         }
         const plan = result.plans.find((p) => p.file === r.file);
-        if (plan) this.entries.set(plan.file, { plan, source, report: r });
+        const twin = plan && this.twinOf(plan);
+        if (plan && twin) {
+          const { code, message } = errorOf(plan.file, duplicateOf(plan.file, twin));
+          this.loadErrors.push({ file: plan.file, code, message, source });
+          logger.warn({ file: plan.file, code, source }, message);
+        } else if (plan) this.entries.set(plan.file, { plan, source, report: r });
       }
     };
     add(base, baseSource);
@@ -144,6 +166,13 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     return this.entries.get(file);
   }
 
+  /** Another loaded document with the same text as `plan` (a replacement under its own name is no twin). */
+  private twinOf(plan: WorkPlan): string | undefined {
+    const key = contentKey(plan);
+    for (const e of this.entries.values()) if (e.plan.file !== plan.file && contentKey(e.plan) === key) return e.plan.file;
+    return undefined;
+  }
+
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
@@ -160,6 +189,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const started = Date.now();
       // 1. Parse aside.
       const { plan, format, notes } = await loadDocument(bytes, file, this.options.load);
+      const twin = this.twinOf(plan);
+      if (twin) throw duplicateOf(file, twin);
       const entry: LibraryEntry = { plan, source: 'upload', report: { ...reportOf(plan, format, Date.now() - started), notes } };
       // 2. Index aside.
       const next = new Map(this.entries);

@@ -12,7 +12,7 @@ import type { DeliveryResult, Scheduler } from '../../src/digest/schedule.js';
 import type { DeliveryRecord, Store } from '../../src/store/index.js';
 import { addDays, shanghaiDate } from '../../src/time.js';
 import { adminGuard, fail } from './api.js';
-import { DATE_PATTERN, formatValidation, isRealDate } from './normalize.js';
+import { DATE_PATTERN, fieldName, formatValidation, isRealDate } from './normalize.js';
 import { registerSubscriptionRoutes, type SubscriptionAdmin } from './subscriptions.js';
 
 export interface PushAdmin {
@@ -52,7 +52,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { admin
     { ...route, schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { date: dateString } } } },
     async (request, reply) => {
       const date = request.body?.date ?? shanghaiDate(options.now());
-      if (!isRealDate(date)) return fail(reply, 400, 'bad_date', `日期不存在：${date}`);
+      if (!isRealDate(date)) return fail(reply, 400, 'bad_date', `${fieldName('date')}：没有 ${date} 这一天，请检查月份和日期。`);
       const results = await pushes.scheduler.runNow(date);
       return { date, results: results.map(resultRow) };
     },
@@ -83,7 +83,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: { admin
     },
     async (request, reply) => {
       const { platform, chat, date } = request.body;
-      if (!isRealDate(date)) return fail(reply, 400, 'bad_date', `日期不存在：${date}`);
+      if (!isRealDate(date)) return fail(reply, 400, 'bad_date', `${fieldName('date')}：没有 ${date} 这一天，请检查月份和日期。`);
       const r = await pushes.scheduler.resend(platform, chat, date);
       return { ...resultRow(r), date };
     },

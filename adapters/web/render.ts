@@ -41,12 +41,18 @@ export function renderAnswer(a: Answer): WebAnswer {
   };
 }
 
+/** Bidi controls and invisible marks shown as <U+202E>, so a name or title cannot reorder what the page shows. */
+export function visible(text: string): string {
+  return text.replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 export function documentSummary(e: LibraryEntry) {
   const p = e.plan;
   return {
+    // id is the name the routes take; file and title are for showing.
     id: p.file,
-    file: p.file,
-    title: p.title,
+    file: visible(p.file),
+    title: visible(p.title),
     shortName: p.shortName,
     region: p.region?.name ?? regionOf(p).name,
     year: p.year,

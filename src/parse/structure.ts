@@ -131,7 +131,7 @@ export function segment(lines: string[], startAt = 0): Structure {
     }
     if (cur && cur.lineStarts.length === 1 && cur.heading === undefined && isOwnTitleLine(cur, line)) {
       // （一）深化重要政府信息公开 on a line of its own, the body on the next: the line is the title.
-      cur.heading = cur.body.replace(/[\s\u3000]+$/, '');
+      cur.heading = cur.body.replace(/(?<![\s\u3000])[\s\u3000]+$/, '');
       cur.body = line;
       cur.lineStarts = [[0, i + 1]];
       cur.paragraphStarts = [0];

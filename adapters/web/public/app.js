@@ -20,6 +20,8 @@ async function api(path, options = {}) {
   const type = res.headers.get('content-type') || '';
   const body = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
+    // Signed out (VIEW_TOKEN changed or the cookie expired): reload to get the sign-in form.
+    if (res.status === 401 && body && body.error === 'view_token_required') location.reload();
     const message = body && body.message ? body.message : `请求失败（${res.status}）`;
     throw Object.assign(new Error(message), { status: res.status, body });
   }
@@ -201,15 +203,16 @@ function unitChart(stats) {
   if (!top.length) return box.replaceChildren(h('p', { class: 'empty', text: '没有数据' }));
   const max = Math.max(...top.map((s) => s.total));
   const row = 26;
-  const label = 150;
-  const width = 520;
+  // The label column fits the longest label (fitLabels, chart.js); the bars and their numbers get the rest.
+  const { column: label, shown } = fitLabels(top.map((s) => (regions.size > 1 ? `${short(s.region)}·${s.unit}` : s.unit)));
+  const bars = 330;
+  const width = label + bars + 90;
   const svg = h('svg:svg', { viewBox: `0 0 ${width} ${top.length * row + 4}`, role: 'img', 'aria-label': '各单位任务数' });
   top.forEach((s, i) => {
     const y = i * row + 2;
-    const w = ((width - label - 40) * s.total) / max;
-    const wo = ((width - label - 40) * s.overdue) / max;
-    const full = regions.size > 1 ? `${short(s.region)}·${s.unit}` : s.unit;
-    const name = full.length > 11 ? `${full.slice(0, 11)}…` : full;
+    const w = (bars * s.total) / max;
+    const wo = (bars * s.overdue) / max;
+    const name = shown[i];
     svg.append(
       h('svg:text', { x: label - 6, y: y + 16, 'text-anchor': 'end', class: 'lbl' }, name, h('svg:title', {}, `${s.region} ${s.unit}`)),
       h('svg:rect', { x: label, y: y + 3, width: Math.max(w, 1), height: row - 8, class: 'bar' }),
