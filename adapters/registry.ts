@@ -13,9 +13,11 @@ import { dingtalkConfigFrom, dingtalkConfigSchema } from './dingtalk/config.js';
 import { larkConfigFrom, larkConfigSchema } from './lark/config.js';
 import type { AdapterDeps } from './shared/shell.js';
 import { wechatConfigFrom, wechatConfigSchema } from './wechat/config.js';
+import { wecomConfigFrom, wecomConfigSchema } from './wecom/config.js';
+import { zwddConfigFrom, zwddConfigSchema } from './zwdd/config.js';
 
 /** Every adapter variable, validated together so one CONFIG error lists all bad values. */
-export const adaptersConfigSchema = larkConfigSchema.and(dingtalkConfigSchema).and(wechatConfigSchema);
+export const adaptersConfigSchema = larkConfigSchema.and(dingtalkConfigSchema).and(wechatConfigSchema).and(wecomConfigSchema).and(zwddConfigSchema);
 export type AdaptersEnv = ReturnType<typeof adaptersConfigSchema.parse>;
 
 interface PlatformEntry<C> {
@@ -29,13 +31,15 @@ const entry = <C>(e: PlatformEntry<C>) => e;
 
 const PLATFORMS = {
   lark: entry({ platform: 'lark', configFrom: larkConfigFrom, create: async (config, deps) => (await import('./lark/index.js')).createLarkAdapter(config, deps) }),
-  dingtalk: entry({
-    platform: 'dingtalk',
-    configFrom: dingtalkConfigFrom,
-    create: async (config, deps) => (await import('./dingtalk/index.js')).createDingtalkAdapter(config, deps),
+  dingtalk: entry({ platform: 'dingtalk', configFrom: dingtalkConfigFrom, create: async (config, deps) => (await import('./dingtalk/index.js')).createDingtalkAdapter(config, deps) }),
+  wechat: entry({
+    platform: 'wechat',
+    configFrom: wechatConfigFrom,
+    // wechaty loads its puppet module on start; import it only when configured.
+    create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps),
   }),
-  // wechaty also loads its puppet module on start.
-  wechat: entry({ platform: 'wechat', configFrom: wechatConfigFrom, create: async (config, deps) => (await import('./wechat/index.js')).createWechatAdapter(config, deps) }),
+  wecom: entry({ platform: 'wecom', configFrom: wecomConfigFrom, create: async (config, deps) => (await import('./wecom/index.js')).createWecomAdapter(config, deps) }),
+  zwdd: entry({ platform: 'zwdd', configFrom: zwddConfigFrom, create: async (config, deps) => (await import('./zwdd/index.js')).createZwddAdapter(config, deps) }),
 };
 
 export type PlannedAdapters = { [K in keyof typeof PLATFORMS]?: NonNullable<ReturnType<(typeof PLATFORMS)[K]['configFrom']>> };

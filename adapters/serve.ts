@@ -9,10 +9,13 @@ import { createApp, type App } from '../src/app.js';
 import { parseArgs } from '../src/cli/args.js';
 import { type CliIO, writeLine } from '../src/cli/io.js';
 import { type CoreConfig, coreConfigSchema, type Env, loadConfig } from '../src/config.js';
+import { requireUnit } from '../src/ledger/units.js';
+import { YaodianError } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import type { Adapter } from '../src/model.js';
 import { createHttpServer } from '../src/server/http.js';
 import { adaptersConfigSchema, createAdapters, plannedAdapters, startAdapters } from './registry.js';
+import { servicesOf } from './shared/services.js';
 import { createWebAdapter } from './web/index.js';
 
 export interface ServerHandle {
@@ -47,10 +50,30 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const core = await createApp({ config, logger, mode: 'serve', ...(options.docsDir ? { docsDir: options.docsDir } : {}), ...(options.now ? { now: options.now } : {}) });
   let adapters: Adapter[] = [];
-  const http = createHttpServer({ health: () => ({ documents: core.library.list().length, adapters: adapters.map((a) => a.platform) }) }, { logger });
-  const deps = { logger, http };
+  const http = createHttpServer({ health: () => healthOf(core, adapters) }, { logger });
+  const services = servicesOf(core, options.now);
+  const deps = { logger, http, services };
   try {
-    const web = createWebAdapter({ library: core.library, ledger: core.ledger, digests: core.digests, adminToken: config.ADMIN_TOKEN, ...(options.now ? { now: options.now } : {}) }, deps);
+    const web = createWebAdapter(
+      {
+        library: core.library,
+        ledger: core.ledger,
+        digests: core.digests,
+        adminToken: config.ADMIN_TOKEN,
+        viewToken: config.VIEW_TOKEN,
+        pushes: {
+          scheduler: core.scheduler,
+          store: core.store,
+          subscriptions: {
+            store: core.store,
+            resolveUnit: (text) => requireUnit(core.library.directory, text).name,
+            activePlatforms: () => [...core.senders.keys()],
+          },
+        },
+        ...(options.now ? { now: options.now } : {}),
+      },
+      deps,
+    );
     const platforms = options.platforms === false ? [] : await createAdapters(plannedAdapters(settings), deps);
     adapters = await startAdapters([web, ...platforms], core.bot, logger);
     for (const a of adapters) core.senders.set(a.platform, a);
@@ -59,9 +82,14 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await http.close().catch(() => undefined);
     await core.close().catch(() => undefined);
-    throw e;
+    throw listenError(e, config);
+  }
+  if (!isLoopback(config.HOST) && !config.VIEW_TOKEN) {
+    logger.warn({ host: config.HOST }, 'listening on a public interface without VIEW_TOKEN: anyone who can reach this port can read the ledger');
   }
   if (config.DIGEST_ENABLED) core.scheduler.start();
+  // Cards older than a month no longer take clicks.
+  void core.store.pruneCards(new Date(services.now().getTime() - 30 * 24 * 3600_000).toISOString()).catch((err: unknown) => logger.warn({ err }, 'pruning old cards failed'));
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -81,6 +109,31 @@ export async function startServer(options: StartOptions): Promise<ServerHandle> 
   };
 }
 
+/** 127.0.0.1, ::1, localhost: this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** A port in use or not allowed, or an address not on this machine: said in Chinese with how to choose another. */
+export function listenError(e: unknown, config: Pick<CoreConfig, 'PORT' | 'HOST'>): unknown {
+  const code = (e as { code?: string }).code;
+  const other = config.PORT === 3000 ? 3001 : config.PORT + 1 > 65535 ? 3000 : config.PORT + 1;
+  const choose = `请换一个端口：yaodian serve --port ${other}（或环境变量 PORT=${other}；PORT=0 表示任选空闲端口）。`;
+  if (code === 'EADDRINUSE') return new YaodianError('CONFIG', `端口 ${config.PORT} 已被占用（地址 ${config.HOST}），可能已有一个要点助手或其他程序在运行。${choose}`, { cause: e });
+  if (code === 'EACCES') return new YaodianError('CONFIG', `没有权限使用端口 ${config.PORT}（1024 以下的端口需要管理员权限）。${choose}`, { cause: e });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new YaodianError('CONFIG', `无法在地址 ${config.HOST} 上监听：本机没有这个地址。请检查 HOST（或 --host），本机访问用 127.0.0.1，对外开放用 0.0.0.0。`, { cause: e });
+  }
+  return e;
+}
+
+/** GET /healthz: documents, the adapters running, each platform's connection; degraded while one is down. */
+export function healthOf(core: Pick<App, 'library'>, adapters: Adapter[]): Record<string, unknown> {
+  const platforms = Object.fromEntries(adapters.flatMap((a) => (a.health ? [[a.platform, a.health()]] : [])));
+  const degraded = Object.values(platforms).some((h) => h.state === 'down');
+  return { documents: core.library.list().length, adapters: adapters.map((a) => a.platform), platforms, ...(degraded ? { degraded: true } : {}) };
+}
+
 export async function runServe(argv: string[], io: CliIO, env: Env = {}): Promise<number> {
   const args = parseArgs(argv, { values: ['docs', 'port', 'host'] });
   const handle = await startServer({
@@ -90,6 +143,9 @@ export async function runServe(argv: string[], io: CliIO, env: Env = {}): Promis
   });
   const { library, logger } = handle.core;
   writeLine(io.stdout, `要点助手已启动：${handle.url}（已载入 ${library.list().length} 份文件${library.loadErrors.length ? `，${library.loadErrors.length} 份无法读取，见日志` : ''}）`);
+  const { HOST, VIEW_TOKEN } = handle.core.config;
+  if (isLoopback(HOST)) writeLine(io.stdout, '只接受本机访问；要让其他电脑访问，请设置 HOST=0.0.0.0（并设置查看口令 VIEW_TOKEN）。');
+  else if (!VIEW_TOKEN) writeLine(io.stdout, `注意：正在 ${HOST} 上对外提供服务且没有设置查看口令 VIEW_TOKEN，能访问这个端口的人都能看到台账。`);
   writeLine(io.stdout, '按 Ctrl+C 停止。');
   return new Promise<number>((done) => {
     const stop = (signal: string) => {

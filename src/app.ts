@@ -6,18 +6,22 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, type Bot } from './bot.js';
+import { createBot, memoryConversations, type Bot, type SeenMessages } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
+import { createDeduper } from './dedupe.js';
 import { createScheduler, type DigestSender, type Scheduler } from './digest/schedule.js';
 import { createDigestService, type DigestService } from './digest/service.js';
+import { createProgressReporter } from './ledger/progress.js';
 import { createLedgerService, type LedgerService } from './ledger/service.js';
-import { readTableHeaders } from './ingest/index.js';
+import { createParseIsolate, readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
+import { collectGarbage } from './memory.js';
 import type { AnswerEngine, Turn } from './model.js';
 import { syncDocuments, uploadStore } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
+import { storedSeenSet } from './store/seen.js';
 
 /** The snapshot of the documents' plans and index, in DATA_DIR. */
 export const SNAPSHOT_FILE = 'index.snapshot';
@@ -40,6 +44,8 @@ export interface AppOptions {
 
 /** The services over a store and a set of documents, wired once. */
 export interface Core {
+  /** ADMIN_IDS: who may use the admin commands, send documents in chat, and resend pushes. */
+  admins: Admins;
   units: UnitBindings;
   ledger: LedgerService;
   digests: DigestService;
@@ -60,9 +66,23 @@ export interface CoreDeps {
   logger: Logger;
   /** Pause between two scheduled digest sends (DIGEST_PACE_MS). */
   paceMs?: number;
+  /** How long a digest send's claim lasts without renewal before another instance may settle it (DIGEST_LEASE_SECONDS). */
+  leaseMs?: number;
   /** How long a conversation's last question counts for follow-ups (FOLLOW_UP_MINUTES). */
   followUpMinutes?: number;
+  /** The command line: conversations stay in memory (the store, if any, is read, never written). */
+  readOnly?: boolean;
   now?: () => Date;
+}
+
+/**
+ * Where the bot catches redeliveries: a chat platform's message ids in the store, so its retry after a restart is
+ * not answered twice; the web page's and the console's ids (made here, never redelivered) in memory.
+ */
+function seenMessages(store: Store, now?: () => Date): SeenMessages {
+  const stored = storedSeenSet(store, now);
+  const local = createDeduper();
+  return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
 }
 
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
@@ -72,22 +92,36 @@ export function wireCore(deps: CoreDeps): Core {
   const ledger = createLedgerService({ catalog: documents, store });
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
-  const conversations = {
-    get: (p: string, c: string, u: string) => store.conversation(p, c, u),
-    set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
-  };
+  // Serving: conversations in the store, so a restart keeps them. The command line reads a store it never writes.
+  const conversations = deps.readOnly
+    ? memoryConversations()
+    : {
+        get: (p: string, c: string, u: string) => store.conversation(p, c, u),
+        set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
+      };
+  const reporter = createProgressReporter({ ledger, digests });
   const bot = createBot({
     engine: documents,
+    reporter,
     logger,
     units,
     commands,
     conversations,
+    ...(deps.readOnly ? {} : { seen: seenMessages(store, deps.now) }),
     ...(deps.followUpMinutes !== undefined ? { followUpTtlMs: deps.followUpMinutes * 60_000 } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });
   const senders = new Map<string, DigestSender>();
-  const scheduler = createScheduler({ store, digests, adapters: senders, logger, ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}), ...(deps.now ? { clock: deps.now } : {}) });
-  return { units, ledger, digests, commands, bot, scheduler, senders };
+  const scheduler = createScheduler({
+    store,
+    digests,
+    adapters: senders,
+    logger,
+    ...(deps.paceMs !== undefined ? { paceMs: deps.paceMs } : {}),
+    ...(deps.leaseMs !== undefined ? { delivery: { leaseMs: deps.leaseMs } } : {}),
+    ...(deps.now ? { clock: deps.now } : {}),
+  });
+  return { admins: deps.admins, units, ledger, digests, commands, bot, scheduler, senders };
 }
 
 export interface App extends Core {
@@ -105,6 +139,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const admins = parseAdminIds(config.ADMIN_IDS);
   const fileBindings = readBindingsFile(config.UNIT_BINDINGS);
   const store = mode === 'serve' || storeExists(storeAt) ? await openStore(storeAt) : await openStore({ dataDir: ':memory:' });
+  // serve parses documents (start-up and uploads) in a worker, off the event loop, within memory and time limits.
+  const isolate = mode === 'serve' ? createParseIsolate({ logger }) : undefined;
   try {
     const docsDir = options.docsDir ?? config.DOCS_DIR;
     const samplesDir = bundledSamplesDir();
@@ -120,9 +156,15 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...(config.UNIT_ALIASES ? { aliasPath: config.UNIT_ALIASES } : {}),
         ...(config.THESAURUS ? { thesaurusPath: config.THESAURUS } : {}),
       },
-      ...(config.TABLE_HEADERS ? { load: { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } } : {}),
+      load: { ...(config.TABLE_HEADERS ? { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } : {}), ...(isolate ? { isolate } : {}) },
       logger,
-      onChange: async (plans) => void (await syncDocuments(store, plans, { by: 'upload', ...clock })),
+      onChange: async (plans) => {
+        await syncDocuments(store, plans, { by: 'upload', ...clock });
+        // The replaced answerer's jieba dictionary lives outside the heap: free it now, not at V8's leisure
+        // (a full collection: about 50 ms with the samples, once per upload or deletion).
+        const started = performance.now();
+        if (collectGarbage()) logger.debug({ ms: Math.round(performance.now() - started) }, 'collected the replaced answerer');
+      },
     });
     if (mode === 'serve') {
       const added = await syncDocuments(store, library.plans(), { by: 'docs', ...clock });
@@ -136,7 +178,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       fileBindings,
       logger,
       paceMs: config.DIGEST_PACE_MS,
+      leaseMs: config.DIGEST_LEASE_SECONDS * 1000,
       followUpMinutes: config.FOLLOW_UP_MINUTES,
+      readOnly: mode === 'read',
       ...(options.now ? { now: options.now } : {}),
     });
     return {
@@ -148,10 +192,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       async close() {
         core.scheduler.stop();
         await library.close();
+        await isolate?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await isolate?.close();
     await store.close();
     throw e;
   }

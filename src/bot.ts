@@ -7,6 +7,7 @@
 import type { UnitBindings } from './bindings.js';
 import { createDeduper } from './dedupe.js';
 import { isYaodianError } from './errors.js';
+import type { ProgressReporter } from './ledger/progress.js';
 import { FOLLOW_UP_TTL_MS } from './query/followup.js';
 import type { Logger } from './logger.js';
 import { turnOf, type AnswerEngine, type Answer, type IncomingMessage, type Platform, type Turn as ChatTurn } from './model.js';
@@ -60,6 +61,8 @@ export interface BotDeps {
   conversations?: Conversations;
   /** How long a conversation's last turn counts for follow-ups (default 30 minutes). */
   followUpTtlMs?: number;
+  /** Completes progress and agenda answers from the ledger (recorded progress lives in the store). */
+  reporter?: ProgressReporter;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -89,6 +92,15 @@ function received(m: IncomingMessage): IncomingMessage {
   return { ...rest, text: m.text.trim(), ...declared };
 }
 
+/** A question as compared with a suggestion: width, spaces and closing punctuation aside. */
+const asked = (text: string) => text.normalize('NFKC').replace(/[\s?？!！。.,，]+/g, '');
+
+/** The answer without suggestions to ask what was just asked (牵头的呢 → 可以继续问：牵头的呢). */
+function withoutRepeat(answer: Answer, text: string): Answer {
+  const q = asked(text);
+  return answer.followUps.some((f) => asked(f) === q) ? { ...answer, followUps: answer.followUps.filter((f) => asked(f) !== q) } : answer;
+}
+
 export function createBot(deps: BotDeps): Bot {
   const seen = deps.seen ?? createDeduper();
   const conversations = deps.conversations ?? memoryConversations();
@@ -109,18 +121,19 @@ export function createBot(deps: BotDeps): Bot {
         const command = await deps.commands?.handle(message, { today });
         if (command) {
           log.info({ ...where, intent: command.intent }, 'command');
-          return command;
+          return withoutRepeat(command, message.text);
         }
         const unit = await deps.units?.senderUnit(message);
         const who = [message.platform, message.chatId, message.senderId] as const;
         const last = await conversations.get(...who);
         const previous = last && now().getTime() - last.at <= ttl ? last : undefined;
-        const answer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
+        const engineAnswer = deps.engine.answer(message.text, { ...(unit ? { unit } : {}), today, ...(previous ? { previous } : {}) });
+        const answer = deps.reporter ? await deps.reporter.report(engineAnswer, { ...(unit ? { unit } : {}), today }) : engineAnswer;
         const turn = turnOf(answer, now().getTime(), previous);
         if (turn) await conversations.set(...who, turn);
         // One line per answer: at debug, so that a busy instance does not spend its time writing logs.
         log.debug({ ...where, intent: answer.intent, citations: answer.citations.length }, 'answered');
-        return answer;
+        return withoutRepeat(answer, message.text);
       } catch (e) {
         if (isYaodianError(e) && e.user) return { ...APOLOGY, intent: 'user-error', text: e.message };
         log.error({ err: e, ...where }, 'handler failed');

@@ -19,11 +19,12 @@ export const optionalString = z
 export const coreConfigSchema = z.object({
   // Server
   PORT: z.coerce.number({ message: '应为端口号（0–65535 的整数，0 表示任选空闲端口）' }).int('应为整数').min(0, '应为 0–65535').max(65535, '应为 0–65535').default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('监听地址；默认只接受本机访问，对外开放请设为 0.0.0.0 并设置 VIEW_TOKEN'),
   DOCS_DIR: optionalString.describe('工作要点文件目录；不设置时用自带的 samples/'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString,
+  VIEW_TOKEN: optionalString.describe('查看口令：设置后，网页和所有读取接口都要先输入它'),
   // Answers
   UNIT_BINDINGS: optionalString.describe('平台用户与单位的绑定文件（JSON）'),
   USER_DICT: optionalString.describe('自定义分词词典文件'),
@@ -35,6 +36,7 @@ export const coreConfigSchema = z.object({
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), '应为 postgres://用户:密码@主机:端口/库名'),
   ADMIN_IDS: optionalString.describe('管理员：平台:用户ID，逗号分隔'),
   DIGEST_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  DIGEST_LEASE_SECONDS: z.coerce.number({ message: '应为秒数（1–3600 的整数）' }).int('应为整数').min(1, '应为 1–3600').max(3600, '应为 1–3600').default(90),
   DIGEST_ENABLED: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'FILE_ENCODING'
   | 'FILE_TOO_LARGE'
   | 'NO_STRUCTURE'
+  /** The same document (by its text) is already loaded under another name. */
+  | 'DUPLICATE'
   | 'BAD_ARGUMENT'
   | 'CONFIG'
   | 'INTERNAL';

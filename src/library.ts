@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
 import { encodeSnapshot, engineFingerprint, openSnapshot, type SnapshotDoc } from './answer/snapshot.js';
 import { YaodianError } from './errors.js';
-import { errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
+import { contentKey, duplicateOf, errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
 import type { DocumentChange, UploadStore } from './store/documents.js';
@@ -73,9 +73,15 @@ const TOMBSTONES = '.removed.json';
 /** Wait this long after a change before writing the snapshot (changes in a row are written once). */
 const SNAPSHOT_DELAY_MS = 1000;
 
-/** A file name safe to keep on disk and show: no directories, no control characters, a known ending. */
+/**
+ * A file name safe to keep on disk and show: no directories, no control characters, no bidi controls or invisible
+ * marks (报告\u202Efdp.exe would display as 报告exe.pdf), a known ending.
+ */
 export function safeFileName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim();
+  const base = basename(name.replace(/\\/g, '/'))
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f<>:"|?*\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+    .trim();
   if (!base || base.startsWith('.') || base.length > 200) throw new YaodianError('BAD_ARGUMENT', `文件名不可用：${name}`);
   if (!formatOf(base)) throw new YaodianError('BAD_ARGUMENT', `不支持的文件类型：${base}。请上传 ${INGEST_EXTENSIONS.join('、')} 文件。`);
   return base;
@@ -92,6 +98,8 @@ interface DocMeta {
   report: FileReport;
   /** The store's hash of the plan (see planHash), so that recording it needs no reading of its lines. */
   planHash?: string;
+  /** The hash of the document's text (contentKey), so that finding the same text twice needs no reading of its lines. */
+  textKey?: string;
   /** A folder file's size and modification time when it was hashed: the same again, and its hash is trusted. */
   size?: number;
   mtimeMs?: number;
@@ -115,6 +123,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private current!: Answerer;
   private removed = new Set<string>();
   private hashes = new Map<string, string>();
+  /** The hash of each loaded document's text (contentKey): the same text under two names is loaded once. */
+  private textKeys = new Map<string, string>();
   /** Size and modification time of folder files, kept in the snapshot with their hashes. */
   private stats = new Map<string, { size: number; mtimeMs: number }>();
   /** Start-up failures by file, with the hash of the bytes that failed (kept in the snapshot). */
@@ -163,27 +173,47 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const changed = found.filter((d) => !same(d));
     const useSnapshot = !!snap && changed.length <= found.length / 2;
     const parsed = new Map<string, { plan?: WorkPlan; report: FileReport }>();
-    for (const d of useSnapshot ? changed : found) parsed.set(d.file, await this.parse(d));
+    // Start-up parses in the process (nothing is served yet; the worker's start and copies would cost more).
+    for (const d of useSnapshot ? changed : found) parsed.set(d.file, await this.parse(d, { inProcess: true }));
+    // The same text twice (a folder under two names, another encoding, an upload under another name): the first
+    // in order (folder, then uploads) is loaded, the other reported, so that no citation doubles.
+    const twins = new Map<string, string>();
+    const firstWith = new Map<string, string>();
+    for (const d of found) {
+      const fresh = parsed.get(d.file);
+      const key = fresh ? fresh.plan && contentKey(fresh.plan) : saved.get(d.file)?.meta.textKey;
+      if (!key) continue;
+      const first = firstWith.get(key);
+      if (first) twins.set(d.file, first);
+      else firstWith.set(key, d.file);
+    }
 
     if (!useSnapshot) snap?.close();
     if (useSnapshot && snap) {
       // Gone, or changed and no longer readable: out. Changed or new: in (a changed one keeps its place).
       const answerer = snap.answerer;
-      const wanted = new Set(found.filter((d) => !parsed.has(d.file) || parsed.get(d.file)?.plan).map((d) => d.file));
+      const wanted = new Set(found.filter((d) => !twins.has(d.file) && (!parsed.has(d.file) || parsed.get(d.file)?.plan)).map((d) => d.file));
       for (const p of answerer.plans()) if (!wanted.has(p.file)) answerer.removePlan(p.file);
       for (const d of changed) {
         const plan = parsed.get(d.file)?.plan;
-        if (plan) answerer.addPlan(plan);
+        if (plan && wanted.has(d.file)) answerer.addPlan(plan);
       }
       this.current = answerer;
     } else {
       this.current = createAnswerer(
-        found.map((d) => parsed.get(d.file)?.plan).filter((p): p is WorkPlan => !!p),
+        found.filter((d) => !twins.has(d.file)).map((d) => parsed.get(d.file)?.plan).filter((p): p is WorkPlan => !!p),
         answererOptions,
       );
     }
     const inAnswerer = new Map(this.current.plans().map((p) => [p.file, p]));
     for (const d of found) {
+      const original = twins.get(d.file);
+      if (original) {
+        const { code, message } = errorOf(d.file, duplicateOf(d.file, original));
+        this.loadErrors.push({ file: d.file, code, message, source: d.source });
+        logger.warn({ file: d.file, code, source: d.source }, message);
+        continue;
+      }
       this.hashes.set(d.file, d.hash);
       if (d.size !== undefined && d.mtimeMs !== undefined) this.stats.set(d.file, { size: d.size, mtimeMs: d.mtimeMs });
       const fresh = parsed.get(d.file);
@@ -191,7 +221,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const report = fresh?.report ?? meta?.report;
       const plan = inAnswerer.get(d.file);
       if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
-      if (plan && report) this.entries.set(d.file, { plan, source: d.source, report });
+      if (plan && report) {
+        this.entries.set(d.file, { plan, source: d.source, report });
+        const key = fresh ? contentKey(plan) : meta?.textKey;
+        if (key) this.textKeys.set(d.file, key);
+      }
       else if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
         this.loadErrors.push({ file: d.file, ...report.error, source: d.source });
@@ -272,11 +306,12 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     }
   }
 
-  private async parse(d: Found): Promise<{ plan?: WorkPlan; report: FileReport }> {
+  private async parse(d: Found, how: { inProcess?: boolean } = {}): Promise<{ plan?: WorkPlan; report: FileReport }> {
     const started = Date.now();
     try {
       const bytes = d.bytes ?? (await readFile(d.path as string));
-      const { plan, format, notes } = await loadDocument(bytes, d.file, this.options.load);
+      const { isolate, ...inProcess } = this.options.load ?? {};
+      const { plan, format, notes } = await loadDocument(bytes, d.file, how.inProcess || !isolate ? inProcess : { ...inProcess, isolate });
       const withNotes = notes.length ? Object.assign(plan, { conversionNotes: notes }) : plan;
       return { plan: withNotes, report: reportOf(withNotes, format, Date.now() - started) };
     } catch (e) {
@@ -314,7 +349,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const path = this.options.snapshotPath;
     if (!path) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
-    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), ...this.stats.get(file) } });
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), textKey: this.textKeys.get(file), ...this.stats.get(file) } });
     for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report, ...this.stats.get(file) } });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
@@ -372,6 +407,13 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     return this.entries.get(file);
   }
 
+  /** Another loaded document with the same text as `plan` (a replacement under its own name is no twin). */
+  private twinOf(plan: WorkPlan): string | undefined {
+    const key = contentKey(plan);
+    for (const [file, k] of this.textKeys) if (file !== plan.file && k === key) return file;
+    return undefined;
+  }
+
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
@@ -388,6 +430,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const started = Date.now();
       // 1. Parse aside.
       const { plan, format, notes } = await loadDocument(bytes, file, this.options.load);
+      const twin = this.twinOf(plan);
+      if (twin) throw duplicateOf(file, twin);
       const entry: LibraryEntry = { plan, source: 'upload', report: { ...reportOf(plan, format, Date.now() - started), notes } };
       const hash = contentHash(bytes);
       // 2. Keep it: the store (every instance reads it), the upload folder (temp + rename, never half a file).
@@ -471,6 +515,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.addPlan(entry.plan);
     this.entries.set(file, entry);
     this.hashes.set(file, hash);
+    this.textKeys.set(file, contentKey(entry.plan));
     this.stats.delete(file);
     this.failed.delete(file);
     this.loadErrors = this.loadErrors.filter((e) => e.file !== file);
@@ -482,6 +527,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.removePlan(file);
     this.entries.delete(file);
     this.hashes.delete(file);
+    this.textKeys.delete(file);
     this.stats.delete(file);
     this.scheduleSnapshot();
   }

@@ -21,10 +21,13 @@ export const REDACT_PATHS = [
   '*.DINGTALK_ROBOT_SECRET',
   '*.WECHATY_PUPPET_SERVICE_TOKEN',
   '*.ADMIN_TOKEN',
+  '*.VIEW_TOKEN',
   '*.DATABASE_URL',
   '*.databaseUrl',
   'req.headers.authorization',
   'headers.authorization',
+  'req.headers.cookie',
+  'headers.cookie',
 ];
 
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {

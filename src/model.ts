@@ -150,6 +150,16 @@ export interface Answer {
    * unit when the question named one. Platforms deliver it as a file (Lark, DingTalk, WeChat) or a link (web).
    */
   file?: AnswerFile;
+  /** What a progress or agenda answer covers; the ledger completes its figures (src/ledger/progress.ts). */
+  scope?: AnswerScope;
+}
+
+/** The items an answer is about, for answers completed outside the engine (progress from the store). */
+export interface AnswerScope {
+  items: string[];
+  /** The unit asked about, by its full name and its key, when the question named one unit. */
+  unit?: string;
+  unitKey?: string;
 }
 
 export interface AnswerFile {
@@ -159,10 +169,10 @@ export interface AnswerFile {
   unit?: string;
 }
 
-export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'web' | 'cli';
+export type Platform = 'lark' | 'dingtalk' | 'wechat' | 'wecom' | 'zwdd' | 'web' | 'cli';
 
 /** Every platform, for validating names (ADMIN_IDS). */
-export const PLATFORMS: readonly Platform[] = ['lark', 'dingtalk', 'wechat', 'web', 'cli'];
+export const PLATFORMS: readonly Platform[] = ['lark', 'dingtalk', 'wechat', 'wecom', 'zwdd', 'web', 'cli'];
 
 export interface IncomingMessage {
   id: string;
@@ -189,13 +199,30 @@ export interface SendOptions {
   dedupeKey?: string;
 }
 
+/** An adapter's connection as /healthz shows it. */
+export interface AdapterHealth {
+  /** up: connected (or nothing to connect); connecting: first try under way; down: failing, retried with backoff. */
+  state: 'up' | 'connecting' | 'down';
+  /** The last failure, without secrets. */
+  error?: string;
+  /** Consecutive failed tries, and when the next one is due (ISO). */
+  failures?: number;
+  retryAt?: string;
+  since?: string;
+}
+
 export interface Adapter {
   platform: Platform;
   /** True when send() passes `dedupeKey` to the platform, so a resend after a crash cannot show twice. */
   supportsDedupeKey?: boolean;
+  /** How long the platform remembers a dedupe key (Lark: one hour); a resend after that could show twice. */
+  dedupeWindowMs?: number;
   start(handle: (m: IncomingMessage) => Promise<Answer | undefined>): Promise<void>;
   stop(): Promise<void>;
+  /** Deliver a message the bot starts (a digest). Resolves once the platform accepted it; throws its error otherwise. */
   send(chatId: string, answer: Answer, options?: SendOptions): Promise<void>;
+  /** The connection's state, for /healthz. */
+  health?(): AdapterHealth;
 }
 
 /** Who asks and when: the asker's own unit (for 我局), the date that 本月/逾期 are relative to, the chat's last turn. */

@@ -14,7 +14,8 @@ export interface DingtalkRobotMessage {
   msgId: string;
   msgtype: string;
   text?: { content: string };
-  content?: { richText?: { text?: string; type?: string }[] };
+  /** richText parts, or a file's download code and name (msgtype file). */
+  content?: { richText?: { text?: string; type?: string }[]; downloadCode?: string; fileName?: string };
   senderNick?: string;
   senderId: string;
   senderStaffId?: string;
@@ -66,6 +67,31 @@ export function normalizeDingtalk(raw: unknown): IncomingMessage | undefined {
     mentionedBot: group ? raw.isInAtList !== false : true,
     time: Number(raw.createAt) || 0,
   };
+}
+
+/** A file a user sent the robot (msgtype file): the message (text empty) and its download code. */
+export function normalizeDingtalkFile(raw: unknown): { message: IncomingMessage; downloadCode: string; fileName: string } | undefined {
+  if (!isRobotMessage(raw) || raw.msgtype !== 'file' || raw.senderId === raw.chatbotUserId) return undefined;
+  const code = raw.content?.downloadCode;
+  const name = raw.content?.fileName;
+  if (typeof code !== 'string' || typeof name !== 'string') return undefined;
+  const group = raw.conversationType === '2';
+  return {
+    message: { id: raw.msgId, platform: 'dingtalk', chatId: raw.conversationId, chatType: group ? 'group' : 'direct', senderId: raw.senderStaffId || raw.senderId, senderName: raw.senderNick, text: '', mentionedBot: !group, time: Number(raw.createAt) || 0 },
+    downloadCode: code,
+    fileName: name,
+  };
+}
+
+/** Is the session webhook on DingTalk's own host (DINGTALK_OAPI_BASE)? Anything else is refused: never POST answers elsewhere. */
+export function trustedSessionWebhook(url: string, oapiBase: string): boolean {
+  try {
+    const u = new URL(url);
+    const base = new URL(oapiBase);
+    return u.protocol === base.protocol && u.host === base.host && !u.username && !u.password;
+  } catch {
+    return false;
+  }
 }
 
 export function replyTarget(raw: DingtalkRobotMessage): DingtalkReplyTarget {

@@ -79,13 +79,75 @@ export function larkMessageText(messageType: string, content: string): string | 
   return undefined;
 }
 
+/** The sender's id, when the message is from a user (never from an app, the bot itself included). */
+function userSender(e: LarkMessageEvent, options: LarkNormalizeOptions): string | undefined {
+  const senderId = e.sender.sender_id?.open_id ?? e.sender.sender_id?.user_id ?? e.sender.sender_id?.union_id;
+  if (e.sender.sender_type !== 'user' || !senderId) return undefined;
+  if (options.botOpenId && senderId === options.botOpenId) return undefined;
+  return senderId;
+}
+
+/** A file a user sent the bot: the message (text empty) and what to download it with. */
+export interface LarkFileMessage {
+  message: IncomingMessage;
+  fileKey: string;
+  fileName: string;
+}
+
+export function normalizeLarkFile(raw: unknown, options: LarkNormalizeOptions = {}): LarkFileMessage | undefined {
+  const e = eventOf(raw);
+  if (!e || e.message.message_type !== 'file') return undefined;
+  const senderId = userSender(e, options);
+  if (!senderId) return undefined;
+  let content: { file_key?: unknown; file_name?: unknown };
+  try {
+    content = JSON.parse(e.message.content) as typeof content;
+  } catch {
+    return undefined;
+  }
+  if (typeof content.file_key !== 'string' || typeof content.file_name !== 'string') return undefined;
+  const group = e.message.chat_type !== 'p2p';
+  return {
+    message: { id: e.message.message_id, platform: 'lark', chatId: e.message.chat_id, chatType: group ? 'group' : 'direct', senderId, text: '', mentionedBot: !group, time: Number(e.message.create_time) || 0 },
+    fileKey: content.file_key,
+    fileName: content.file_name,
+  };
+}
+
+/** A click on a card button (card.action.trigger), envelope or flattened by the SDK. */
+export interface LarkCardAction {
+  eventId: string;
+  operatorId: string;
+  /** The card's message and chat. */
+  messageId: string;
+  chatId: string;
+  value: unknown;
+  formValue?: Record<string, unknown>;
+}
+
+export function normalizeCardAction(raw: unknown): LarkCardAction | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  const header = (r.header && typeof r.header === 'object' ? r.header : r) as Record<string, unknown>;
+  const e = (r.event && typeof r.event === 'object' ? r.event : r) as Record<string, unknown>;
+  const operator = (e.operator ?? {}) as Record<string, unknown>;
+  const context = (e.context ?? {}) as Record<string, unknown>;
+  const action = (e.action ?? {}) as Record<string, unknown>;
+  const eventId = header.event_id;
+  const operatorId = operator.open_id ?? operator.user_id;
+  const messageId = context.open_message_id;
+  const chatId = context.open_chat_id;
+  if (typeof eventId !== 'string' || typeof operatorId !== 'string' || typeof messageId !== 'string' || typeof chatId !== 'string') return undefined;
+  const form = action.form_value && typeof action.form_value === 'object' ? (action.form_value as Record<string, unknown>) : undefined;
+  return { eventId, operatorId, messageId, chatId, value: action.value, ...(form ? { formValue: form } : {}) };
+}
+
 export function normalizeLark(raw: unknown, options: LarkNormalizeOptions = {}): IncomingMessage | undefined {
   const e = eventOf(raw);
   if (!e) return undefined;
-  const senderId = e.sender.sender_id?.open_id ?? e.sender.sender_id?.user_id ?? e.sender.sender_id?.union_id;
   // Messages from apps (our own replies, other bots) are never answered.
-  if (e.sender.sender_type !== 'user' || !senderId) return undefined;
-  if (options.botOpenId && senderId === options.botOpenId) return undefined;
+  const senderId = userSender(e, options);
+  if (!senderId) return undefined;
   const m = e.message;
   const text = larkMessageText(m.message_type, m.content);
   if (text === undefined) return undefined;

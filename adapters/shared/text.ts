@@ -1,6 +1,7 @@
 /**
  * Text helpers shared by renderers: how one citation reads in plain text, and splitting long text at lines.
  */
+import { snippetLine } from '../../src/answer/compose.js';
 import type { Citation } from '../../src/model.js';
 
 export const BOT_TITLE = '要点助手';
@@ -12,6 +13,14 @@ export function unitsText(c: Citation): string {
 
 export function deadlineText(c: Citation): string {
   return c.deadlines.join('、');
+}
+
+/**
+ * The sentence of the item that matched the question, quoted (“…”), when it says more than the title (the core's
+ * rule, snippetLine); undefined otherwise.
+ */
+export function citationSnippet(c: Citation): string | undefined {
+  return c.snippet ? snippetLine(c)?.trim() : undefined;
 }
 
 /** "青田要点 三（一） 标题" */

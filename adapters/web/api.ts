@@ -4,7 +4,6 @@
  * through the bot like any platform's message (commands, bindings and error replies included). Admin routes
  * (upload, delete) need ADMIN_TOKEN as a bearer token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APOLOGY } from '../../src/bot.js';
@@ -19,8 +18,12 @@ import type { Logger } from '../../src/logger.js';
 import type { Answer, IncomingMessage } from '../../src/model.js';
 import { shanghaiDate } from '../../src/time.js';
 import { regionOf } from '../../src/units/directory.js';
-import { askMessage, type AskBody, CHAT_PATTERN, DATE_PATTERN, formatValidation, isRealDate, ledgerFilter, type LedgerQuery } from './normalize.js';
-import { documentDetail, documentSummary, renderAnswer } from './render.js';
+import type { PushAdmin } from './admin.js';
+import { bearerOf, tokenMatches } from './auth.js';
+import { askMessage, type AskBody, CHAT_PATTERN, fieldName, formatValidation, isRealDate, ledgerFilter, type LedgerQuery, OPTIONAL_DATE_PATTERN } from './normalize.js';
+import { documentDetail, documentSummary, renderAnswer, type WebAnswer } from './render.js';
+
+export { tokenMatches } from './auth.js';
 
 export interface WebOptions {
   library: DocumentLibrary;
@@ -28,27 +31,27 @@ export interface WebOptions {
   digests: DigestService;
   /** ADMIN_TOKEN; unset → admin routes answer 401 without a token, 403 with one. */
   adminToken?: string | undefined;
+  /** VIEW_TOKEN; set → the page and every read route need it (auth.ts). */
+  viewToken?: string | undefined;
   /** Largest upload, bytes (default 10 MB). */
   uploadLimit?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** The digest scheduler and delivery log, for the admin push routes (adapters/web/admin.ts). */
+  pushes?: PushAdmin;
 }
 
 export interface WebApiOptions extends WebOptions {
   logger: Logger;
+  /** Turns an answer's spreadsheet into a download link (or a polite refusal); unset: the file is not offered. */
+  answerFiles?: (message: IncomingMessage, answer: Answer, body: WebAnswer) => Promise<WebAnswer>;
   /** The bot's handler; undefined while the adapter is stopped (the chat then answers 503). */
   handler: () => ((m: IncomingMessage) => Promise<Answer | undefined>) | undefined;
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time bearer check over equal-length digests. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
-const dateString = { type: 'string', pattern: DATE_PATTERN, maxLength: 10 } as const;
+/** A day, or empty for today: one pattern, so a bad value gets one message naming the field. */
+const dateString = { type: 'string', pattern: OPTIONAL_DATE_PATTERN, maxLength: 10 } as const;
 const ledgerQuerySchema = {
   type: 'object',
   additionalProperties: false,
@@ -58,20 +61,35 @@ const ledgerQuerySchema = {
     unit: { type: 'string', maxLength: 100 },
     lead: { type: 'boolean' },
     named: { type: 'boolean' },
-    from: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
-    to: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    from: dateString,
+    to: dateString,
     status: { type: 'string', enum: ['', ...Object.keys(STATUS_LABELS)] },
-    today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+    today: dateString,
   },
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
-function fail(reply: FastifyReply, status: number, error: string, message: string) {
+export function fail(reply: FastifyReply, status: number, error: string, message: string) {
   return reply.code(status).send({ error, message });
 }
 
-function attachmentName(name: string): string {
+export function attachmentName(name: string): string {
   return `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The onRequest hook of admin routes: ADMIN_TOKEN as a bearer token (401 without or wrong, 403 while admin is off). */
+export function adminGuard(adminToken: string | undefined) {
+  return async function admin(request: FastifyRequest, reply: FastifyReply) {
+    const given = bearerOf(request);
+    // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
+    if (given && !adminToken) {
+      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
+    }
+    if (!given || !adminToken || !tokenMatches(given, adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="yaodian"');
+      return fail(reply, 401, 'unauthorized', given ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
+    }
+  };
 }
 
 export async function registerWebApi(app: FastifyInstance, options: WebApiOptions): Promise<void> {
@@ -83,28 +101,17 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   await app.register(multipart, { limits: { fileSize: uploadLimit, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
 
-  const checkDates = (req: FastifyRequest, reply: FastifyReply, values: (string | undefined)[]) => {
-    for (const v of values) {
+  const checkDates = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string | undefined>) => {
+    for (const [name, v] of Object.entries(values)) {
       if (v && !isRealDate(v)) {
-        void fail(reply, 400, 'bad_date', `日期不存在：${v}`);
+        void fail(reply, 400, 'bad_date', `${fieldName(name)}：没有 ${v} 这一天，请检查月份和日期。`);
         return false;
       }
     }
     return true;
   };
 
-  async function admin(request: FastifyRequest, reply: FastifyReply) {
-    const header = request.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    // No credentials at all: 401 whatever the configuration; credentials while admin is off: 403 saying how to turn it on.
-    if (m && !options.adminToken) {
-      return fail(reply, 403, 'admin_disabled', '管理功能未开启：请在环境变量 ADMIN_TOKEN 中设置管理口令并重启服务，然后在页面上输入该口令。');
-    }
-    if (!m || !options.adminToken || !tokenMatches((m[1] as string).trim(), options.adminToken)) {
-      reply.header('www-authenticate', 'Bearer realm="yaodian"');
-      return fail(reply, 401, 'unauthorized', m ? '管理口令不正确。' : '需要管理口令：请在页面上输入 ADMIN_TOKEN（以 Bearer 方式发送）。');
-    }
-  }
+  const admin = adminGuard(options.adminToken);
 
   const common = { schemaErrorFormatter: formatValidation };
 
@@ -121,7 +128,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
             unit: { type: 'string', maxLength: 100 },
-            today: { anyOf: [dateString, { type: 'string', maxLength: 0 }] },
+            today: dateString,
             chat: { type: 'string', pattern: CHAT_PATTERN, maxLength: 64 },
           },
         },
@@ -130,12 +137,14 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     },
     async (request, reply) => {
       const message = askMessage(request.body, now());
-      if (!checkDates(request, reply, [message.today])) return reply;
+      if (!checkDates(request, reply, { today: message.today })) return reply;
       const handle = options.handler();
       if (!handle) return fail(reply, 503, 'stopped', '服务正在停止，请稍后再试。');
-      const answer = await handle(message);
-      if (!answer) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
-      return renderAnswer(answer ?? APOLOGY);
+      const said = await handle(message);
+      if (!said) log.warn({ messageId: message.id }, 'the bot gave no reply to a web message');
+      const answer = said ?? APOLOGY;
+      const body = renderAnswer(answer);
+      return options.answerFiles ? options.answerFiles(message, answer, body) : body;
     },
   );
 
@@ -155,9 +164,18 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
 
   app.post('/api/documents', { ...common, onRequest: admin, bodyLimit: uploadLimit + 64 * 1024 }, async (request, reply) => {
     if (!request.isMultipart()) return fail(reply, 400, 'not_multipart', '请以 multipart/form-data 上传文件（字段名 file）。');
-    const part = await request.file();
-    if (!part) return fail(reply, 400, 'no_file', '没有收到文件：请选择一个文件再上传。');
-    const bytes = await part.toBuffer();
+    let part: Awaited<ReturnType<FastifyRequest['file']>>;
+    let bytes: Buffer;
+    try {
+      part = await request.file();
+      if (!part) return fail(reply, 400, 'no_file', '没有收到文件：请选择一个文件再上传。');
+      bytes = await part.toBuffer();
+    } catch (e) {
+      // The multipart parser's own errors (no boundary, cut short) are the client's; fastify's carry a status.
+      if ((e as { statusCode?: number }).statusCode) throw e;
+      log.info({ err: e }, 'malformed upload');
+      return fail(reply, 400, 'bad_multipart', '上传内容不完整或格式不对（multipart/form-data）：请重新选择文件上传。');
+    }
     if (part.file.truncated) return fail(reply, 413, 'too_large', `文件过大（上限 ${Math.round(uploadLimit / 1024 / 1024)} MB）。`);
     const name = part.filename || 'upload.txt';
     try {
@@ -166,7 +184,9 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
     } catch (e) {
       if (isYaodianError(e) && e.user) {
         const { code, message } = errorOf(name, e);
-        const status = code === 'BAD_ARGUMENT' ? 415 : code === 'FILE_TOO_LARGE' ? 413 : 422;
+        // A file the loader refuses (a zip bomb, damage, no items) is unprocessable (422); an unknown type is 415;
+        // the same text as a document already loaded under another name is a conflict (409).
+        const status = code === 'BAD_ARGUMENT' ? 415 : code === 'DUPLICATE' ? 409 : 422;
         return reply.code(status).send({ error: code, message, file: name, kept: library.get(name) ? '原有同名文件保持不变。' : undefined });
       }
       throw e;
@@ -198,13 +218,13 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
           type: 'object',
           required: ['unit'],
           additionalProperties: false,
-          properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, date: { anyOf: [dateString, { type: 'string', maxLength: 0 }] } },
+          properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, date: dateString },
         },
       },
     },
     async (request, reply) => {
       const { unit, date } = request.query;
-      if (!checkDates(request, reply, [date])) return reply;
+      if (!checkDates(request, reply, { date })) return reply;
       try {
         const d = await options.digests.digest(unit, today(date));
         return { ...digestJson(d), text: renderDigest(d).text };
@@ -223,14 +243,14 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   const ledgerRoute = { ...common, schema: { querystring: ledgerQuerySchema } };
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     const items = new Set(rows.map((r) => `${r.file}#${r.item}`)).size;
     return { today: day, total: rows.length, items, rows: rows.slice(0, 2000), truncated: rows.length > 2000, stats: unitStats(rows), timeline: timeline(rows) };
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.csv', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
@@ -239,7 +259,7 @@ export async function registerWebApi(app: FastifyInstance, options: WebApiOption
   });
 
   app.get<{ Querystring: LedgerQuery }>('/api/ledger.xlsx', ledgerRoute, async (request, reply) => {
-    if (!checkDates(request, reply, [request.query.from, request.query.to, request.query.today])) return reply;
+    if (!checkDates(request, reply, { from: request.query.from, to: request.query.to, today: request.query.today })) return reply;
     const { rows, day } = await rowsFor(request.query);
     const buf = await toXlsx(rows, { title: `任务台账 ${day}` });
     return reply

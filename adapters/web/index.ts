@@ -1,6 +1,6 @@
 /**
- * The web adapter: the page (adapters/web/public: one HTML, one script, one stylesheet, no build step) and its
- * JSON API, mounted on the shared fastify server. The page's chat is a platform like the others: its questions
+ * The web adapter: the page (adapters/web/public: one HTML, its scripts, one stylesheet and the icon, no build
+ * step) and its JSON API, mounted on the shared fastify server. The page's chat is a platform like the others: its questions
  * go through the bot. It cannot start a conversation, so it takes no pushes (scheduled digests).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,12 @@ import type { Logger } from '../../src/logger.js';
 import type { Adapter } from '../../src/model.js';
 import { PlatformError } from '../shared/queue.js';
 import { type AdapterDeps, type MessageHandler } from '../shared/shell.js';
+import { registerAdminRoutes } from './admin.js';
+import { registerAlignRoutes } from './align.js';
 import { registerWebApi, type WebApiOptions, type WebOptions } from './api.js';
+import { registerViewerGuard } from './auth.js';
+import { createFileLinks } from './files.js';
+import { formatValidation } from './normalize.js';
 
 export type { WebOptions } from './api.js';
 
@@ -32,11 +37,17 @@ export function publicDir(): string {
 const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'align.js': 'text/javascript; charset=utf-8',
+  'chart.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  'favicon.ico': 'image/x-icon',
 };
 
 /** The page, its script and stylesheet, and the JSON API. */
 export async function registerWeb(app: FastifyInstance, options: WebApiOptions): Promise<void> {
+  registerViewerGuard(app, options);
+  // Every route's validation errors in Chinese, the routes other modules add (files, admin) included.
+  app.setSchemaErrorFormatter(formatValidation);
   const dir = publicDir();
   const files = new Map(Object.keys(ASSETS).map((name) => [name, readFileSync(join(dir, name))]));
   const security = {
@@ -46,23 +57,29 @@ export async function registerWeb(app: FastifyInstance, options: WebApiOptions):
     'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
   };
   for (const [name, type] of Object.entries(ASSETS)) {
-    const handler = async (_req: unknown, reply: FastifyReply) => reply.headers({ ...security, 'content-type': type, 'cache-control': 'no-cache' }).send(files.get(name));
+    const cache = name === 'favicon.ico' ? 'public, max-age=86400' : 'no-cache';
+    const handler = async (_req: unknown, reply: FastifyReply) => reply.headers({ ...security, 'content-type': type, 'cache-control': cache }).send(files.get(name));
     app.get(`/${name}`, handler);
     if (name === 'index.html') app.get('/', handler);
   }
   await registerWebApi(app, options);
+  registerAlignRoutes(app, { library: options.library });
 }
 
 export function createWebAdapter(options: WebOptions, deps: AdapterDeps): Adapter {
   const log: Logger = deps.logger.child({ adapter: 'web' });
   let handle: MessageHandler | undefined;
   let mounted = false;
+  const now = options.now ?? (() => new Date());
   return {
     platform: 'web',
     async start(h) {
       if (!deps.http) throw new Error('the web adapter needs the HTTP server');
       if (!mounted) {
-        await registerWeb(deps.http, { ...options, logger: deps.logger, handler: () => handle });
+        const files = deps.services ? createFileLinks(deps.services) : undefined;
+        await registerWeb(deps.http, { ...options, logger: deps.logger, handler: () => handle, ...(files ? { answerFiles: files.attach } : {}) });
+        files?.register(deps.http);
+        if (options.pushes) await registerAdminRoutes(deps.http, { adminToken: options.adminToken, pushes: options.pushes, now });
         mounted = true;
       }
       handle = h;

@@ -23,6 +23,9 @@ export const CHAT_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 
+/** The same, or empty (a field left blank on the page's form means today / no bound). */
+export const OPTIONAL_DATE_PATTERN = '^(\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]))?$';
+
 export function isRealDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -73,35 +76,50 @@ const FIELD_NAMES: Record<string, string> = {
   region: '地区 region',
   lead: 'lead',
   named: 'named',
+  days: '天数 days',
+  platform: '平台 platform',
+  token: '下载链接 token',
 };
 
 const PART: Record<string, string> = { body: '请求体', querystring: '查询参数', params: '路径参数', headers: '请求头' };
 
-/** Chinese text for ajv errors: 缺少问题 q；日期 today 格式应为 YYYY-MM-DD. */
+/** A parameter as messages name it: 日期 date. */
+export function fieldName(key: string): string {
+  return FIELD_NAMES[key] ?? `参数 ${key}`;
+}
+
+const TYPES: Record<string, string> = { string: '文字', boolean: 'true 或 false', number: '数字', integer: '整数', object: 'JSON 对象', array: '列表' };
+
+/** Chinese text for ajv errors, each naming its field: 缺少问题 q；日期 today 的格式应为 YYYY-MM-DD. */
 export function formatValidation(errors: FastifySchemaValidationError[], dataVar: string): Error {
   const parts = errors.map((e) => {
     const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const params = e.params as Record<string, unknown>;
-    const field = (key: string) => FIELD_NAMES[key] ?? key;
+    const field = path ? fieldName(path) : (PART[dataVar] ?? dataVar);
     switch (e.keyword) {
       case 'required':
-        return `缺少${field(String(params['missingProperty']))}`;
+        return `缺少${fieldName(String(params['missingProperty']))}`;
       case 'additionalProperties':
         return `不认识的参数 ${String(params['additionalProperty'])}`;
       case 'maxLength':
-        return `${field(path)}过长（最多 ${String(params['limit'])} 个字符）`;
+        return `${field} 过长（最多 ${String(params['limit'])} 个字符）`;
       case 'minLength':
-        return `${field(path)}不能为空`;
+        return `${field} 不能为空`;
       case 'pattern':
       case 'format':
-        return /today|date|from|to/.test(path) ? `${field(path)}格式应为 YYYY-MM-DD` : `${field(path)}格式不正确`;
+        return ['today', 'date', 'from', 'to'].includes(path.split('.').pop() ?? '') ? `${field} 的格式应为 YYYY-MM-DD（如 2021-09-01）` : `${field} 的格式不正确`;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        return `${field} 应${e.keyword.endsWith('inimum') ? '不小于' : '不大于'} ${String(params['limit'])}`;
       case 'enum':
-        return `${field(path)}应为 ${((params['allowedValues'] as unknown[]) ?? []).join('、')} 之一`;
+        return `${field} 应为 ${((params['allowedValues'] as unknown[]) ?? []).filter((v) => v !== '').join('、')} 之一`;
       case 'type':
-        return path ? `${field(path)}类型应为 ${String(params['type'])}` : `${PART[dataVar] ?? dataVar}应为 JSON 对象`;
+        return path ? `${field} 应为${(TYPES[String(params['type'])] ?? String(params['type'])).replace(/^(?=[a-z])/, ' ')}` : `${field}应为 JSON 对象`;
       default:
-        return `${field(path) || (PART[dataVar] ?? dataVar)}不正确（${e.message ?? e.keyword}）`;
+        return `${field} 不正确`;
     }
   });
-  return new Error(parts.join('；'));
+  return new Error([...new Set(parts)].join('；'));
 }

@@ -11,7 +11,9 @@ export interface WechatSnapshot {
   self: boolean;
   /** Text message? (other types are ignored) */
   isText: boolean;
+  /** The room's key (its id, or its topic and owner: adapters/wechat/identity.ts); absent in a private chat. */
   roomId?: string;
+  /** The sender's key (their id, or their remark). */
   talkerId: string;
   talkerName?: string;
   /** await message.mentionSelf() */

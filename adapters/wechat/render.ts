@@ -2,7 +2,7 @@
  * Answer → WeChat plain text chunks with numbered citations, each under the platform's length limit. Pure.
  */
 import type { Answer } from '../../src/model.js';
-import { citationHeading, deadlineText, sourceText, splitText, unitsText } from '../shared/text.js';
+import { citationHeading, citationSnippet, deadlineText, sourceText, splitText, unitsText } from '../shared/text.js';
 
 /** WeChat cuts long text messages; stay under this many characters per message. */
 export const WECHAT_TEXT_LIMIT = 1800;
@@ -14,6 +14,8 @@ export function wechatText(answer: Answer): string {
     answer.citations.forEach((c, i) => {
       const detail = [unitsText(c) && `责任单位：${unitsText(c)}`, deadlineText(c) && `时限：${deadlineText(c)}`].filter(Boolean).join('；');
       lines.push(`[${i + 1}] ${citationHeading(c)}${detail ? `（${detail}）` : ''}`);
+      const snippet = citationSnippet(c);
+      if (snippet) lines.push(`    ${snippet}`);
       lines.push(`    ${sourceText(c)}`);
     });
   }

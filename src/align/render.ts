@@ -69,5 +69,7 @@ export function alignmentJson(al: Alignment): Record<string, unknown> {
     })),
     onlyA: al.onlyA,
     onlyB: al.onlyB,
+    /** Every item of each side in document order (id, ref, title), for a side-by-side view. */
+    items: { a: al.a.items, b: al.b.items },
   };
 }

@@ -89,11 +89,14 @@ export function snippetLine(c: Citation): string | undefined {
   return `   “${s}”`;
 }
 
-/** The list part of a reply: up to `max` lines in full (with the matching sentence when `snippets`), then 另有N项. */
-export function listText(citations: Citation[], max: number, more: string, snippets = false): string {
+/**
+ * The list part of a reply: up to `max` lines in full (with the matching sentence when `snippets`), then 另有N项;
+ * numbered from `first` (a list in several groups keeps counting, so 第三条 in a follow-up is unambiguous).
+ */
+export function listText(citations: Citation[], max: number, more: string, snippets = false, first = 1): string {
   const lines: string[] = [];
   citations.slice(0, max).forEach((c, i) => {
-    lines.push(citationLine(c, i + 1));
+    lines.push(citationLine(c, first + i));
     const s = snippets ? snippetLine(c) : undefined;
     if (s) lines.push(s);
   });

@@ -79,7 +79,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   const regionOfFile = (f: string) => fileRegion.get(f);
   if (q.want === 'facts') return factsAnswer(q, scope);
   if (q.want === 'compare' && q.compare && deps.align) return compareAnswer(q, deps, ctx);
-  if (q.want === 'outline' && !q.ref) return outlineAnswer(scope);
+  if (q.want === 'outline' && !q.ref) return outlineAnswer(latest(scope));
 
   // Units: each slot's candidate units; a name standing in several regions is read in the asker's region.
   const slots: SlotUnits[] = [];
@@ -170,21 +170,29 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
         const r = resolveSlot(slot, q, deps.directory, ctx);
         if (!('reply' in r)) r.units.forEach((u) => left.add(u.key));
       }
-      return rankAnswer(q, found, left, deps, head);
+      return rankAnswer(q, found, left, deps, head.subject);
     }
     case 'count': {
-      const what = slots.length ? `${head}${q.role === 'lead' ? '牵头' : q.role === 'support' ? '配合' : '负责或参与'}的任务` : `${head || scopeLabel(scope)}的任务`;
-      const lines = [`${what}共${citations.length}项${citations.length ? '：' : '。'}`];
+      const lines = [`${countLine(head, q, slots, citations.length, scope)}${citations.length ? '：' : '。'}`];
       if (citations.length) lines.push(listText(citations, max, '，可在网页端查看全部。'));
-      if (catCount) lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未计入）。`);
+      if (catCount && slots.length === 1) lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未计入）。`);
       return finish(answer('count', lines.join('\n'), citations, []), notes, ambiguous, regionOfFile);
     }
     case 'units':
-      return unitsAnswer(citations, q, head);
+      return unitsAnswer(citations, q, head.subject);
+    case 'progress':
+    case 'agenda': {
+      // The ledger completes the figures (recorded progress is in the store): say which items and which unit.
+      const one = slots.length === 1 && slots[0]?.units.length === 1 ? slots[0].units[0] : undefined;
+      const unit = one ? fullUnitName(one.region, one.entry?.names[0] ?? one.local) : undefined;
+      const a = answer(q.want, `${countLine(head, q, slots, citations.length, scope)}：\n${listText(citations, max, '。')}`, citations, []);
+      a.scope = { items: citations.map((c) => `${c.file}#${c.item}`), ...(unit && one ? { unit, unitKey: one.key } : {}) };
+      return finish(a, notes, ambiguous, regionOfFile);
+    }
     case 'export': {
       // 导出成表格: the same items as the list would give, as ledger rows in a spreadsheet.
-      if (!citations.length) return answer('export', `没有找到${head || scopeLabel(scope)}的任务，没有可导出的内容。`, [], []);
-      const name = `${(head || scopeLabel(scope)).replace(/[\\/:*?"<>|\s]+/g, '')}任务台账.xlsx`;
+      if (!citations.length) return answer('export', `没有找到${head.subject || scopeLabel(scope)}的任务，没有可导出的内容。`, [], []);
+      const name = `${(head.subject || scopeLabel(scope)).replace(/[\\/:*?"<>|\s]+/g, '')}任务台账.xlsx`;
       const unit = slots.length === 1 && slots[0]?.units.length === 1 ? fullUnitName(slots[0].units[0]!.region, slots[0].units[0]!.entry?.names[0] ?? slots[0].units[0]!.local) : undefined;
       const a = answer('export', `已导出${citations.length}项任务到表格《${name}》（含责任单位、时限、状态和登记的进展）。\n${listText(citations, 3, '，详见表格。')}`, citations, []);
       a.file = { name, items: citations.map((c) => `${c.file}#${c.item}`), ...(unit ? { unit } : {}) };
@@ -198,10 +206,10 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
 
   // A list.
   if (!citations.length) {
-    const why = slots.length && q.role === 'lead' && otherRole ? `另有${otherRole}项该单位参与但不牵头，可问“${head}负责哪些任务”查看。` : '';
+    const why = slots.length && q.role === 'lead' && otherRole ? `另有${otherRole}项该单位参与但不牵头，可问“${head.subject}负责哪些任务”查看。` : '';
     const when = q.deadline && !q.deadline.ongoing ? '只有写明日期的时限会被计算，“持续推进”的任务可问“有哪些持续推进的任务”。' : '';
     const cats = catCount ? `另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位。` : '';
-    return finish(answer(intentOf(q), `没有找到${head || scopeLabel(scope)}${q.deadline ? '' : '的'}任务。${why}${when}${cats}`, [], ['有哪些文件']), notes, ambiguous, regionOfFile);
+    return finish(answer(intentOf(q), `没有找到${head.subject || scopeLabel(scope)}${roleWord(q, slots)}的任务。${why}${when}${cats}`, [], ['有哪些文件']), notes, ambiguous, regionOfFile);
   }
   const lines: string[] = [];
   if (topic?.concepts.length && !filtered) {
@@ -211,27 +219,30 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
       lines.push(`工作要点中没有与“${q.topic}”完全对应的内容${where}；与“${held}”相关的任务：`);
     } else lines.push(`关于“${q.topic}”${where}，最相关的任务：`);
   } else {
-    const verb = q.role === 'lead' ? '牵头' : q.role === 'support' ? '配合' : slots.length ? '负责或参与' : '';
-    lines.push(`${head}${verb}的任务共${citations.length}项：`);
+    lines.push(`${countLine(head, q, slots, citations.length, scope)}：`);
   }
   if (q.ref?.section && !q.ref.item && !q.ref.fromEnd) {
     const plan = found[0]?.plan;
     const sec = plan?.sections.find((s) => s.number === found[0]?.item.section);
     if (plan && sec) lines[0] = `${docLabel(plan)}第${sec.number}部分“${sec.title}”共${citations.length}项：`;
   }
-  if (q.regions.length >= 2 && topic?.concepts.length) {
-    // 义乌和青田在依申请公开上各有什么要求: each document's items under its own name, side by side.
-    for (const region of q.regions) {
-      const mine = citations.filter((c) => found.some((h) => h.plan.file === c.file && regionOf(h.plan).name === region));
-      if (!mine.length) {
-        lines.push(`${region}：没有相关的任务。`);
-        continue;
-      }
-      lines.push(`${region}（${mine.length}项）：`, listText(mine, max, '。', true));
+  // Side by side, each region's items under its name: two places asked on one topic (义乌和青田在依申请公开上各有
+  // 什么要求), or one unit name found in several regions (县财政局负责哪些任务, before the question back).
+  const regionsShown = q.regions.length >= 2 && topic?.concepts.length ? q.regions : ambiguous ? [...new Set(ambiguous.units.map((u) => u.region.name))] : [];
+  const inRegion = (region: string) => citations.filter((c) => regionOfFile(c.file) === region);
+  if (regionsShown.filter((r) => inRegion(r).length).length >= 2) {
+    const ordered: Citation[] = [];
+    for (const region of regionsShown) {
+      const mine = inRegion(region);
+      if (mine.length) lines.push(`${region}（${mine.length}项）：`, listText(mine, max, '。', !!topic?.concepts.length, ordered.length + 1));
+      else if (q.regions.length >= 2) lines.push(`${region}：没有相关的任务。`);
+      ordered.push(...mine.slice(0, max));
     }
+    // The citations in the order shown (those beyond each group's first `max` after them).
+    citations.splice(0, citations.length, ...ordered, ...citations.filter((c) => !ordered.includes(c)));
   } else lines.push(listText(citations, max, '，可在网页端或用 --json 查看全部。', !!topic?.concepts.length));
   if (slots.length && q.role === 'lead' && otherRole) lines.push(`另有${otherRole}项该单位参与但不牵头。`);
-  if (catCount && q.want === 'list') lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未列入引用）。`);
+  if (catCount && q.want === 'list' && slots.length === 1) lines.push(`另有${catCount}项由${[...catNames].slice(0, 3).join('、')}等类别承担，也涉及本单位（未列入引用）。`);
   if (slots.some((s) => s.category)) lines.push('（这是一类单位，所列任务涉及该类的每个单位。）');
   return finish(answer(slots.some((s) => s.category) ? 'category_tasks' : intentOf(q), lines.join('\n'), citations, followUpsOf(q, citations)), notes, ambiguous, regionOfFile);
 }
@@ -245,7 +256,7 @@ function finish(a: Answer, notes: string[], ambiguous: SlotUnits | undefined, re
   if (ambiguous && new Set(spanning.map((u) => u.region.name)).size > 1) {
     const regions = [...new Set(spanning.map((u) => u.region.name))];
     const local = ambiguous.units[0]?.entry?.names[0] ?? ambiguous.slot.text;
-    extra.push(`（${regions.length}个地区都有“${local}”，以上按地区合并列出。）您问的是哪个地区的${local.replace(/^[县区市省]/, '')}：${regions.join(' / ')}？`);
+    extra.push(`（${regions.length}个地区都有“${local}”，以上按地区分列。）您问的是哪个地区的${local.replace(/^[县区市省]/, '')}：${regions.join(' / ')}？`);
     a.followUps = regions.map((r) => r);
   }
   if (extra.length) a.text = `${a.text}\n${extra.join('\n')}`;
@@ -267,22 +278,64 @@ function followUpsOf(q: Query, citations: Citation[]): string[] {
 }
 
 /** 按“旌德县 · 县数据资源局 · 9月30日前”: the slots that narrowed the answer, as the user can check them. */
-function headerOf(q: Query, slots: SlotUnits[], ctx: ExecContext): string {
-  const parts: string[] = [];
-  const unitNames = slots.map((s) => {
-    if (s.category) return `${s.category.region ?? ''}${s.category.name}`;
-    const regions = [...new Set(s.units.map((u) => u.region.name))];
+/**
+ * What narrowed the answer, as the user can check it: the subject (青田县大数据中心, 义乌市府办和数管中心, 旌德县) and the
+ * slots for the first line (按“旌德县 · 县数据资源局 · 9月30日前”查找).
+ */
+interface Header {
+  subject: string;
+  parts: string[];
+  /** How many kinds of slot narrowed it (place or units, role, year, 未列单位, deadline). */
+  kinds: number;
+}
+
+function headerOf(q: Query, slots: SlotUnits[], ctx: ExecContext): Header {
+  const regions = new Set<string>(q.regions);
+  const locals: string[] = [];
+  const fulls = slots.map((s) => {
+    if (s.category) {
+      if (s.category.region) regions.add(s.category.region);
+      locals.push(s.category.name);
+      return `${s.category.region ?? ''}${s.category.name}`;
+    }
     const u = s.units[0];
-    if (!u) return s.slot.self ? (ctx.unit ?? s.slot.text) : s.slot.text;
+    if (!u) {
+      const t = s.slot.self ? (ctx.unit ?? s.slot.text) : s.slot.text;
+      locals.push(t);
+      return t;
+    }
     const name = u.entry?.names[0] ?? u.local;
-    return regions.length > 1 ? name : fullUnitName(u.region, name);
+    const several = new Set(s.units.map((x) => x.region.name)).size > 1;
+    if (!several) regions.add(u.region.name);
+    locals.push(name);
+    return several ? name : fullUnitName(u.region, name);
   });
-  if (unitNames.length) parts.push(unitNames.join(q.unitJoin === 'all' ? '和' : '、') + (q.unitJoin === 'all' && unitNames.length > 1 ? '都参与' : ''));
-  else if (q.regions.length) parts.push(q.regions.join('、'));
-  if (q.year && !slots.length) parts.push(`${q.year}年`);
-  if (q.noUnit) parts.push('未列责任单位');
-  if (q.deadline) parts.push(q.deadline.label);
-  return parts.join(' ');
+  const subject = fulls.length ? fulls.join(q.unitJoin === 'all' ? '和' : '、') : [...regions].join('、');
+  const parts = [...regions, ...locals];
+  let kinds = parts.length ? 1 : 0;
+  const add = (p: string) => {
+    parts.push(p);
+    kinds++;
+  };
+  if (q.role !== 'any' && slots.length) add(q.role === 'lead' ? '牵头' : '配合');
+  if (q.year) add(`${q.year}年`);
+  if (q.noUnit) add('未列责任单位');
+  if (q.deadline) add(q.deadline.label);
+  return { subject: `${subject}${q.deadline && !slots.length ? q.deadline.label : ''}`, parts, kinds };
+}
+
+/** 牵头 / 配合 / 都参与 / 负责或参与: how the units take part in the items listed. */
+function roleWord(q: Query, slots: SlotUnits[]): string {
+  if (!slots.length) return '';
+  const role = q.role === 'lead' ? '牵头' : q.role === 'support' ? '配合' : '';
+  if (q.unitJoin === 'all' && slots.length > 1) return role ? `都${role}` : '都参与';
+  return role || '负责或参与';
+}
+
+/** The first line of a list or a count: 按“…”查找 when several slots narrowed it, then the number. */
+function countLine(h: Header, q: Query, slots: SlotUnits[], n: number, scope: WorkPlan[]): string {
+  const what = `${h.subject || scopeLabel(scope)}${roleWord(q, slots)}的任务`;
+  return h.kinds >= 2 ? `按“${h.parts.join(' · ')}”查找，共${n}项` : `${what}共${n}项`;
 }
 
 function scopeLabel(scope: WorkPlan[]): string {
@@ -372,7 +425,7 @@ function refHits(q: Query, scope: WorkPlan[], hits: Hit[] | undefined, ctx: Exec
       const byPrinted = ref.printed ? items.find((it) => printedCore(it.printed) === ref.printed) : undefined;
       const nth = items[n - 1];
       const one = byPrinted ?? (ref.bare ? (printed ?? nth) : (nth ?? printed));
-      chosen = one ? [one] : [];
+      chosen = [one, ...(ref.also ?? []).map((k) => items[k - 1])].filter((it): it is Item => !!it);
     }
     for (const item of chosen) {
       const h = allowed(plan, item);
@@ -423,7 +476,16 @@ function unitsAnswer(citations: Citation[], q: Query, head: string): Answer {
     }
     return answer('units', lines.join('\n'), citations, []);
   }
-  const shown = citations.slice(0, 10);
+  // The items the topic is really about: near the best score, at most one per document first.
+  const top = citations[0]?.score ?? 0;
+  const docs = new Set<string>();
+  const shown = citations
+    .filter((c) => {
+      const firstOfDoc = !docs.has(c.file);
+      docs.add(c.file);
+      return c.score >= top * 0.6 || (firstOfDoc && c.score >= top * 0.3);
+    })
+    .slice(0, 8);
   const byDoc = new Map<string, Citation[]>();
   for (const c of shown) byDoc.set(c.doc, [...(byDoc.get(c.doc) ?? []), c]);
   lines.push(`负责“${q.topic ?? ''}”相关任务的单位（牵头单位在前）：`);
@@ -462,7 +524,7 @@ function rankAnswer(q: Query, hits: Hit[], except: Set<string>, deps: ExecDeps, 
   const tied = order.filter((r) => r.hits.length === top.hits.length);
   const citations = [...new Map(tied.flatMap((t) => t.hits).map((h) => [key(h), h])).values()].map((h) => citationOf(h));
   const lines = [
-    `${head ? `${head} ` : ''}任务${q.least ? '最少' : '最多'}的单位是${tied.map((t) => t.label).join('、')}，共${top.hits.length}项（不含“县直有关单位”“各行政机关”等类别）。`,
+    `${head}任务${q.least ? '最少' : '最多'}的单位是${tied.map((t) => t.label).join('、')}，共${top.hits.length}项（不含“县直有关单位”“各行政机关”等类别）。`,
     '各单位任务数：',
     ...order.slice(0, 10).map((r, i) => `${i + 1}. ${r.label} ${r.hits.length}项`),
   ];
@@ -544,6 +606,17 @@ function documentsAnswer(plans: WorkPlan[]): Answer {
   if (!plans.length) return answer('documents', '还没有载入任何文件。', [], []);
   const lines = plans.map((p, i) => `${i + 1}. ${docLabel(p)}${p.title}${p.docNumber ? `（${p.docNumber}）` : ''}，${p.sections.length}个部分、${p.items.length}项任务`);
   return answer('documents', `已载入${plans.length}份文件：\n${lines.join('\n')}`, [], plans.slice(0, 2).map((p) => `${regionOf(p).short}要点第一部分`));
+}
+
+/** Each region's latest document (a region's older years are last year's work points). */
+function latest(scope: WorkPlan[]): WorkPlan[] {
+  const best = new Map<string, WorkPlan>();
+  for (const p of scope) {
+    const r = regionOf(p).name;
+    const cur = best.get(r);
+    if (!cur || (p.year ?? 0) > (cur.year ?? 0)) best.set(r, p);
+  }
+  return scope.filter((p) => best.get(regionOf(p).name) === p);
 }
 
 function outlineAnswer(scope: WorkPlan[]): Answer {

@@ -102,7 +102,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   const cache = lru<Answer>(options.answerCache ?? DEFAULT_ANSWER_CACHE);
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
-  // and the corpus's longer words — never as a short everyday word (局有 is no typo of 具有). The corrector is built
+  // and the corpus's words of three characters or more — never as a two-character everyday word (局有 ≠ 具有). The corrector is built
   // on first use after a change; readings worked out before are kept.
   const memo = parts.readings ?? pinyinMemo();
   let speller: SpellingCorrector | undefined;
@@ -110,7 +110,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     if (!speller) {
       const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
       for (const r of directory.allRegions()) vocab.push(...regionForms(r));
-      for (const [t] of index.vocabulary()) if (t.length >= 4) vocab.push(t);
+      for (const [t] of index.vocabulary()) if (t.length >= 3) vocab.push(t);
       speller = new SpellingCorrector(
         vocab,
         {

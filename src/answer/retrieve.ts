@@ -103,11 +103,6 @@ export function deadlineItems(plans: WorkPlan[], range: DeadlineRange, today: st
   return hits.sort((a, b) => (a.matched[0] as string).localeCompare(b.matched[0] as string));
 }
 
-/** Items of one section (一, 二, …) in each plan. */
-export function sectionItems(plans: WorkPlan[], section: string): Hit[] {
-  return plans.flatMap((plan) => plan.items.filter((it) => it.section === section).map((item) => ({ plan, item, score: 1, matched: [] })));
-}
-
 /** The bare number of a printed item number: （三） → 三, 16. → 16. */
 export function printedCore(printed: string): string {
   return printed.normalize('NFKC').replace(/[\s()（）.、．]/g, '');

@@ -25,9 +25,21 @@ export const PAIRED_COVER = 0.3;
  * in passing in a body (社保卡丢了怎么补办 → 社保) is no such subject.
  */
 export const PARTIAL_COVER = 0.2;
+/** A word on more than this share of the items is common (公开, 信息 in 政务公开 documents). */
+const COMMON_SHARE = 0.1;
+/**
+ * Personal errands (补办, 挂号, 改签 …): with a thing the documents never mention (社保卡, 护照, 身份证) the question is
+ * a citizen's own business, which no work point answers.
+ */
+const ERRANDS = new Set(['补办', '挂失', '办理', '换', '更换', '换证', '换领', '申领', '领取', '提取', '缴纳', '缴费', '交费', '预约', '挂号', '改签', '退票', '退款', '报名', '注册', '激活', '年检', '过户', '充值', '续费', '补卡', '办卡', '开户', '销户', '查分', '报销', '看病', '就诊']);
 /** Vague modifiers: they narrow what they modify, they are not what is asked about. */
 const VAGUE = new Set(['网上', '线上', '在线', '网络上', '网络', '现在', '目前', '一般', '主要', '日常', '平时', '相关', '有关', '方面', '一些', '基本']);
 const VAGUE_SCALE = 0.4;
+/**
+ * How much of a word its parts cover, per character: a part found is weaker evidence than the word itself
+ * (突发 + 事件 found together cover 突发事件 at 0.8; 分类 alone covers 垃圾分类 at 0.4).
+ */
+const PART_COVER = 0.8;
 /** An expansion's weight when the documents also use the word asked. */
 const EXPANSION_WEIGHT_BESIDE_LITERAL = 0.4;
 /**
@@ -41,6 +53,8 @@ const CANDIDATES = 200;
 export interface TopicPlan {
   /** The topic as shown back to the user: its content words (依申请公开咋整啊 → 依申请公开). */
   text: string;
+  /** A personal errand about a thing the documents never mention: nothing here answers it. */
+  errand?: boolean;
   concepts: Concept[];
   /** Words to find the best sentence of an item with (asked words and expansions). */
   words: string[];
@@ -59,9 +73,9 @@ const isContent = (w: string) => w.length > 0 && !STOP_WORDS.has(w) && !STRUCTUR
 /** The concepts of a topic text. */
 export function topicPlan(topic: string, deps: TopicDeps): TopicPlan {
   const { index, tokenizer, thesaurus } = deps;
-  const tagged = mergeCompounds(tokenizer.tagged(topic));
+  const tagged = mergeCompounds(tokenizer.tagged(topic), (w) => index.dfOf(w) > 0 || !!thesaurus.lookup(w));
   const raw = tagged.map((t) => t.word);
-  const nounish = (i: number) => /^(n|nr|ns|nt|nz|nrt|eng|x)$/.test(tagged[i]?.tag ?? 'n');
+  const nounish = (i: number) => /^(n|nr|ns|nt|nz|nrt|j|eng|x)$/.test(tagged[i]?.tag ?? 'n');
   const concepts: Concept[] = [];
   const words: string[] = [];
   const expansions: TopicPlan['expansions'] = [];
@@ -102,7 +116,7 @@ export function topicPlan(topic: string, deps: TopicDeps): TopicPlan {
     // (个人 is 2/5 of 个人所得税, so a generic part never stands for the whole); bigrams when it holds none.
     const parts = tokenizer.isWord(w) ? [] : knownParts(w, tokenizer.tokenize(w).filter((t) => t !== w && t.length > 1 && index.dfOf(t) > 0));
     if (parts.length) {
-      concepts.push({ label: w, mode: 'sum', terms: parts.map((p) => ({ term: p, weight: 1, cover: p.length / w.length })) });
+      concepts.push({ label: w, mode: 'sum', terms: parts.map((p) => ({ term: p, weight: 1, cover: (PART_COVER * p.length) / w.length })) });
       words.push(...parts);
       return;
     }
@@ -110,22 +124,26 @@ export function topicPlan(topic: string, deps: TopicDeps): TopicPlan {
     concepts.push({ label: w, terms: [{ term: w, weight: 1 }], ...(grams ? { grams } : {}), ...(nounish(i) ? {} : { scale: UNKNOWN_NON_NOUN }) });
     words.push(w);
   });
+  const unknownNoun = raw.some((w, i) => !covered.has(i) && isContent(w) && w.length > 1 && index.dfOf(w) === 0 && nounish(i));
+  const errand = unknownNoun && raw.some((w) => ERRANDS.has(w));
   const shown = raw.filter((w, i) => covered.has(i) || (isContent(w) && (w.length > 1 || /[a-z0-9]/.test(w))));
   const text = shown.reduce((acc, w) => (acc && /[a-z0-9]$/.test(acc) && /^[a-z0-9]/.test(w) ? `${acc} ${w}` : acc + w), '');
-  return { text, concepts, words: [...new Set(words)], expansions };
+  return { text, concepts, words: [...new Set(words)], expansions, ...(errand ? { errand } : {}) };
 }
 
 /**
  * A one-character noun right after a noun is part of it (社保 + 卡 → 社保卡, 身份 + 证): the segmenter cut a compound
  * it does not know around a word of the domain dictionary, and the compound is what is asked about.
  */
-function mergeCompounds(words: { word: string; tag: string }[]): { word: string; tag: string }[] {
+function mergeCompounds(words: { word: string; tag: string }[], known: (w: string) => boolean): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
   for (const w of words) {
     const prev = out[out.length - 1];
-    if (prev && w.word.length === 1 && /^[\u4e00-\u9fff]$/.test(w.word) && /^n/.test(w.tag) && /^(n|j|vn)/.test(prev.tag) && prev.word.length >= 2 && !STOP_WORDS.has(w.word)) {
-      out[out.length - 1] = { word: prev.word + w.word, tag: prev.tag };
-    } else out.push(w);
+    const single = prev && w.word.length === 1 && /^[\u4e00-\u9fff]$/.test(w.word) && /^n/.test(w.tag) && /^(n|j|vn)/.test(prev.tag) && prev.word.length >= 2 && !STOP_WORDS.has(w.word);
+    // 垃圾 + 分类: a noun the documents never use before one they do names another thing (垃圾分类 is no 分类).
+    const modified = prev && /^n/.test(prev.tag) && /^n/.test(w.tag) && prev.word.length >= 2 && w.word.length >= 2 && !known(prev.word) && known(w.word);
+    if (single || modified) out[out.length - 1] = { word: prev!.word + w.word, tag: prev!.tag };
+    else out.push(w);
   }
   return out;
 }
@@ -180,7 +198,10 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
     }
     return hits.sort((a, b) => b.score - a.score);
   };
-  const full = toHits((h) => h.cover >= MIN_COVER || (h.cover >= PAIRED_COVER && h.terms.filter((t) => !VAGUE.has(t)).length >= 2));
+  if (plan.errand) return { hits: [], partial: false };
+  // Two ideas together, at least one of them specific (not vague, not on a tenth of all items like 公开, 信息).
+  const specific = (t: string) => !VAGUE.has(t) && deps.index.dfOf(t) <= deps.index.size * COMMON_SHARE;
+  const full = toHits((h) => h.cover >= MIN_COVER || (h.cover >= PAIRED_COVER && h.terms.filter((t) => !VAGUE.has(t)).length >= 2 && h.terms.some(specific)));
   if (full.length) return { hits: full, partial: false };
   // The partial tier counts only words asked, not their expansions: the subject must be the documents' own word.
   const literal = plan.concepts.map((c) => ({ ...c, terms: c.terms.filter((t) => t.weight >= 1) }));

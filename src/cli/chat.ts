@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import type { Env } from '../config.js';
 import { YaodianError } from '../errors.js';
+import { requireUnit } from '../ledger/units.js';
 import type { Answer, IncomingMessage } from '../model.js';
 import { APP_VALUES, openCliApp } from './app.js';
 import { parseArgs } from './args.js';
@@ -21,10 +22,17 @@ function sources(a: Answer): string {
 
 export async function runChat(argv: string[], io: CliIO, env: Env = {}): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], values: APP_VALUES });
-  let unit = args.values.get('unit')?.trim() || undefined;
   let today = checkToday(args.values.get('today'));
   let json = args.flags.has('json');
   const app = await openCliApp(args, io, env);
+  let unit: string | undefined;
+  try {
+    const typed = args.values.get('unit')?.trim();
+    unit = typed ? requireUnit(app.library.directory, typed).name : undefined;
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   let n = 0;
   const message = (text: string): IncomingMessage => ({
     id: `cli-${process.pid}-${++n}`,
@@ -54,7 +62,9 @@ export async function runChat(argv: string[], io: CliIO, env: Env = {}): Promise
       if (cmd) {
         try {
           if (cmd[1] === 'unit') {
-            unit = cmd[2]?.trim() || undefined;
+            // The unit as the documents name it: a name several regions have is refused with the choices.
+            const typed = cmd[2]?.trim();
+            unit = typed ? requireUnit(app.library.directory, typed).name : undefined;
             writeLine(io.stdout, unit ? `已设置单位：${unit}` : '已清除单位。');
           } else if (cmd[1] === 'today') {
             today = checkToday(cmd[2]);

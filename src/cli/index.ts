@@ -3,7 +3,7 @@
  */
 import type { Env } from '../config.js';
 import { isYaodianError } from '../errors.js';
-import { type CliIO, writeLine } from './io.js';
+import { type CliIO, tolerateClosedPipe, writeLine } from './io.js';
 import { runParse } from './parse.js';
 
 /** A command: its arguments, its streams, and the environment the entry read (for those that need settings). */
@@ -16,7 +16,7 @@ export interface CommandDef {
 }
 
 const CORE_COMMANDS: Record<string, CommandDef> = {
-  parse: { run: async () => runParse, help: 'parse [--json] 文件...        解析工作要点，输出提纲或 JSON' },
+  parse: { run: async () => runParse, help: 'parse [--json] 文件或目录...  解析工作要点，输出提纲或 JSON' },
   ask: {
     run: async () => (await import('./ask.js')).runAsk,
     help: 'ask [--json] [--docs 目录] [--unit 单位] [--today 日期] ["问题"]   提问（无问题时从标准输入读 JSON 行）',
@@ -54,6 +54,8 @@ export interface MainOptions {
 /** Run the CLI. */
 export async function main(argv: string[], io: CliIO, options: MainOptions = {}): Promise<number> {
   const commands = { ...CORE_COMMANDS, ...options.commands };
+  tolerateClosedPipe(io.stdout);
+  tolerateClosedPipe(io.stderr);
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     writeLine(io.stdout, usage(commands));

@@ -8,8 +8,14 @@ import { type FileReport, ingestDirectory, type LoadOptions, READABLE_FORMATS, r
 import { parseArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
 
+/** A message without the file name it starts with, for lines that already name the file. */
+function own(message: string, file: string): string {
+  return message.startsWith(`${file}：`) ? message.slice(file.length + 1) : message;
+}
+
 function summary(r: FileReport): string {
-  if (!r.ok) return `✗ ${r.file}：${r.error?.message ?? '无法读取'}`;
+  if (r.error?.code === 'DUPLICATE') return `↷ ${r.file}：${own(r.error.message, r.file)}`;
+  if (!r.ok) return `✗ ${r.file}：${r.error ? own(r.error.message, r.file) : '无法读取'}`;
   const extra = [r.warnings.length ? `${r.warnings.length} 条提示` : '', ...r.notes].filter(Boolean).join('，');
   return `✓ ${r.file}：${r.sections} 个部分、${r.items} 项任务${extra ? `（${extra}）` : ''}`;
 }
@@ -31,10 +37,12 @@ export async function runIngest(argv: string[], io: CliIO): Promise<number> {
   if (json) {
     writeLine(io.stdout, JSON.stringify({ dir, reports: result.reports }, null, 2));
   } else {
-    writeLine(io.stdout, `目录 ${dir}：共 ${result.reports.length} 个文件，读取成功 ${result.plans.length} 个，失败 ${result.errors.length} 个。`);
+    const twins = result.errors.filter((e) => e.code === 'DUPLICATE').length;
+    const failed = result.errors.length - twins;
+    writeLine(io.stdout, `目录 ${dir}：共 ${result.reports.length} 个文件，读取成功 ${result.plans.length} 个，失败 ${failed} 个${twins ? `，内容重复跳过 ${twins} 个` : ''}。`);
     for (const r of result.reports) {
       writeLine(io.stdout, summary(r));
-      for (const w of r.warnings) writeLine(io.stdout, `    提示${w.line ? `（第 ${w.line} 行）` : ''}：${w.message}`);
+      for (const w of r.warnings) writeLine(io.stdout, `    提示${w.line ? `（第 ${w.line} 行）` : ''}：${own(w.message, r.file)}`);
     }
   }
   if (result.reports.length === 0) {

@@ -1,8 +1,10 @@
 /**
- * `yaodian parse [--json] FILE...`: a readable outline of each document, or the JSON of the eval contract.
+ * `yaodian parse [--json] FILE|DIR...`: a readable outline of each document, or the JSON of the eval contract; a
+ * folder stands for the documents in it.
  */
 import { isYaodianError } from '../errors.js';
-import { type LoadOptions, loadFile, readTableHeaders } from '../ingest/index.js';
+import { stat } from 'node:fs/promises';
+import { listDocuments, type LoadOptions, loadFile, READABLE_FORMATS, readTableHeaders } from '../ingest/index.js';
 import type { WorkPlan } from '../model.js';
 import { parseArgs } from './args.js';
 import { type CliIO, writeLine } from './io.js';
@@ -73,16 +75,38 @@ export function outline(plan: WorkPlan): string {
   return out.join('\n');
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function runParse(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], values: ['table-headers'] });
   if (args.positionals.length === 0) {
-    writeLine(io.stderr, '用法：yaodian parse [--json] [--table-headers 同义词.json] 文件...');
+    writeLine(io.stderr, '用法：yaodian parse [--json] [--table-headers 同义词.json] 文件或目录...');
     return 2;
   }
   const headersPath = args.values.get('table-headers');
   const options: LoadOptions = headersPath ? { tableHeaders: await readTableHeaders(headersPath) } : {};
   let failed = 0;
+  // A folder stands for its documents (sorted, README and hidden files left out), as `ingest DIR` reads them.
+  const paths: string[] = [];
   for (const path of args.positionals) {
+    if (!(await isDirectory(path))) {
+      paths.push(path);
+      continue;
+    }
+    const inside = await listDocuments(path);
+    if (!inside.length) {
+      failed++;
+      writeLine(io.stderr, `错误：目录中没有可读取的文件（支持 ${READABLE_FORMATS}）：${path}`);
+    }
+    paths.push(...inside);
+  }
+  for (const path of paths) {
     let plan: WorkPlan;
     try {
       plan = (await loadFile(path, options)).plan;
@@ -93,7 +117,7 @@ export async function runParse(argv: string[], io: CliIO): Promise<number> {
       continue;
     }
     if (args.flags.has('json')) {
-      writeLine(io.stdout, JSON.stringify(planToJson(plan), null, args.positionals.length === 1 ? 2 : undefined));
+      writeLine(io.stdout, JSON.stringify(planToJson(plan), null, paths.length === 1 ? 2 : undefined));
     } else {
       writeLine(io.stdout, outline(plan));
       writeLine(io.stdout);

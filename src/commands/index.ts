@@ -17,6 +17,7 @@ import type { Catalog } from '../library.js';
 import type { Logger } from '../logger.js';
 import type { Answer, AnswerEngine, IncomingMessage } from '../model.js';
 import type { Store } from '../store/index.js';
+import { addDays } from '../time.js';
 import { regionOf, unitRefsOf, type ResolvedUnit } from '../units/directory.js';
 import type { Admins } from './admins.js';
 import { parseProgress, parseTimeOfDay } from './parse.js';
@@ -26,7 +27,7 @@ export { parseProgress, parseTimeOfDay } from './parse.js';
 
 export interface CommandDeps {
   /** Chat subscriptions and progress records. */
-  store: Pick<Store, 'chat' | 'subscribe' | 'unsubscribe' | 'setProgress'>;
+  store: Pick<Store, 'chat' | 'subscribe' | 'unsubscribe' | 'setProgress' | 'digestLog'>;
   /** The loaded plans and their unit directory. */
   catalog: Catalog;
   /** Answers 我的任务 and the question part of 帮助. */
@@ -198,6 +199,18 @@ export function createCommands(deps: CommandDeps): Commands {
       return reply('command', `已登记：${canonical} ${ref} ${hit.item.title} — ${status}${parsed.note ? `（${parsed.note}）` : ''}。`, ['台账']);
     };
 
+  /** 推送记录: the last three days' digest pushes that failed or are uncertain, and how many went out. */
+  async function pushLog({ today }: CommandCall): Promise<Answer> {
+    const rows = await store.digestLog({ from: addDays(today, -2), to: today });
+    const sent = rows.filter((r) => r.state === 'sent').length;
+    const trouble = rows.filter((r) => r.state === 'failed' || r.state === 'uncertain');
+    const head = `最近三天每日摘要推送：共${rows.length}条，已发送${sent}条，失败${rows.filter((r) => r.state === 'failed').length}条，状态不确定${rows.filter((r) => r.state === 'uncertain').length}条。`;
+    if (!trouble.length) return reply('command', rows.length ? head : '最近三天没有每日摘要推送记录。');
+    const lines = trouble.slice(0, 10).map((r) => `· ${r.date} ${r.platform} ${r.chatId}（${r.unit ?? '未绑定'}）${r.state === 'failed' ? '失败' : '状态不确定'}：${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error ?? ''}`);
+    if (trouble.length > 10) lines.push(`另有${trouble.length - 10}条，请在网页“推送”页查看。`);
+    return reply('command', [head, ...lines, '失败的会在当天自动重试；状态不确定的请确认群里是否收到，再在网页“推送”页重发。'].join('\n'));
+  }
+
   async function help({ message: m, today }: CommandCall): Promise<Answer> {
     const base = engine.answer('帮助', { today });
     const unit = await units.senderUnit(m);
@@ -215,6 +228,7 @@ export function createCommands(deps: CommandDeps): Commands {
     { pattern: /^本群绑定\s*(.*)$/, permission: 'admin', help: ['本群绑定 县财政局', '设置本群的单位'], run: bindChat },
     { pattern: /^订阅\s*(.*)$/, permission: 'admin', help: ['订阅 每天 8:30', '每天在本群发送本单位的每日摘要'], run: subscribe },
     { pattern: /^取消订阅$/, permission: 'admin', help: ['取消订阅', '停止本群的每日摘要'], run: unsubscribe },
+    { pattern: /^推送(?:记录|情况)$/, permission: 'admin', help: ['推送记录', '最近三天每日摘要推送的失败和状态不确定的记录'], run: pushLog },
   ];
 
   return {

@@ -13,19 +13,24 @@ import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js'
 import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
 import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
+import { contentKey, duplicateOf } from './duplicates.js';
 import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
+import type { ParseIsolate } from './isolate.js';
 import { ofdToLines } from './ofd.js';
 import { pdfToLines } from './pdf.js';
 import { rtfToText } from './rtf.js';
 import { type Converted, joinLines, plainLines } from './source.js';
 import { xlsxToLines } from './xlsx.js';
+import { openZip } from './zip.js';
 
+export { contentKey, duplicateOf } from './duplicates.js';
 export { docxToText } from './docx.js';
 export { htmlToText } from './html.js';
 export { fixPdfText, pdfToText } from './pdf.js';
 export { type DocumentFormat, formatOf, INGEST_EXTENSIONS, READABLE_FORMATS } from './formats.js';
 export { readTableHeaders, tableHeadersFrom } from './headers.js';
+export { createParseIsolate, type ParseIsolate, parseLimitOf } from './isolate.js';
 export type { Converted, SourceLine } from './source.js';
 
 export function isIngestible(file: string): boolean {
@@ -54,8 +59,15 @@ async function docx(b: Buffer, file: string): Promise<Converted> {
     if (r.tables) notes.push(`读取表格 ${r.tables} 个`);
     return { format: 'docx', lines: plainLines(r.text), notes };
   } catch (e) {
-    // A zip bomb or an encrypted package is final; other damage gets a second reader.
+    // A zip bomb or an encrypted package is final; other damage gets a second reader, once every part of the
+    // package has inflated within the limits (mammoth inflates whatever it reads without any).
     if (isYaodianError(e) && e.code === 'FILE_TOO_LARGE') throw e;
+    try {
+      const zip = openZip(b, file);
+      for (const name of zip.names) zip.read(name);
+    } catch (bounded) {
+      throw isYaodianError(bounded) && bounded.code === 'FILE_TOO_LARGE' ? bounded : e;
+    }
     try {
       const text = await docxToTextWithMammoth(b);
       return { format: 'docx', lines: plainLines(text), notes: ['按简化方式读取（Word 自动编号可能丢失）'] };
@@ -76,8 +88,8 @@ export async function convertDocument(buf: Uint8Array, file: string, options: Lo
   let out: Converted;
   switch (format) {
     case 'text': {
-      const { text, encoding } = decodeBuffer(buf, file);
-      return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding };
+      const { text, encoding, warnings } = decodeBuffer(buf, file);
+      return { format, lines: plainLines(text), notes: encoding === 'utf-8' ? [] : [`编码：${encoding}`], encoding, ...(warnings ? { warnings } : {}) };
     }
     case 'html':
       out = { format, lines: plainLines(htmlToText(decodeHtml(buf), options.tableHeaders)), notes: [] };
@@ -113,12 +125,21 @@ export interface LoadedDocument {
   notes: string[];
 }
 
-export type LoadOptions = Pick<ParseOptions, 'tableHeaders'>;
+export interface LoadOptions extends Pick<ParseOptions, 'tableHeaders'> {
+  /**
+   * Load bytes (loadDocument: uploads) in this worker instead of on the event loop (see isolate.ts). Files read
+   * from disk (loadFile, ingestDirectory: start-up) load in the process: nothing is served yet then, and the
+   * worker's start and copies made start-up slower (samples 41 → 261 ms, 200 files 1.1 → 1.9 s on 2 cores).
+   */
+  isolate?: ParseIsolate | undefined;
+}
 
 /** Load one document from its bytes: the function every entry point calls. */
 export async function loadDocument(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const file = basename(fileName);
   if (!formatOf(file)) throw unsupported(file);
+  const { isolate, ...rest } = options;
+  if (isolate) return isolate.load(bytes, file, rest);
   const converted = await convertDocument(bytes, file, options);
   const plan = parseLines(converted.lines, file, {
     ...options,
@@ -142,7 +163,8 @@ export async function loadFile(path: string, options: LoadOptions = {}): Promise
   if (info.size > MAX_FILE_BYTES) {
     throw new YaodianError('FILE_TOO_LARGE', `${file}：文件过大（超过 ${MAX_FILE_BYTES >> 20} MB），请确认是否为工作要点文件。`);
   }
-  return loadDocument(await readFile(path), file, options);
+  const { isolate: _inProcess, ...inProcess } = options;
+  return loadDocument(await readFile(path), file, inProcess);
 }
 
 /** Convert a non-text document to plain text, one paragraph per line (kept for callers of the earlier API). */
@@ -222,7 +244,10 @@ export async function listDocuments(dir: string): Promise<string[]> {
   return names.filter(isIngestible).sort().map((n) => join(dir, n));
 }
 
-/** Load every document of a folder; each file parses on its own and a bad one is reported, not fatal. */
+/**
+ * Load every document of a folder; each file parses on its own and a bad one is reported, not fatal. A file with
+ * the same text as an earlier one (in name order) is reported as a duplicate and left out.
+ */
 export async function ingestDirectory(
   dir: string,
   onFile?: (report: FileReport, index: number, total: number) => void,
@@ -232,9 +257,19 @@ export async function ingestDirectory(
   const plans: WorkPlan[] = [];
   const reports: FileReport[] = [];
   const errors: IngestResult['errors'] = [];
+  const seen = new Map<string, string>();
   for (const [i, path] of paths.entries()) {
-    const { plan, report } = await ingestFile(path, options);
-    if (plan) plans.push(plan);
+    let { plan, report } = await ingestFile(path, options);
+    const original = plan && seen.get(contentKey(plan));
+    if (plan && original) {
+      // The same text under another name: the first (in name order) stays.
+      report = { ...report, ok: false, items: 0, sections: 0, warnings: [], error: errorOf(report.file, duplicateOf(report.file, original)) };
+      plan = undefined;
+    }
+    if (plan) {
+      plans.push(plan);
+      seen.set(contentKey(plan), plan.file);
+    }
     if (report.error) errors.push({ file: report.file, ...report.error });
     reports.push(report);
     onFile?.(report, i, paths.length);

@@ -130,7 +130,7 @@ export function parseAssignment(inner: string, ctx: DateContext): ParsedAssignme
     if (d) deadlines.push(d);
     return '';
   });
-  main = main.replace(/[，,；;、]+$/, '').replace(/[，,；;、]+(?=[，,；;])/g, '');
+  main = main.replace(/(?<![，,；;、])[，,；;、]+$/, '').replace(/[，,；;、]+(?=[，,；;])/g, '');
   // Unlabelled deadline clauses at the end: （县府办牵头负责，2021年9月底前完成）.
   const { head, tail } = splitDeadlineTail(main);
   for (const clause of tail) {
@@ -143,13 +143,13 @@ export function parseAssignment(inner: string, ctx: DateContext): ParsedAssignme
   if (labels.length === 0) {
     units.push(...unlabeledUnits(main));
   } else {
-    const before = main.slice(0, labels[0]?.index ?? 0).replace(/[，,；;、]+$/, '');
+    const before = main.slice(0, labels[0]?.index ?? 0).replace(/(?<![，,；;、])[，,；;、]+$/, '');
     if (before) units.push(...unlabeledUnits(before));
     labels.forEach((m, i) => {
       const from = (m.index ?? 0) + m[0].length;
       const to = labels[i + 1]?.index ?? main.length;
       const lead = LEAD_LABEL.test(m[1] as string);
-      const list = main.slice(from, to).replace(/[，,；;、]+$/, '');
+      const list = main.slice(from, to).replace(/(?<![，,；;、])[，,；;、]+$/, '');
       // 以下统称各行政机关: a definition, not another unit.
       const kept = list.split(/[，,]/).filter((x) => !/^(以下|下同|统称|简称)/.test(x)).join('，');
       for (const n of splitUnits(kept)) units.push(ref(n, lead));

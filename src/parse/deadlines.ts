@@ -43,7 +43,7 @@ const NUM = '\\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}';
 
 /** Parse one deadline phrase (the text after 完成时限：). Returns null when it holds no deadline. */
 export function parseDeadline(raw: string, ctx: DateContext): Deadline | null {
-  const text = raw.replace(/[\s\u3000]+/g, '').replace(/[。，,；;、）)]+$/, '');
+  const text = raw.replace(/[\s\u3000]+/g, '').replace(/(?<![。，,；;、）)])[。，,；;、）)]+$/, '');
   if (!text) return null;
   const rel = relativeDate(text, ctx.issuedDate);
   if (rel !== undefined) return rel ? { kind: 'relative', text, date: rel } : { kind: 'relative', text };
@@ -134,7 +134,7 @@ const ONGOING_CLAUSE = /^(?:(?:完成)?(?:时限|时间|期限)[:：为是]?)?(?
  * 2021年11月底前全面完成, 本要点印发后一个月内完成.
  */
 export function isDeadlineClause(clause: string): boolean {
-  const s = clause.replace(/[\s\u3000]+/g, '').replace(/[。，,；;、]+$/, '');
+  const s = clause.replace(/[\s\u3000]+/g, '').replace(/(?<![。，,；;、])[。，,；;、]+$/, '');
   return DEADLINE_CLAUSE.test(s) || ONGOING_CLAUSE.test(s);
 }
 

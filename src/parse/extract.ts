@@ -79,7 +79,7 @@ export function extractAssignments(body: string, ctx: DateContext, lineOf: (offs
   let clauseStart = 0;
   for (const a of found) {
     const from = a.clauseFrom >= 0 ? Math.min(a.clauseFrom, a.start) : clauseStart;
-    const clause = body.slice(Math.min(from, a.start), a.start).replace(/^[\s。；;，,]+/, '').replace(/[，,；;\s]+$/, '').trim();
+    const clause = body.slice(Math.min(from, a.start), a.start).replace(/^[\s。；;，,]+/, '').replace(/(?<![，,；;\s])[，,；;\s]+$/, '').trim();
     assignments.push({ units: a.units, deadlines: a.deadlines, clause, raw: a.raw, line: a.line });
     clauseStart = a.end;
   }

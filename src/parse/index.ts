@@ -172,8 +172,8 @@ export function parseLines(lines: Array<{ text: string } & LineOrigin>, file: st
 
 /** Parse raw bytes (upload or file). */
 export function parseBuffer(buf: Uint8Array, file: string): WorkPlan {
-  const { text, encoding } = decodeBuffer(buf, file);
-  return parseText(text, file, { encoding });
+  const { text, encoding, warnings } = decodeBuffer(buf, file);
+  return parseText(text, file, { encoding, ...(warnings ? { warnings } : {}) });
 }
 
 /**

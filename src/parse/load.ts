@@ -1,11 +1,16 @@
 /**
  * Decoding a text document: size and type checks, encoding detection (UTF-8, UTF-16 with or without BOM, GBK/GB18030).
+ * A UTF-8 document with a few damaged bytes (a bad copy, a broken download) is read with U+FFFD in their place and
+ * a warning naming each damaged line; it is not mistaken for GBK, nor refused.
  */
 import { YaodianError } from '../errors.js';
+import type { ParseWarning } from '../model.js';
 
 export interface DecodedText {
   text: string;
   encoding: string;
+  /** Damage the decoder worked around (invalid bytes replaced), one warning per line. */
+  warnings?: ParseWarning[];
 }
 
 /** Largest file we accept; work-point documents are tens of kilobytes. */
@@ -58,6 +63,8 @@ export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     const text = tryDecode(buf.subarray(3), 'utf-8') ?? decodeTruncatedUtf8(buf.subarray(3));
     if (text !== null) return { text, encoding: 'utf-8-bom' };
+    // The BOM says UTF-8: whatever does not decode is damage.
+    return withDamage(new TextDecoder('utf-8').decode(buf.subarray(3)), 'utf-8-bom', file);
   }
   if (buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
   if (buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
@@ -74,6 +81,8 @@ export function decodeBuffer(buf: Uint8Array, file: string): DecodedText {
   }
   const utf8 = tryDecode(buf, 'utf-8') ?? decodeTruncatedUtf8(buf);
   if (utf8 !== null) return checkText(utf8, 'utf-8', file);
+  const damaged = mostlyUtf8(buf);
+  if (damaged !== null) return checkText(damaged, 'utf-8', file, damageWarnings(damaged, file));
   const gb = tryDecode(buf, 'gb18030');
   if (gb !== null) return checkText(gb, 'gb18030', file);
   throw new YaodianError(
@@ -103,9 +112,51 @@ function decodeTruncatedUtf8(buf: Uint8Array): string | null {
   return null;
 }
 
-function checkText(text: string, encoding: string, file: string): DecodedText {
+function checkText(text: string, encoding: string, file: string, warnings: ParseWarning[] = []): DecodedText {
   if (controlRatio(text) > 0.02) {
     throw new YaodianError('FILE_BINARY', `${file}：文件含有大量控制字符，像是二进制文件而不是文本。`);
   }
-  return { text, encoding };
+  return warnings.length ? { text, encoding, warnings } : { text, encoding };
+}
+
+/**
+ * UTF-8 with a few invalid bytes: decoded with replacement when the damage is rare among the characters that did
+ * decode as multi-byte UTF-8 (GBK text read as UTF-8 is nearly all damage, so it is left to the GBK decoder).
+ */
+function mostlyUtf8(buf: Uint8Array): string | null {
+  const text = new TextDecoder('utf-8').decode(buf);
+  let bad = 0;
+  let wide = 0;
+  for (const c of text) {
+    if (c === '\ufffd') bad++;
+    else if (c.charCodeAt(0) > 0x7f) wide++;
+  }
+  return wide >= 20 && bad <= wide / 100 ? text : null;
+}
+
+function withDamage(text: string, encoding: string, file: string): DecodedText {
+  return checkText(text, encoding, file, damageWarnings(text, file));
+}
+
+/** At most this many lines are named one by one; the rest are counted in one more warning. */
+const MAX_DAMAGE_WARNINGS = 5;
+
+/** One warning per line holding a replacement character: its number and its text around the damage. */
+function damageWarnings(text: string, file: string): ParseWarning[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  const damaged = lines.flatMap((l, i) => (l.includes('\ufffd') ? [i] : []));
+  const out: ParseWarning[] = damaged.slice(0, MAX_DAMAGE_WARNINGS).map((i) => {
+    const line = lines[i] as string;
+    const at = line.indexOf('\ufffd');
+    const around = line.slice(Math.max(0, at - 12), at + 13).trim();
+    return {
+      code: 'ENCODING_DAMAGE',
+      line: i + 1,
+      message: `${file}：第 ${i + 1} 行有无法识别的字节（不是有效的 UTF-8），已用“\ufffd”代替，其余内容照常读取；请核对原文：“${around}”。`,
+    };
+  });
+  if (damaged.length > MAX_DAMAGE_WARNINGS) {
+    out.push({ code: 'ENCODING_DAMAGE', message: `${file}：另有 ${damaged.length - MAX_DAMAGE_WARNINGS} 行有无法识别的字节，已用“\ufffd”代替。` });
+  }
+  return out;
 }

@@ -55,7 +55,7 @@ function expandNested(name: string): string[] | null {
 export function cleanName(s: string): string {
   return s
     .replace(/[\s\u3000]+/g, '')
-    .replace(/^[、，,；;：:。.]+|[、，,；;：:。.]+$/g, '')
+    .replace(/^[、，,；;：:。.]+|(?<![、，,；;：:。.])[、，,；;：:。.]+$/g, '')
     .replace(/^(由|以及|请)(?=..)/, '')
     .replace(/等$/, '')
     .trim();

@@ -26,7 +26,8 @@ export interface DateMatch {
   end: number;
 }
 
-const BEFORE = /^(底|末)?(之前|以前|前|为止|截止)/;
+/** …前 / …之前 / …为止: by then. (12月底截止 is due at the end of December, not everything before it.) */
+const BEFORE = /^(底|末)?(之前|以前|前|为止)/;
 const STILL = /还有|还要|还剩|还没|尚未|未完成|没完成|剩下|剩余|待完成|要抓紧/;
 const ONGOING = /持续推进|长期坚持|长期推进|常态化推进|持续开展|没有(完成)?(时限|期限|截止)|无(时限|期限)|长期(任务|的)/;
 const OVERDUE = /逾期|过期|超期|已到期|超时|延期|拖期|到期未完成|过了.{0,4}(时限|期限|截止|日期)|超过.{0,4}(时限|期限)|误期|已经到期/;
@@ -92,6 +93,20 @@ export function parseDeadline(q: string, today: string): DateMatch | undefined {
   }
   m = at(/(本月|这个月|当月|这月)(底|末|份)?/);
   if (m) return result(m, relative(iso(ty, tm, 1), monthEnd(ty, tm), m[2] === '底' || m[2] === '末' ? '本月底' : '本月', BEFORE.test(after(m)), today));
+  m = at(/(上个?月)(底|末|份)?/);
+  if (m) {
+    const [y, mo] = tm === 1 ? [ty - 1, 12] : [ty, tm - 1];
+    return result(m, { from: iso(y, mo, 1), to: monthEnd(y, mo), label: '上月到期' });
+  }
+  // An exact date: 2021-11-30到期的.
+  m = at(/((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?/);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= dayOf(monthEnd(y, mo))) {
+      const date = iso(y, mo, d);
+      return result(m, BEFORE.test(after(m)) ? { to: date, label: `${date}前` } : { from: date, to: date, label: `${date}到期` });
+    }
+  }
   m = at(/(下个?月)(底|末|份)?/);
   if (m) {
     const [y, mo] = tm === 12 ? [ty + 1, 1] : [ty, tm + 1];
@@ -163,13 +178,16 @@ export function parseDeadline(q: string, today: string): DateMatch | undefined {
     const y = m[1] ? Number(m[1]) : undefined;
     const lastDay = (yy: number) => dayOf(monthEnd(yy, month));
     const day = dayN ?? (suffix === '上旬' ? 10 : suffix === '中旬' ? 20 : undefined);
-    const label = `${y ? `${y}年` : ''}${month}月${day ? `${day}日` : '底'}${before || day ? '前' : '到期'}`.replace('月底到期', '月到期');
+    const label = `${y ? `${y}年` : ''}${month}月${day ? `${day}日` : '底'}${before || (day && !dayN) ? '前' : '到期'}`.replace('月底到期', '月到期');
+    // 9月30日前: by that day; 9月30日到期: that day; 9月底前: by the month's end; 9月到期: in that month.
+    const exact = !!dayN && !before;
     if (y) {
       const to = iso(y, month, Math.min(day ?? lastDay(y), lastDay(y)));
-      return result(m, before || day ? { to, label } : { from: iso(y, month, 1), to, label });
+      return result(m, before || (day && !exact) ? { to, label } : exact ? { from: to, to, label } : { from: iso(y, month, 1), to, label });
     }
     const toDay = day ?? MONTH_DAYS[month - 1]!;
-    return result(m, { label, planYear: before || day ? { to: { month, day: toDay } } : { from: { month, day: 1 }, to: { month, day: toDay } } });
+    const span = before || (day && !exact) ? { to: { month, day: toDay } } : exact ? { from: { month, day: toDay }, to: { month, day: toDay } } : { from: { month, day: 1 }, to: { month, day: toDay } };
+    return result(m, { label, planYear: span });
   }
   return undefined;
 }

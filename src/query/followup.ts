@@ -60,7 +60,8 @@ export function isFollowUp(cur: Query, marked: boolean, prev: Turn | undefined):
 /** The previous query with the slots the follow-up sets. */
 export function mergeFollowUp(prev: Query, cur: Query, history: UnitSlot[] = []): Query {
   const out: Query = { ...prev, units: [...prev.units], rules: [...cur.rules, 'follow-up'] };
-  delete out.ref;
+  // A section stays in play (其中县发改委参与的呢 after 旌德第二部分); a line of the last reply (第三条, 这条) does not.
+  if (prev.ref && (prev.ref.bare || prev.ref.current || prev.ref.item || prev.ref.fromEnd)) delete out.ref;
   if (cur.regions.length) {
     out.regions = cur.regions;
     // A unit asked in one region, now asked in another: the same local name there (青田县财政局 → 义乌 财政局).

@@ -21,6 +21,7 @@ export const WantSchema = z.enum([
   'facts', // a fact about a document: 印发日期, 文号, number of items
   'compare', // 对标: what one document has that another lacks, and which item answers to which
   'progress', // how far along the items are (recorded progress and deadlines)
+  'agenda', // 最近有什么要做的: a unit's overdue and next deadlines
   'export', // the matching ledger rows as a spreadsheet
   'out_of_scope', // a question the work points cannot answer (天气, 写总结)
 ]);
@@ -49,6 +50,8 @@ export const RefSchema = z.object({
   section: z.string().optional(),
   /** Item position: its ordinal inside the section (1-based), or through the whole document when no section. */
   item: z.number().int().positive().optional(),
+  /** More items of the same section: 第一、二项 → item 1, also [2]. */
+  also: z.array(z.number().int().positive()).optional(),
   /** Count from the end: 1 = 最后一项, 2 = 倒数第二条. */
   fromEnd: z.number().int().positive().optional(),
   /** The printed number when it was given as printed (二（三） → 三), for documents numbered irregularly. */

@@ -32,9 +32,23 @@ const FACT_NUMBER = /文号|发文字号|字号|发文号/;
 const FACT_ISSUER = /(谁|哪个单位|哪个部门)(印发|发的|发布)|发文机关|发文单位|印发单位/;
 const FACT_SECTIONS = /(几个|多少个?)(部分|方面|大项)|有哪些部分|分(几|哪)(部分|块)|讲了哪几个方面/;
 const COMPARE = /对照|对标|相比|比较|比一比|对比|差距|少了哪些|缺了哪些|缺哪些|还缺|少哪些|多了哪些|多哪些|对应(哪|的是|那)/;
-const PROGRESS = /完成(得|的)?(怎么样|如何|情况)|进展(怎么样|如何|情况)?|进度|完成率|完成了多少|落实情况|推进情况|执行情况/;
+const PROGRESS = /完成(得|的)?(怎么样|如何|情况)|进展(怎么样|如何|情况)?|进度|完成率|完成了多少|落实情况|推进情况|执行情况|(逾期|完成)(最多|最少)|谁(逾期|拖)/;
+/** 今年政务公开重点是什么 / 青田要点讲了什么: what the documents are about, as their outline. */
+const OVERVIEW = /重点|主要内容|主要任务|主要工作|讲了?(什么|啥|些什么|哪些)|讲的(是)?什么|说了?(什么|啥)|有哪些方面|哪几个方面|核心(内容|任务)?|大致内容|概况|概要|梗概/;
+/** Is there more to the question than documents, years and overview words (政务公开重点 is about no topic)? */
+function topicBeyond(q: string): boolean {
+  const left = q
+    .replace(OVERVIEW, '')
+    .replace(/(今年|去年|本年度?|全年|[0-9]{4}年度?)/g, '')
+    .replace(/政务公开|政府信息公开|工作|要点|文件|这份|年度|的|是|有|哪些|什么|啥|吗|呢|[？?！!。，,、\s]/g, '');
+  return left.length > 0;
+}
+/** 最近有什么要做的: the unit's overdue and next deadlines. */
+const AGENDA = /(最近|近期|这几天|这两天|接下来|眼下|这阵子|马上)(有|要|该)?(什么|啥|哪些)?(要做|要干|要忙|要办|任务|事|工作|活)/;
 const EXPORT = /导出|表格|excel|xlsx|下载|发个表|做成表|做个表|台账表/;
 const NO_UNIT = /(没有|未|无)(写明|明确|列明|写|列出|注明)?(责任|牵头)?(单位|部门)/;
+/** Words that make a question one about tasks, for a date in it to narrow them. */
+const TASKY = /任务|工作|事项|事情|事儿|哪些|哪几|什么|啥|有几|几项|多少|要完成|要做|要干|要交|完成的|截止的|到期的|的[？?！!。]*$|的呢|呢[？?]*$|清单|列表|有没有|有哪|交差|活儿?/;
 /** Words that make a question one about units' work. */
 const UNIT_WORK = /负责|牵头|参与|承担|配合|协助|任务|工作|职责|要做|要干|干的|活儿?|事儿?|有哪些|有什么|有啥|有几|几项|多少项|交差|落实|完成/;
 const LEAD = /牵头/;
@@ -102,7 +116,10 @@ export function understand(question: string, dir: UnitDirectory, today: string):
     taken.push({ start, end });
     rest = blank(rest, start, end);
   };
-  const date = parseDeadline(q, today);
+  // A date narrows only a question about tasks (本月到期的, 逾期的任务); in 证照快到期能提醒吗 or 身份证过期了去哪换 it is
+  // part of the topic.
+  const parsedDate = parseDeadline(q, today);
+  const date = parsedDate && TASKY.test(q) ? parsedDate : undefined;
   if (date) {
     query.deadline = date.range;
     take(date.start, date.end);
@@ -139,7 +156,7 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   // Units: the asker's own, and named ones (a region typed right before a unit belongs to it). They narrow the
   // answer when the question is about units' work (负责, 牵头, 任务, 几项, a deadline …); in 网上有关于我们单位的
   // 谣言 or 各部门的服务电话要不要并成一个号码 they are part of the topic.
-  const unitShaped = UNIT_WORK.test(q) || !!date || !!ref || RANK.test(q) || COUNT.test(q) || UNITS_OF.test(q);
+  const unitShaped = UNIT_WORK.test(q) || !!date || !!ref || RANK.test(q) || COUNT.test(q) || UNITS_OF.test(q) || PROGRESS.test(q) || AGENDA.test(q);
   const self = unitShaped ? SELF.exec(rest) : null;
   if (self) {
     query.units.push({ text: self[0], self: true });
@@ -153,7 +170,10 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   const found = dir.mentions(q, scope).filter((m) => !overlaps(m));
   // A unit named (almost) alone is asked about too: 那区卫生健康局呢, 浙江省教育厅呢, 县财政局？
   const alone = found.some((m) => q.length - (m.end - m.start) <= 4);
-  const mentions = unitShaped || followUp || alone ? found : [];
+  // 各单位 / 每个部门 in 各单位完成情况 or 哪个部门最多 mean "per unit", not a class of bodies to filter by.
+  const perUnit = (m: UnitMention) => !!m.category && /^(各|每个|所有|全部|哪些|哪个)(单位|部门|机关)$/.test(q.slice(m.start, m.end));
+  const mentions = (unitShaped || followUp || alone ? found : []).filter((m) => !perUnit(m));
+  for (const m of found.filter(perUnit)) rest = blank(rest, m.start, m.end);
   for (const m of mentions) {
     const slot = { text: m.text, ...(m.region ? { region: m.region.name } : {}) };
     if (exceptSpan && m.start >= exceptSpan.start && m.end <= exceptSpan.end) (query.except ??= []).push(slot);
@@ -188,7 +208,7 @@ export function understand(question: string, dir: UnitDirectory, today: string):
   }
 
   // What to return.
-  const want = wantOf(q, query);
+  const want = wantOf(q, query, rest);
   query.want = want.want;
   if (want.fact) query.fact = want.fact;
   if (want.want === 'rank' && /最少|少的/.test(q)) query.least = true;
@@ -226,15 +246,17 @@ export function compareOf(q: string, regions: { name: string; start: number; end
   return pivot ? { a: second.name, b: first.name, dir } : { a: first.name, b: second.name, dir };
 }
 
-function wantOf(q: string, query: Query): { want: Want; fact?: Query['fact'] } {
+function wantOf(q: string, query: Query, rest: string): { want: Want; fact?: Query['fact'] } {
   if (OUT_OF_SCOPE.test(q) && !query.units.length && !query.ref) return { want: 'out_of_scope' };
   if (COMPARE.test(q) && query.compare) return { want: 'compare' };
   if (FACT_NUMBER.test(q)) return { want: 'facts', fact: 'number' };
   if (FACT_ISSUED.test(q)) return { want: 'facts', fact: 'issued' };
   if (FACT_ISSUER.test(q)) return { want: 'facts', fact: 'issuer' };
   if (FACT_SECTIONS.test(q) && !query.units.length) return { want: 'outline' };
+  if (OVERVIEW.test(q) && !query.units.length && !query.ref && !query.deadline && !topicBeyond(rest)) return { want: 'outline' };
   if (EXPORT.test(q)) return { want: 'export' };
   if (PROGRESS.test(q) && !query.ref) return { want: 'progress' };
+  if (AGENDA.test(q) && !query.deadline) return { want: 'agenda' };
   if (RANK.test(q)) return { want: 'rank' };
   if (UNITS_OF.test(q) && !query.units.length) return { want: 'units' };
   if (COUNT.test(q)) return { want: 'count' };

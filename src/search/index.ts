@@ -29,7 +29,7 @@ export interface SearchHit {
   file: string;
   item: string;
   score: number;
-  /** Terms the item matched (the best term of each matched concept). */
+  /** Terms the item matched (the best term of each concept found whole). */
   terms: string[];
   /** Weighted share of the query's concepts the item holds (0–1). */
   cover: number;
@@ -74,6 +74,8 @@ const B_BODY = 0.75;
 const GRAM_MIN_SHARE = 0.5;
 /** …and then weighs this much against a word found whole. */
 const GRAM_WEIGHT = 0.5;
+/** A 'sum' concept is found whole when its parts cover at least this much of it. */
+const WHOLE = 0.75;
 /** Compact postings when this share of the indexed items is dead. */
 const COMPACT_SHARE = 0.3;
 const MAX_TF = 0xffff;
@@ -647,7 +649,8 @@ export class ItemIndex {
       if (t.weight >= 1) asked = Math.max(asked, idf);
       else expanded = Math.min(expanded, idf);
     }
-    const w = asked || (Number.isFinite(expanded) ? expanded : this.idfOfDf(0));
+    // The parts of a word the corpus does not hold (垃圾分类 → 分类) do not make it known: it weighs as unseen.
+    const w = c.mode === 'sum' ? this.idfOfDf(0) : asked || (Number.isFinite(expanded) ? expanded : this.idfOfDf(0));
     return w * (c.scale ?? 1);
   }
 
@@ -1020,7 +1023,10 @@ export class ItemIndex {
     chosen.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
     const hits = chosen.map((d) => {
       const terms: string[] = [];
-      for (const c of rc) if (this.evalConcept(c, d, avgT, avgB) && this.eTerm >= 0) terms.push(this.termList[this.eTerm] as string);
+      // A concept counts as matched when found whole: one part of a word (分类 of 垃圾分类) is not.
+      for (const c of rc) {
+        if (this.evalConcept(c, d, avgT, avgB) && this.eTerm >= 0 && (!c.sum || this.eCredit >= WHOLE)) terms.push(this.termList[this.eTerm] as string);
+      }
       return {
         file: this.fileNames[this.docFile[d] as number] as string,
         item: this.docItem[d] as string,

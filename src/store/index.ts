@@ -1,5 +1,6 @@
 /**
- * The store: documents, unit bindings, chat subscriptions, progress and the digest send log. One `Store`
+ * The store: documents, unit bindings, chat subscriptions, progress, the digest delivery log, seen message ids, chat
+ * routes and sent cards. One `Store`
  * interface whose queries are written once with Kysely: embedded SQLite (better-sqlite3) in DATA_DIR by default,
  * a shared PostgreSQL (pg) when DATABASE_URL is set, so that several bot instances can share one database.
  * Migrations are applied when a store is opened.
@@ -10,12 +11,19 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, type Selectable, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { WorkPlan } from '../model.js';
 import { TurnSchema, type Turn } from '../query/followup.js';
+import { createCardStore, type CardStore } from './cards.js';
+import { createDeliveryStore, type DeliveryStore } from './deliveries.js';
 import { migrate } from './migrations.js';
 import { type Notifications, pgNotifications } from './notify.js';
+import { createRouteStore, type RouteStore } from './routes.js';
+import { createSeenStore, type SeenStore } from './seen.js';
 import type { Database, ProgressTable } from './schema.js';
 
 export type { Database } from './schema.js';
 export { migrate, MIGRATIONS } from './migrations.js';
+export { DELIVERY_STATES, type ChatDay, type DeliveryRecord, type DeliveryState } from './deliveries.js';
+export type { CardRecord, CardState } from './cards.js';
+export type { ChatRoute } from './routes.js';
 
 export const PROGRESS_STATES = ['未开始', '进行中', '已完成'] as const;
 export type ProgressStatus = (typeof PROGRESS_STATES)[number];
@@ -55,20 +63,7 @@ export interface ProgressRecord {
   at: string;
 }
 
-export type DigestState = 'sending' | 'sent' | 'failed';
-
-export interface DigestRecord {
-  platform: string;
-  chatId: string;
-  date: string;
-  state: DigestState;
-  dedupeKey: string | null;
-  unit: string | null;
-  attempts: number;
-  updatedAt: string;
-}
-
-export interface Store {
+export interface Store extends DeliveryStore, SeenStore, RouteStore, CardStore {
   /** Record a document version; a (file, hash) already stored keeps its first added time. Returns true when new. */
   addDocument(doc: { file: string; hash: string; plan: WorkPlan; addedBy?: string | null; addedAt?: string }): Promise<boolean>;
   documents(): Promise<DocumentRecord[]>;
@@ -85,24 +80,18 @@ export interface Store {
   /** Returns false when the chat was not subscribed. */
   unsubscribe(platform: string, chatId: string, by?: string): Promise<boolean>;
   subscriptions(): Promise<Subscription[]>;
+  /**
+   * Set a chat's unit and digest time in one write (an admin's subscription, made without going into the chat;
+   * the scheduler then treats it like one made in chat).
+   */
+  setSubscription(platform: string, chatId: string, unit: string, time: string, by?: string): Promise<void>;
+  /** Every chat with a digest time, with its unit (null: not yet bound, so not sent) and who last changed it. */
+  subscribedChats(): Promise<ChatRecord[]>;
 
   setProgress(p: { file: string; item: string; unit: string; status: ProgressStatus; note?: string | null; by?: string | null; at?: string }): Promise<void>;
   progressOf(unit: string): Promise<ProgressRecord[]>;
   /** Every unit's progress records (the web ledger). */
   progress(): Promise<ProgressRecord[]>;
-
-  digest(platform: string, chatId: string, date: string): Promise<DigestRecord | undefined>;
-  /** Mark a chat-day 'sending' (attempts + 1), creating the record if needed. */
-  digestSending(platform: string, chatId: string, date: string, dedupeKey: string | null, unit: string | null): Promise<void>;
-  /**
-   * Atomically claim a chat-day for sending (several instances may share the database): marks it 'sending'
-   * (attempts + 1) unless it is 'sent', or 'sending' since `staleBefore` or later (another instance, or this one,
-   * is on it). Returns whether this caller got the claim.
-   */
-  claimDigest(c: { platform: string; chatId: string; date: string; dedupeKey: string | null; unit: string | null; at: string; staleBefore: string }): Promise<boolean>;
-  digestDone(platform: string, chatId: string, date: string, state: 'sent' | 'failed'): Promise<void>;
-  /** The latest date before `before` on which the chat's digest was sent. */
-  lastDigestDate(platform: string, chatId: string, before: string): Promise<string | undefined>;
 
   /** The conversation's last turn (for follow-ups), if any. */
   conversation(platform: string, chatId: string, userId: string): Promise<Turn | undefined>;
@@ -151,6 +140,10 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   return {
     db,
     ...(notifications ? { notifications } : {}),
+    ...createDeliveryStore(db),
+    ...createSeenStore(db),
+    ...createRouteStore(db),
+    ...createCardStore(db),
     async addDocument({ file, hash, plan, addedBy, addedAt }) {
       const r = await db
         .insertInto('documents')
@@ -197,6 +190,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
+    setSubscription: (platform, chatId, unit, time, by) => upsertChat(platform, chatId, { unit, digest_time: time }, by),
+    async subscribedChats() {
+      const rows = await db.selectFrom('chats').selectAll().where('digest_time', 'is not', null).orderBy('platform').orderBy('chat_id').execute();
+      return rows.map((r) => ({ platform: r.platform, chatId: r.chat_id, unit: r.unit, time: r.digest_time, updatedAt: r.updated_at, updatedBy: r.updated_by }));
+    },
     async subscriptions() {
       const rows = await db
         .selectFrom('chats')
@@ -224,51 +222,6 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
     async progress() {
       const rows = await db.selectFrom('progress').selectAll().orderBy('unit').orderBy('file').orderBy('item').execute();
       return rows.map(progressRecord);
-    },
-    async digest(platform, chatId, date) {
-      const r = await db.selectFrom('digests').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId).where('date', '=', date).executeTakeFirst();
-      return r
-        ? { platform: r.platform, chatId: r.chat_id, date: r.date, state: r.state as DigestState, dedupeKey: r.dedupe_key, unit: r.unit, attempts: Number(r.attempts), updatedAt: r.updated_at }
-        : undefined;
-    },
-    async digestSending(platform, chatId, date, dedupeKey, unit) {
-      const at = now();
-      await db
-        .insertInto('digests')
-        .values({ platform, chat_id: chatId, date, state: 'sending', dedupe_key: dedupeKey, unit, attempts: 1, updated_at: at })
-        .onConflict((oc) =>
-          oc.columns(['platform', 'chat_id', 'date']).doUpdateSet((eb) => ({ state: 'sending', dedupe_key: dedupeKey, unit, attempts: eb('digests.attempts', '+', 1), updated_at: at })),
-        )
-        .execute();
-    },
-    async claimDigest({ platform, chatId, date, dedupeKey, unit, at, staleBefore }) {
-      const r = await db
-        .insertInto('digests')
-        .values({ platform, chat_id: chatId, date, state: 'sending', dedupe_key: dedupeKey, unit, attempts: 1, updated_at: at })
-        .onConflict((oc) =>
-          oc
-            .columns(['platform', 'chat_id', 'date'])
-            .doUpdateSet((eb) => ({ state: 'sending', dedupe_key: dedupeKey, unit, attempts: eb('digests.attempts', '+', 1), updated_at: at }))
-            .where((eb) => eb.and([eb('digests.state', '!=', 'sent'), eb.or([eb('digests.state', '!=', 'sending'), eb('digests.updated_at', '<', staleBefore)])])),
-        )
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-    },
-    async digestDone(platform, chatId, date, state) {
-      await db.updateTable('digests').set({ state, updated_at: now() }).where('platform', '=', platform).where('chat_id', '=', chatId).where('date', '=', date).execute();
-    },
-    async lastDigestDate(platform, chatId, before) {
-      const r = await db
-        .selectFrom('digests')
-        .select('date')
-        .where('platform', '=', platform)
-        .where('chat_id', '=', chatId)
-        .where('state', '=', 'sent')
-        .where('date', '<', before)
-        .orderBy('date', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return r?.date;
     },
     async conversation(platform, chatId, userId) {
       const r = await db

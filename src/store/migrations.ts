@@ -88,8 +88,58 @@ MIGRATIONS['0002_conversations'] = {
   },
 };
 
-// 0100 onward: documents shared by instances (another engineer numbers theirs below 0100).
-MIGRATIONS['0100_uploads'] = {
+MIGRATIONS['0003_platform_delivery'] = {
+  async up(db: Kysely<any>) {
+    // The digest send log becomes a delivery state machine: pending → sending → sent | failed, and uncertain for a
+    // send cut off by a crash on a platform without an idempotency key. Rows written before keep their state.
+    for (const column of ['error_code', 'error', 'next_at', 'lease_until', 'owner', 'sending_at', 'sent_at']) {
+      await db.schema.alterTable('digests').addColumn(column, 'text').execute();
+    }
+    await db.schema.createIndex('digests_state').ifNotExists().on('digests').columns(['state', 'lease_until']).execute();
+    // Message ids already answered (redeliveries after a restart are not answered twice).
+    await db.schema
+      .createTable('seen_messages')
+      .ifNotExists()
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('seen_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('seen_messages_at').ifNotExists().on('seen_messages').column('seen_at').execute();
+    // How an adapter reaches a chat it did not just hear from (DingTalk openConversationId, a WeChat room's topic).
+    await db.schema
+      .createTable('chat_routes')
+      .ifNotExists()
+      .addColumn('platform', 'text', (c) => c.notNull())
+      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .addColumn('route_json', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('chat_routes_pk', ['platform', 'chat_id'])
+      .execute();
+    // Cards with buttons that were sent: the answer they show, and what was done on them, to update them in place.
+    await db.schema
+      .createTable('cards')
+      .ifNotExists()
+      .addColumn('platform', 'text', (c) => c.notNull())
+      .addColumn('card_id', 'text', (c) => c.notNull())
+      .addColumn('chat_id', 'text', (c) => c.notNull())
+      .addColumn('answer_json', 'text', (c) => c.notNull())
+      .addColumn('state_json', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('cards_pk', ['platform', 'card_id'])
+      .execute();
+    await db.schema.createIndex('cards_created').ifNotExists().on('cards').column('created_at').execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const t of ['cards', 'chat_routes', 'seen_messages']) await db.schema.dropTable(t).ifExists().execute();
+    await db.schema.dropIndex('digests_state').ifExists().execute();
+    for (const column of ['error_code', 'error', 'next_at', 'lease_until', 'owner', 'sending_at', 'sent_at']) {
+      await db.schema.alterTable('digests').dropColumn(column).execute();
+    }
+  },
+};
+
+// Documents shared by instances: uploads kept in the store, removals remembered there.
+MIGRATIONS['0004_uploads'] = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('uploads')

@@ -49,11 +49,47 @@ export interface DigestsTable {
   chat_id: string;
   /** YYYY-MM-DD Asia/Shanghai. */
   date: string;
-  /** 'sending' before the send, 'sent' after, 'failed' when every retry failed. */
+  /** pending → sending → sent | failed (retried at next_at); uncertain: a send cut off with no idempotency key. */
   state: string;
   dedupe_key: string | null;
   unit: string | null;
   attempts: Generated<number>;
+  updated_at: string;
+  /** The platform's code of the last failure (99991400, 130101, HTTP 503, …) and its message. */
+  error_code: string | null;
+  error: string | null;
+  /** A failed send is tried again from this time (ISO). */
+  next_at: string | null;
+  /** A 'sending' row belongs to `owner` (one scheduler instance) until this time; renewed while the send runs. */
+  lease_until: string | null;
+  owner: string | null;
+  /** When the current (or last) send attempt started, and when the platform accepted it. */
+  sending_at: string | null;
+  sent_at: string | null;
+}
+
+/** Platform message keys (`lark:om_…`) already handled, so a redelivery after a restart is dropped. */
+export interface SeenMessagesTable {
+  key: string;
+  seen_at: string;
+}
+
+/** How an adapter reaches a chat for pushes and files: a JSON object of the platform's own ids. */
+export interface ChatRoutesTable {
+  platform: string;
+  chat_id: string;
+  route_json: string;
+  updated_at: string;
+}
+
+/** A sent card with buttons: the Answer it shows and what was done on it (JSON), keyed by the platform's id. */
+export interface CardsTable {
+  platform: string;
+  card_id: string;
+  chat_id: string;
+  answer_json: string;
+  state_json: string;
+  created_at: string;
   updated_at: string;
 }
 
@@ -85,6 +121,9 @@ export interface RemovedDocumentsTable {
 }
 
 export interface Database {
+  cards: CardsTable;
+  chat_routes: ChatRoutesTable;
+  seen_messages: SeenMessagesTable;
   conversations: ConversationsTable;
   uploads: UploadsTable;
   removed_documents: RemovedDocumentsTable;

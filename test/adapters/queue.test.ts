@@ -84,6 +84,55 @@ describe('outbox', () => {
   });
 });
 
+describe('outbox deliveries (pushes)', () => {
+  it('throws the platform’s error after its tries, so the delivery log keeps the code', async () => {
+    const clock = fakeClock();
+    const outbox = createOutbox({ logger: silentLogger(), clock, baseDelayMs: 100, maxTries: 4 });
+    let calls = 0;
+    const err = await outbox
+      .deliver('chat', 'push', async () => {
+        calls++;
+        throw new PlatformError('busy', { status: 503, retryable: true });
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503 });
+    // Pushes try twice inline; the delivery log retries later with backoff.
+    expect(calls).toBe(2);
+    expect(clock.sleeps).toEqual([100]);
+  });
+
+  it('waits what the platform asked, and hands a long wait back instead of blocking the chat', async () => {
+    const clock = fakeClock();
+    const outbox = createOutbox({ logger: silentLogger(), clock, baseDelayMs: 100, maxTries: 4, maxInlineWaitMs: 60_000 });
+    let calls = 0;
+    await outbox.send('chat', 'reply', async () => {
+      calls++;
+      if (calls === 1) throw new PlatformError('slow down', { status: 429, retryable: true, retryAfterMs: 5000 });
+    });
+    expect(clock.sleeps).toEqual([5000]);
+    calls = 0;
+    const ok = await outbox.send('chat', 'reply', async () => {
+      calls++;
+      throw new PlatformError('robot throttled', { code: 130101, retryable: true, retryAfterMs: 600_000 });
+    });
+    expect([ok, calls]).toEqual([false, 1]);
+  });
+
+  it('never repeats an unanswered push unless the platform drops repeats by a key', async () => {
+    const outbox = createOutbox({ logger: silentLogger(), clock: fakeClock(), baseDelayMs: 1, maxTries: 4 });
+    let calls = 0;
+    const hangUp = async () => {
+      calls++;
+      throw new PlatformError('socket hang up', { retryable: true, ambiguous: true });
+    };
+    await expect(outbox.deliver('c', 'push', hangUp)).rejects.toMatchObject({ ambiguous: true });
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(outbox.deliver('c', 'push', hangUp, { retryUnanswered: true })).rejects.toMatchObject({ ambiguous: true });
+    expect(calls).toBe(2);
+  });
+});
+
 describe('chat chains', () => {
   it('runs tasks for one chat in order and isolates failures', async () => {
     const chains = createChatChains(silentLogger());

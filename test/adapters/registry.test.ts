@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { startLarkFake, type LarkFake } from '../helpers/lark-fake.js';
 import { sampleBot } from '../helpers/samples.js';
+import { GET_VECTOR, OFFICIAL } from '../helpers/wecom-fake.js';
 
 let bot: Bot;
 let fake: LarkFake;
@@ -50,11 +51,21 @@ describe('adapter registry', () => {
     expect(configError({ DINGTALK_ROBOT_WEBHOOK: 'not a url' })).toContain('DINGTALK_ROBOT_WEBHOOK');
     expect(configError({ DINGTALK_CLIENT_SECRET: 'x' })).toContain('DINGTALK_CLIENT_ID');
     expect(configError({ WECHATY_PUPPET: 'rm -rf' })).toContain('WECHATY_PUPPET');
+    expect(configError({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002' })).toContain('WECOM_SECRET');
+    expect(configError({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: 'app', WECOM_SECRET: 's' })).toContain('WECOM_AGENT_ID');
+    expect(configError({ WECOM_API_BASE: 'qyapi.example' })).toContain('WECOM_API_BASE');
+    expect(configError({ ZWDD_APP_KEY: 'k', ZWDD_APP_SECRET: 's' })).toContain('ZWDD_TENANT_ID');
+    expect(configError({ ZWDD_APP_KEY: 'k', ZWDD_APP_SECRET: 's', ZWDD_TENANT_ID: 'tenant' })).toContain('ZWDD_TENANT_ID');
+    expect(configError({ ZWDD_CALLBACK_URL: 'https://x.example/zwdd/events' })).toContain('ZWDD_EVENT_TAG');
     const secret = 'very-secret-value';
     const robot = configError({ DINGTALK_ROBOT_WEBHOOK: 'https://oapi.dingtalk.com/robot/send?access_token=abc', DINGTALK_ROBOT_SECRET: secret });
     expect(robot).toContain('DINGTALK_ROBOT_SECRET');
     expect(robot).not.toContain(secret);
     expect(configError({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: secret, LARK_MODE: 'poll' })).not.toContain(secret);
+    const aesKey = 'short-aes-key-that-is-secret';
+    const wecom = configError({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: aesKey });
+    expect(wecom).toContain('WECOM_ENCODING_AES_KEY');
+    expect(wecom).not.toContain(aesKey);
   });
 
   it('plans only the platforms whose credentials are set', () => {
@@ -64,6 +75,42 @@ describe('adapter registry', () => {
     expect(plan.dingtalk).toMatchObject({ clientId: undefined, robotWebhook: expect.stringContaining('access_token=abc') });
     expect(planAdapters({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 't' }).wechat).toMatchObject({ puppet: 'wechaty-puppet-service', token: 't' });
     expect(planAdapters({ LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 's' }).lark).toMatchObject({ mode: 'ws', domain: 'https://open.feishu.cn' });
+    const gov = planAdapters({
+      WECOM_CORP_ID: 'ww1',
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: 's',
+      WECOM_API_BASE: 'https://wx.gov.example.cn/',
+      ZWDD_APP_KEY: 'k',
+      ZWDD_APP_SECRET: 's',
+      ZWDD_TENANT_ID: '196729',
+      ZWDD_HOST_IP: '10.0.0.8',
+      ZWDD_HOST_MAC: '00:16:3e:00:00:08',
+    });
+    expect(gov.wecom).toEqual({ apiBase: 'https://wx.gov.example.cn', app: { corpId: 'ww1', agentId: 1000002, secret: 's' }, callback: undefined, robotKey: undefined });
+    expect(gov.zwdd).toMatchObject({ apiBase: 'https://openplatform.dg-work.cn', appKey: 'k', tenantId: '196729', hostIp: '10.0.0.8', callback: undefined });
+    expect(planAdapters({ WECOM_ROBOT_KEY: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7f00-4bc4-97a0-0ec2b1fa5aaa' }).wecom).toMatchObject({
+      robotKey: '693a91f6-7f00-4bc4-97a0-0ec2b1fa5aaa',
+      app: undefined,
+    });
+  });
+
+  it('creates and starts the WeCom and 浙政钉 adapters from the environment; the WeCom callback answers GET and POST', async () => {
+    const d = deps();
+    const keys = OFFICIAL;
+    const adapters = await start(
+      { WECOM_CORP_ID: keys.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: keys.token, WECOM_ENCODING_AES_KEY: keys.encodingAesKey, ZWDD_APP_KEY: 'k', ZWDD_APP_SECRET: 's', ZWDD_TENANT_ID: '1', ZWDD_HOST_IP: '10.0.0.8', ZWDD_HOST_MAC: '00:16:3e:00:00:08' },
+      d,
+    );
+    expect(adapters.map((a) => a.platform)).toEqual(['wecom', 'zwdd']);
+    const get = await d.http.inject({ method: 'GET', url: `/wecom/callback?msg_signature=${GET_VECTOR.signature}&timestamp=${GET_VECTOR.timestamp}&nonce=${GET_VECTOR.nonce}&echostr=${GET_VECTOR.echostrUrlEncoded}` });
+    expect([get.statusCode, get.body]).toEqual([200, GET_VECTOR.plain]);
+    // The XML body reaches the adapter through the shared server's parser: a forged signature is refused, not a 415.
+    const forged = await d.http.inject({ method: 'POST', url: '/wecom/callback?msg_signature=0&timestamp=1&nonce=2', headers: { 'content-type': 'text/xml' }, payload: '<xml><Encrypt><![CDATA[abcd]]></Encrypt></xml>' });
+    expect(forged.statusCode).toBe(401);
+    await Promise.all(adapters.map((a) => a.stop()));
+    const stopped = await d.http.inject({ method: 'GET', url: `/wecom/callback?msg_signature=${GET_VECTOR.signature}&timestamp=${GET_VECTOR.timestamp}&nonce=${GET_VECTOR.nonce}&echostr=${GET_VECTOR.echostrUrlEncoded}` });
+    expect(stopped.statusCode).toBe(503);
+    await d.http.close();
   });
 
   it('starts a configured Lark webhook adapter and mounts its route; stop() is clean', async () => {

@@ -9,7 +9,8 @@ import { dingtalkSign, signedRobotUrl, verifyDingtalkCallback } from '../../adap
 import { larkDecrypt, larkEncrypt, larkSignature, verifyLarkSignature } from '../../adapters/lark/crypto.js';
 import { normalizeLark } from '../../adapters/lark/normalize.js';
 import { larkCard, renderLark, renderLarkText } from '../../adapters/lark/render.js';
-import { splitText } from '../../adapters/shared/text.js';
+import { citationSnippet, splitText } from '../../adapters/shared/text.js';
+import { renderAnswer } from '../../adapters/web/render.js';
 import { maskSecrets, summarize } from '../../adapters/shared/sdk-logger.js';
 import { normalizeWechat, type WechatSnapshot } from '../../adapters/wechat/normalize.js';
 import { WECHAT_TEXT_LIMIT, renderWechat } from '../../adapters/wechat/render.js';
@@ -216,5 +217,47 @@ describe('sdk logger', () => {
     expect(s).not.toContain('t-secret');
     expect(maskSecrets('Authorization: Bearer abc.def')).not.toContain('abc.def');
     expect(maskSecrets('app_secret=xyz123&a=1')).not.toContain('xyz123');
+  });
+});
+
+describe('every renderer shows the sentence that matched under its cited title, and buttons where there are cards', () => {
+  let topic: Answer;
+  let digest: Answer;
+  beforeAll(async () => {
+    const engine = await sampleEngine();
+    topic = engine.answer('预决算公开');
+    digest = { ...engine.answer('旌德2021要点一（三）是什么'), intent: 'digest' };
+  });
+
+  it('says the snippet only when it says more than the title', () => {
+    const more = topic.citations.filter((c) => citationSnippet(c));
+    expect(more.length).toBeGreaterThan(0);
+    for (const c of topic.citations) {
+      const s = citationSnippet(c);
+      if (s) expect(c.title.includes(s.slice(1, -1))).toBe(false);
+      else expect(c.title.includes(c.snippet.replace(/[。；;]$/, ''))).toBe(true);
+    }
+    const c = more[0]!;
+    const quoted = citationSnippet(c)!;
+    expect(JSON.stringify(larkCard(topic))).toContain(quoted);
+    expect(JSON.parse(renderLarkText(topic).content).text).toContain(quoted);
+    expect(renderDingtalk(topic).markdown.text).toContain(quoted);
+    expect(renderWechat(topic).join('\n')).toContain(quoted);
+    expect(renderAnswer(topic).citations.find((x) => x.item === c.item && x.file === c.file)?.matched).toBe(quoted);
+  });
+
+  it('draws item buttons on digests and item answers, follow-up choices on any card, and the card state in place', () => {
+    const card = JSON.stringify(larkCard(digest));
+    for (const label of ['标记完成', '登记进展', '查看详情']) expect(card).toContain(label);
+    expect(JSON.stringify(larkCard(topic))).not.toContain('标记完成');
+    const key = `${digest.citations[0]!.file}#${digest.citations[0]!.item}`;
+    const done = JSON.stringify(larkCard(digest, { done: { [key]: '旌德县财政局' } }));
+    expect(done).toContain('已标记完成（旌德县财政局）');
+    expect(digest.citations).toHaveLength(1);
+    expect(card).toContain('"a":"done"');
+    expect(done).not.toContain('"a":"done"');
+    const choice = { ...topic, followUps: ['旌德县', '青田县'] };
+    expect(JSON.stringify(larkCard(choice))).toContain('"value":{"a":"choice","t":"青田县"}');
+    expect(JSON.stringify(larkCard(choice, { chosen: '青田县' }))).toContain('已选择：青田县');
   });
 });

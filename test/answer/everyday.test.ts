@@ -35,7 +35,7 @@ describe('everyday wording', () => {
     expect(a.text).toContain(`“${c.snippet.replace(/[。；;]$/, '')}”`);
   });
 
-  it.each(['今天天气怎么样', '个人所得税怎么交', '帮我写一份工作总结', 'what is the weather like today', '社保卡丢了怎么补办', '火星探测计划'])(
+  it.each(['今天天气怎么样', '个人所得税怎么交', '帮我写一份工作总结', 'what is the weather like today', '社保卡丢了怎么补办', '火星探测计划', '护照怎么办理', '身份证过期了去哪换', '垃圾分类工作要公开啥'])(
     'out of scope: %s gets a clear reply and no items',
     (q) => {
       const a = ask(q);

@@ -210,3 +210,22 @@ describe('help and fall-through', () => {
     expect(await bot.handle(msg('取消订阅', { mentionedBot: false }))).toBeUndefined();
   });
 });
+
+describe('推送记录', () => {
+  it('lists the last three days’ failed and uncertain pushes to admins only', async () => {
+    const { store, commands } = await setup();
+    const day = (chatId: string, date: string) => ({ platform: 'dingtalk', chatId, date });
+    const claim = (chatId: string, date: string) => store.claimDigest({ ...day(chatId, date), unit: '旌德县财政局', dedupeKey: null, owner: 'x', at: `${date}T00:30:00.000Z`, leaseUntil: `${date}T00:31:00.000Z` });
+    await claim('cidSent', '2021-11-25');
+    await store.digestSent({ ...day('cidSent', '2021-11-25'), owner: 'x', at: '2021-11-25T00:30:00.000Z' });
+    await claim('cidFailed', '2021-11-24');
+    await store.digestFailed({ ...day('cidFailed', '2021-11-24'), owner: 'x', at: '2021-11-24T00:30:00.000Z', code: 'invalid.openConversationId', message: '无效的openConversationId', nextAt: null });
+    await claim('cidOld', '2021-11-20');
+    await store.digestFailed({ ...day('cidOld', '2021-11-20'), owner: 'x', at: '2021-11-20T00:30:00.000Z', code: 'old', message: 'old', nextAt: null });
+    expect((await commands.handle(msg('推送记录')))?.text).toContain('只有管理员');
+    const text = (await commands.handle(msg('推送记录', { senderId: 'ou_admin' })))!.text;
+    expect(text).toContain('共2条，已发送1条，失败1条，状态不确定0条');
+    expect(text).toContain('2021-11-24 dingtalk cidFailed（旌德县财政局）失败：[invalid.openConversationId] 无效的openConversationId');
+    expect(text).not.toContain('cidOld');
+  });
+});

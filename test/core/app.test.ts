@@ -63,3 +63,22 @@ describe('the composition root', () => {
     }
   });
 });
+
+describe('redeliveries', () => {
+  it('a chat platform’s message id is kept in the store; the console’s and the page’s ids are not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yaodian-app-'));
+    try {
+      const config = loadConfig(coreConfigSchema, { DATA_DIR: dir });
+      const m = (platform: IncomingMessage['platform'], id: string): IncomingMessage => ({ id, platform, chatId: 'c', chatType: 'direct', senderId: 'u', text: '有哪些文件', mentionedBot: true, time: 0 });
+      for (const round of [1, 2]) {
+        const app = await createApp({ config, logger: silentLogger(), mode: 'serve', docsDir: samplesDir });
+        expect(await app.bot.handle(m('lark', 'om_same')), `round ${round}`).toEqual(round === 1 ? expect.objectContaining({ intent: expect.any(String) }) : undefined);
+        expect(await app.bot.handle(m('cli', 'cli-1-1')), `round ${round}`).toBeDefined();
+        expect(await app.bot.handle(m('cli', 'cli-1-1'))).toBeUndefined();
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

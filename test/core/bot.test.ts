@@ -130,8 +130,9 @@ describe('bindings file', () => {
 describe('config', () => {
   it('defaults, and a bad value names the variable and what it expects', () => {
     const cfg = loadConfig(coreConfigSchema, {});
-    expect(cfg).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './data', LOG_LEVEL: 'info' });
+    expect(cfg).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info' });
     expect(cfg.ADMIN_TOKEN).toBeUndefined();
+    expect(cfg.VIEW_TOKEN).toBeUndefined();
     expect(() => loadConfig(coreConfigSchema, { PORT: 'abc' })).toThrow(/PORT.*"abc"/s);
     expect(() => loadConfig(coreConfigSchema, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });

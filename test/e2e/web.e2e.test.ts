@@ -118,6 +118,36 @@ describe.skipIf(!HAVE)('web e2e (headless Chromium)', { timeout: 60_000 }, () =>
     await context.close();
   });
 
+  it('推送 tab: an admin subscribes a recipient without going into its chat, sees it listed, and removes it', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${server.url.replace('localhost', '127.0.0.1')}#pushes`);
+    await page.fill('#push-token', TOKEN);
+    await page.press('#push-token', 'Tab');
+    await page.selectOption('#sub-platform', 'zwdd');
+    await page.fill('#sub-chat', 'org:GO_e2e01');
+    await page.fill('#sub-unit', '县财政局');
+    await page.fill('#sub-time', '7:45');
+    await page.click('#sub-form button[type=submit]');
+    // 县财政局 is named in two regions: the page shows the server's question, nothing is stored.
+    await expect.poll(() => page.locator('#sub-report').textContent()).toMatch(/多个地区都有“县财政局”/);
+    expect(await server.core.store.subscriptions()).toEqual([]);
+    await page.fill('#sub-unit', '旌德县财政局');
+    await page.click('#sub-form button[type=submit]');
+    await expect.poll(() => page.locator('#sub-report').textContent()).toMatch(/已订阅：每天 07:45.*旌德县财政局/);
+    const row = page.locator('#sub-table tbody tr', { hasText: 'org:GO_e2e01' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/浙政钉（未启用）.*旌德县财政局.*07:45.*管理页/);
+    expect(await server.core.store.subscriptions()).toEqual([{ platform: 'zwdd', chatId: 'org:GO_e2e01', unit: '旌德县财政局', time: '07:45' }]);
+    await row.locator('button').click();
+    await expect.poll(() => page.locator('#sub-table tbody').textContent()).toMatch(/还没有订阅/);
+    expect(await server.core.store.subscriptions()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!CJK)('a PDF printed by Chromium (CJK font) converts through unpdf into items', async () => {
     const page = await browser.newPage();
     const numbered: string[] = [];
@@ -137,6 +167,24 @@ describe.skipIf(!HAVE)('web e2e (headless Chromium)', { timeout: 60_000 }, () =>
     expect(plan.items.map((i) => i.printed)).toEqual(['（一）', '（二）', '（一）']);
     expect(plan.items[0]?.leadUnits).toContain('县府办');
     expect(plan.title).toMatch(/工作要点/);
+  });
+
+  it('对标: two documents side by side, gaps highlighted, the 对照表 to download', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url.replace('localhost', '127.0.0.1')}#align`);
+    await expect.poll(() => page.locator('#align-a option').count()).toBeGreaterThan(1);
+    const value = async (region: string) => (await page.locator('#align-a option', { hasText: region }).first().getAttribute('value')) as string;
+    await page.selectOption('#align-a', await value('青田'));
+    await page.selectOption('#align-b', await value('义乌'));
+    await page.click('#align-form button[type=submit]');
+    await page.locator('#align-table tbody tr').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('#align-table tbody tr').count()).toBeGreaterThan(10);
+    // 青田 一（六） has no counterpart in 义乌: its row is marked as a gap.
+    expect(await page.locator('#align-table tbody tr.gap').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#align-summary')).toMatch(/组/);
+    expect(await page.getAttribute('#align-xlsx', 'href')).toMatch(/^\/api\/align\.xlsx\?a=/);
+    await shot(page, 'align.png');
+    await page.close();
   });
 
   it('phone width (375×740): chat, citation and ledger fit', async () => {

@@ -1,7 +1,10 @@
 /**
- * A fake Lark Open API on 127.0.0.1 for the real SDK: tenant token, bot info, message reply/create, and the
- * long-connection endpoint + a websocket server speaking the SDK's protobuf frames (pbbp2.Frame).
+ * A fake Lark Open API on 127.0.0.1 for the real SDK: tenant token, bot info, message reply/create/patch (a
+ * repeated uuid within the hour returns the first message and shows nothing new, as Lark documents), file upload
+ * and message resources, and the long-connection endpoint + a websocket server speaking the SDK's protobuf frames
+ * (pbbp2.Frame). Failures answer as the platform does: HTTP status, { code, msg } and rate-limit headers.
  */
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -19,6 +22,16 @@ export interface RecordedCall {
 export interface FakeResponse {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A message as it appears in a chat (a uuid repeat within the hour does not appear again). */
+export interface Delivered {
+  messageId: string;
+  chatId?: string;
+  replyTo?: string;
+  msgType: string;
+  content: string;
 }
 
 export interface LarkFake {
@@ -31,6 +44,16 @@ export interface LarkFake {
   wsReceived: Frame[];
   /** Control frames (pings) received: the SDK pings as soon as its socket is open and listening. */
   pings: number;
+  /** Messages that appeared in chats, in order. */
+  delivered: Delivered[];
+  /** Card contents after PATCH /open-apis/im/v1/messages/:id. */
+  patched: { messageId: string; content: string }[];
+  /** Files uploaded through im/v1/files, by file_key. */
+  uploads: Map<string, { fileType: string; fileName: string; bytes: Buffer }>;
+  /** Files users sent, by file_key, served by GET …/resources/:file_key. */
+  resources: Map<string, Buffer>;
+  /** Called when a send arrives, before it is answered (a test may hold it, e.g. to kill the sender mid-push). */
+  onSend?: (call: RecordedCall) => Promise<void> | void;
   /** Send an event over the long connection to every connected client. */
   pushEvent(event: unknown, messageId?: string): void;
   connected(): number;
@@ -126,6 +149,10 @@ export async function startLarkFake(): Promise<LarkFake> {
     failures: [],
     wsReceived: [],
     pings: 0,
+    delivered: [],
+    patched: [],
+    uploads: new Map(),
+    resources: new Map(),
     pushEvent(event, messageId = `ws-msg-${++seq}`) {
       const frame = encodeFrame({
         SeqID: ++seq,
@@ -165,20 +192,65 @@ export async function startLarkFake(): Promise<LarkFake> {
     return { code: 0, msg: 'ok', tenant_access_token: FAKE_TENANT_TOKEN, expire: 7200 };
   });
   app.get('/open-apis/bot/v3/info', async () => ({ code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '要点助手', open_id: FAKE_BOT_OPEN_ID } }));
+  await app.register(multipart);
   const record = (path: string, messageId: string | undefined, req: { headers: Record<string, unknown>; body: unknown }) => {
-    fake.calls.push({ path, messageId, authorization: req.headers.authorization as string | undefined, body: req.body as RecordedCall['body'] });
+    const call = { path, messageId, authorization: req.headers.authorization as string | undefined, body: req.body as RecordedCall['body'] };
+    fake.calls.push(call);
+    return call;
+  };
+  /** uuid → the message it created, and when: Lark drops a repeat within an hour. */
+  const uuids = new Map<string, { messageId: string; at: number }>();
+  let ids = 0;
+  const deliver = (call: RecordedCall, target: { chatId?: string; replyTo?: string }) => {
+    const uuid = call.body.uuid;
+    const seen = uuid ? uuids.get(uuid) : undefined;
+    if (seen && Date.now() - seen.at < 3600_000) return seen.messageId;
+    const messageId = `om_fake_${++ids}`;
+    if (uuid) uuids.set(uuid, { messageId, at: Date.now() });
+    fake.delivered.push({ messageId, ...target, msgType: call.body.msg_type, content: call.body.content });
+    return messageId;
+  };
+  type Reply = { code(n: number): { headers(h: Record<string, string>): { send(b: unknown): unknown } } };
+  const failed = (reply: Reply) => {
+    const failure = fake.failures.shift();
+    return failure ? reply.code(failure.status).headers(failure.headers ?? {}).send(failure.body) : undefined;
   };
   app.post<{ Params: { id: string } }>('/open-apis/im/v1/messages/:id/reply', async (req, reply) => {
-    record('reply', req.params.id, req);
-    const failure = fake.failures.shift();
-    if (failure) return reply.code(failure.status).send(failure.body);
-    return { code: 0, msg: 'success', data: { message_id: `om_reply_${fake.calls.length}`, chat_id: 'oc_x', msg_type: (req.body as { msg_type: string }).msg_type } };
+    const call = record('reply', req.params.id, req);
+    await fake.onSend?.(call);
+    const f = failed(reply as unknown as Reply);
+    if (f) return f;
+    const messageId = deliver(call, { replyTo: req.params.id });
+    return { code: 0, msg: 'success', data: { message_id: messageId, chat_id: 'oc_x', msg_type: call.body.msg_type } };
   });
   app.post('/open-apis/im/v1/messages', async (req, reply) => {
-    record('create', undefined, req);
-    const failure = fake.failures.shift();
-    if (failure) return reply.code(failure.status).send(failure.body);
-    return { code: 0, msg: 'success', data: { message_id: `om_new_${fake.calls.length}` } };
+    const call = record('create', undefined, req);
+    await fake.onSend?.(call);
+    const f = failed(reply as unknown as Reply);
+    if (f) return f;
+    const messageId = deliver(call, { chatId: call.body.receive_id as string });
+    return { code: 0, msg: 'success', data: { message_id: messageId, chat_id: call.body.receive_id } };
+  });
+  app.patch<{ Params: { id: string } }>('/open-apis/im/v1/messages/:id', async (req) => {
+    fake.patched.push({ messageId: req.params.id, content: (req.body as { content: string }).content });
+    return { code: 0, msg: 'success', data: {} };
+  });
+  app.post('/open-apis/im/v1/files', async (req, reply) => {
+    const fields: Record<string, string> = {};
+    let bytes: Buffer | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'file') bytes = await part.toBuffer();
+      else fields[part.fieldname] = String(part.value);
+    }
+    if (!bytes?.length) return reply.code(400).send({ code: 234001, msg: 'Invalid request param.' });
+    const key = `file_v3_fake_${fake.uploads.size + 1}`;
+    fake.uploads.set(key, { fileType: fields['file_type'] ?? '', fileName: fields['file_name'] ?? '', bytes });
+    return { code: 0, msg: 'success', data: { file_key: key } };
+  });
+  app.get<{ Params: { id: string; key: string }; Querystring: { type?: string } }>('/open-apis/im/v1/messages/:id/resources/:key', async (req, reply) => {
+    const bytes = fake.resources.get(req.params.key);
+    if (!bytes || req.query.type !== 'file') return reply.code(400).send({ code: 234003, msg: 'File not in msg.' });
+    return reply.header('content-type', 'application/octet-stream').send(bytes);
   });
   app.post('/callback/ws/endpoint', async () => ({
     code: 0,

@@ -170,12 +170,15 @@ describe('bad input gets a clear error naming the file', () => {
     await writeFile(join(dir, 'a-good.txt'), sampleDocument());
     await writeFile(join(dir, 'b-empty.txt'), '');
     await writeFile(join(dir, 'c-binary.txt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1]));
-    await writeFile(join(dir, 'd-good.md'), sampleDocument());
+    await writeFile(join(dir, 'd-good.md'), `${sampleDocument()}\n（另一份文件）\n`);
+    await writeFile(join(dir, 'e-copy.txt'), sampleDocument());
     const { plans, errors } = await loadDirectory(dir);
     expect(plans.map((p) => p.file)).toEqual(['a-good.txt', 'd-good.md']);
     expect(errors.map((e) => [e.file, e.code])).toEqual([
       ['b-empty.txt', 'FILE_EMPTY'],
       ['c-binary.txt', 'FILE_BINARY'],
+      // The same text as a-good.txt: loaded once (see duplicates.ts).
+      ['e-copy.txt', 'DUPLICATE'],
     ]);
   });
 });

@@ -20,13 +20,19 @@ describe('outline references', () => {
     ['倒数第二条', { fromEnd: 2 }],
     ['第一部分最后一项', { section: '一', fromEnd: 1 }],
     ['第二部分倒数第2条', { section: '二', fromEnd: 2 }],
+    ['义乌 4.1', { section: '四', item: 1 }],
+    ['第四部分第一、二项', { section: '四', item: 1, also: [2] }],
+    ['第四部分第2条和第3条', { section: '四', item: 2, also: [3] }],
+    ['第一大项第五小项', { section: '一', item: 5 }],
   ])('%s', (q, ref) => {
     expect(parseRef(q)?.ref).toEqual(ref);
   });
 
-  it('finds no reference in a topic question', () => {
+  it('finds no reference in a topic question, a date or a version number', () => {
     expect(parseRef('依申请公开有什么要求')).toBeUndefined();
     expect(parseRef('12345热线')).toBeUndefined();
+    expect(parseRef('2021.11.30到期的')).toBeUndefined();
+    expect(parseRef('4.1日前')).toBeUndefined();
   });
 
   it('writes Chinese numerals', () => {

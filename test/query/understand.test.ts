@@ -55,6 +55,19 @@ describe('question → query', () => {
     expect(parse('青田县财政局负责哪些任务').topic ?? '').not.toContain('财政');
   });
 
+  it('a date narrows only a question about tasks', () => {
+    expect(parse('本月到期的').deadline).toBeDefined();
+    expect(parse('逾期的任务有哪些').deadline?.overdue).toBe(true);
+    expect(parse('证照快到期能提醒吗').deadline).toBeUndefined();
+    expect(parse('身份证过期了去哪换').deadline).toBeUndefined();
+  });
+
+  it('a unit named in a topic question is part of the topic; 各单位 in a progress question means per unit', () => {
+    expect(parse('网上有关于我们单位的谣言要怎么澄清').units).toEqual([]);
+    expect(parse('各部门各有一个服务电话要不要并成一个号码').units).toEqual([]);
+    expect(parse('各单位完成情况')).toMatchObject({ units: [], want: 'progress' });
+  });
+
   it('政府 alone names no unit (政府网站 is a topic)', () => {
     const q = parse('政府网站集约化建设');
     expect(q.units).toEqual([]);

@@ -6,13 +6,14 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore, MIGRATIONS, migrate } from '../../src/store/index.js';
 import { plan } from '../helpers/plans.js';
+import { checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
 
 const url = process.env['YAODIAN_TEST_DATABASE_URL'];
 
 describe.skipIf(!url)('store on PostgreSQL', () => {
   it('migrates a fresh database idempotently and runs every query', async () => {
     const first = await openStore({ databaseUrl: url as string });
-    for (const t of ['digests', 'progress', 'chats', 'user_bindings', 'documents', 'conversations', 'uploads', 'removed_documents', 'kysely_migration', 'kysely_migration_lock']) {
+    for (const t of ['cards', 'chat_routes', 'seen_messages', 'uploads', 'removed_documents', 'conversations', 'digests', 'progress', 'chats', 'user_bindings', 'documents', 'kysely_migration', 'kysely_migration_lock']) {
       await sql`drop table if exists ${sql.table(t)}`.execute(first.db);
     }
     await first.close();
@@ -31,6 +32,9 @@ describe.skipIf(!url)('store on PostgreSQL', () => {
       expect(await s.subscriptions()).toEqual([{ platform: 'lark', chatId: 'c1', unit: '旌德县财政局', time: '08:30' }]);
       expect(await s.unsubscribe('lark', 'c1')).toBe(true);
       expect(await s.unsubscribe('lark', 'c1')).toBe(false);
+      await s.setSubscription('zwdd', 'acc-1', '旌德县财政局', '07:30', 'api:admin');
+      expect(await s.subscriptions()).toEqual([{ platform: 'zwdd', chatId: 'acc-1', unit: '旌德县财政局', time: '07:30' }]);
+      expect((await s.subscribedChats()).map((c) => [c.chatId, c.updatedBy])).toEqual([['acc-1', 'api:admin']]);
 
       await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '进行中', note: 'x' });
       await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '已完成' });
@@ -41,19 +45,8 @@ describe.skipIf(!url)('store on PostgreSQL', () => {
       expect(await s.addDocument({ file: 'jd.txt', hash: 'h', plan: p })).toBe(false);
       expect((await s.plans())[0]?.file).toBe('jd.txt');
 
-      await s.digestSending('lark', 'c1', '2021-11-24', 'k', '旌德县财政局');
-      await s.digestDone('lark', 'c1', '2021-11-24', 'sent');
-      await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-      await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-      expect(await s.digest('lark', 'c1', '2021-11-25')).toMatchObject({ state: 'sending', attempts: 2 });
-      expect(await s.lastDigestDate('lark', 'c1', '2021-11-25')).toBe('2021-11-24');
-      const claim = { platform: 'lark', chatId: 'c2', date: '2021-11-25', dedupeKey: 'k3', unit: '旌德县财政局', at: '2021-11-25T00:30:00.000Z', staleBefore: '2021-11-25T00:25:00.000Z' };
-      expect(await s.claimDigest(claim)).toBe(true);
-      expect(await s.claimDigest(claim)).toBe(false);
-      expect(await s.claimDigest({ ...claim, at: '2021-11-25T00:40:00.000Z', staleBefore: '2021-11-25T00:35:00.000Z' })).toBe(true);
-      expect((await s.digest('lark', 'c2', '2021-11-25'))?.attempts).toBe(2);
-      await s.digestDone('lark', 'c2', '2021-11-25', 'sent');
-      expect(await s.claimDigest({ ...claim, at: '2021-11-25T01:40:00.000Z', staleBefore: '2021-11-25T01:35:00.000Z' })).toBe(false);
+      await checkDeliveryTransitions(s);
+      await checkSeenRoutesCards(s);
     } finally {
       await s.close();
     }

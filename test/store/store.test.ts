@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
-import { migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
+import { createStore, migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
+import { checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
 import { syncDocuments, documentDates } from '../../src/store/documents.js';
 import { createBindings } from '../../src/bindings.js';
 import type { IncomingMessage } from '../../src/model.js';
@@ -34,7 +35,7 @@ describe('store migrations', () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     expect(await migrate(db)).toEqual(Object.keys(MIGRATIONS));
     const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['chats', 'conversations', 'digests', 'documents', 'progress', 'removed_documents', 'uploads', 'user_bindings']);
+    expect(tables).toEqual(['cards', 'chat_routes', 'chats', 'conversations', 'digests', 'documents', 'progress', 'removed_documents', 'seen_messages', 'uploads', 'user_bindings']);
     await db.destroy();
   });
 
@@ -116,6 +117,27 @@ describe('store', () => {
     expect((await s.chat('lark', 'c1'))?.time).toBeNull();
   });
 
+  it("an admin's subscription sets unit and time in one write, is listed with who set it, and is removed like 取消订阅", async () => {
+    const s = await memoryStore();
+    await s.setChatUnit('zwdd', 'group:cid-1', '旌德县政府办', 'zwdd:u1');
+    await s.subscribe('lark', 'unbound', '09:00');
+    await s.setSubscription('zwdd', 'acc-1001', '旌德县财政局', '08:30', 'api:admin');
+    await s.setSubscription('zwdd', 'group:cid-1', '旌德县财政局', '07:00', 'api:admin');
+    expect(await s.subscriptions()).toEqual([
+      { platform: 'zwdd', chatId: 'group:cid-1', unit: '旌德县财政局', time: '07:00' },
+      { platform: 'zwdd', chatId: 'acc-1001', unit: '旌德县财政局', time: '08:30' },
+    ]);
+    const listed = await s.subscribedChats();
+    expect(listed.map((c) => [c.platform, c.chatId, c.unit, c.time, c.updatedBy])).toEqual([
+      ['lark', 'unbound', null, '09:00', null],
+      ['zwdd', 'acc-1001', '旌德县财政局', '08:30', 'api:admin'],
+      ['zwdd', 'group:cid-1', '旌德县财政局', '07:00', 'api:admin'],
+    ]);
+    expect(await s.unsubscribe('zwdd', 'acc-1001', 'api:admin')).toBe(true);
+    expect((await s.subscribedChats()).map((c) => c.chatId)).toEqual(['unbound', 'group:cid-1']);
+    expect(await s.chat('zwdd', 'acc-1001')).toMatchObject({ unit: '旌德县财政局', time: null, updatedBy: 'api:admin' });
+  });
+
   it('keeps progress per item and unit, the latest update winning', async () => {
     const s = await memoryStore();
     await s.setProgress({ file: 'a.txt', item: '一.3', unit: '旌德县财政局', status: '进行中', note: '已起草', by: 'lark:u1', at: '2021-11-20T01:00:00.000Z' });
@@ -144,15 +166,24 @@ describe('store', () => {
     expect((await s.plans())[0]?.items[0]?.id).toBe('一.1');
   });
 
-  it('logs digests: sending, then sent, attempts counted, last sent date', async () => {
-    const s = await memoryStore();
-    await s.digestSending('lark', 'c1', '2021-11-24', 'k1', '旌德县财政局');
-    await s.digestDone('lark', 'c1', '2021-11-24', 'sent');
-    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-    expect(await s.digest('lark', 'c1', '2021-11-25')).toMatchObject({ state: 'sending', attempts: 1, dedupeKey: 'k2' });
-    await s.digestSending('lark', 'c1', '2021-11-25', 'k2', '旌德县财政局');
-    expect((await s.digest('lark', 'c1', '2021-11-25'))?.attempts).toBe(2);
+  it('keeps the digest delivery state machine: claims, failures with the platform code, leases, uncertain, resets', async () => {
+    await checkDeliveryTransitions(await memoryStore());
+  });
+
+  it('keeps seen message keys, chat routes and cards', async () => {
+    await checkSeenRoutesCards(await memoryStore());
+  });
+
+  it('migrates a store written before 0003 and keeps its digest log', async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const { Migrator } = await import('kysely');
+    const old = new Migrator({ db, provider: { getMigrations: async () => ({ '0001_initial': MIGRATIONS['0001_initial']!, '0002_conversations': MIGRATIONS['0002_conversations']! }) } });
+    expect((await old.migrateToLatest()).error).toBeUndefined();
+    await db.insertInto('digests').values({ platform: 'lark', chat_id: 'c1', date: '2021-11-24', state: 'sent', dedupe_key: 'k', unit: 'u', attempts: 1, updated_at: '2021-11-24T00:30:00.000Z' }).execute();
+    expect(await migrate(db)).toEqual(['0003_platform_delivery', '0004_uploads']);
+    const s = createStore(db);
+    expect(await s.digest('lark', 'c1', '2021-11-24')).toMatchObject({ state: 'sent', attempts: 1, errorCode: null, owner: null });
     expect(await s.lastDigestDate('lark', 'c1', '2021-11-25')).toBe('2021-11-24');
-    expect(await s.lastDigestDate('lark', 'c1', '2021-11-24')).toBeUndefined();
+    await db.destroy();
   });
 });

@@ -105,8 +105,8 @@ describe('POST /api/ask', () => {
       [{}, /缺少问题 q/],
       [{ q: '' }, /问题 q/],
       [{ q: 'x'.repeat(501) }, /过长/],
-      [{ q: '问题', today: '2021/9/1' }, /YYYY-MM-DD/],
-      [{ q: { a: 1 } }, /类型/],
+      [{ q: '问题', today: '2021/9/1' }, /^请求参数不正确：日期 today 的格式应为 YYYY-MM-DD（如 2021-09-01）$/],
+      [{ q: { a: 1 } }, /问题 q 应为文字/],
     ];
     for (const [payload, message] of cases) {
       const r = await app.inject({ method: 'POST', url: '/api/ask', payload: payload as object });
@@ -118,7 +118,7 @@ describe('POST /api/ask', () => {
     expect(notJson.json().message).toMatch(/JSON/);
     const noDay = await app.inject({ method: 'POST', url: '/api/ask', payload: { q: '问题', today: '2021-02-30' } });
     expect(noDay.statusCode).toBe(400);
-    expect(noDay.json().message).toMatch(/日期不存在/);
+    expect(noDay.json().message).toBe('日期 today：没有 2021-02-30 这一天，请检查月份和日期。');
   });
 
   it('answers 413 to a body over the limit', async () => {

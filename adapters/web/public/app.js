@@ -20,6 +20,8 @@ async function api(path, options = {}) {
   const type = res.headers.get('content-type') || '';
   const body = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
+    // Signed out (VIEW_TOKEN changed or the cookie expired): reload to get the sign-in form.
+    if (res.status === 401 && body && body.error === 'view_token_required') location.reload();
     const message = body && body.message ? body.message : `请求失败（${res.status}）`;
     throw Object.assign(new Error(message), { status: res.status, body });
   }
@@ -34,6 +36,11 @@ function showTab(name) {
   for (const a of document.querySelectorAll('.tabs a')) a.setAttribute('aria-selected', String(a.dataset.tab === name));
   if (name === 'ledger') loadLedger();
   if (name === 'docs') loadDocs();
+  if (name === 'align') window.dispatchEvent(new Event('yaodian:align'));
+  if (name === 'pushes') {
+    loadPushes();
+    loadSubscriptions();
+  }
 }
 
 function route() {
@@ -44,7 +51,7 @@ function route() {
     return;
   }
   closeViewer(false);
-  showTab(['chat', 'ledger', 'docs'].includes(hash) ? hash : 'chat');
+  showTab(['chat', 'ledger', 'docs', 'pushes', 'align'].includes(hash) ? hash : 'chat');
 }
 window.addEventListener('hashchange', route);
 
@@ -69,12 +76,13 @@ function citationView(c, n) {
   return h('li', { class: 'cite' },
     h('a', { href: c.href, class: 'cite-link', 'data-file': c.file, 'data-item': c.item }, `[${n}] 《${c.doc}》${c.ref} ${c.title}`),
     h('div', { class: 'cite-meta' }, h('span', { text: units }), h('span', { class: 'deadline', text: c.deadlines.length ? `时限：${c.deadlines.join('、')}` : '未列时限' })),
-    c.snippet ? h('div', { class: 'snippet', text: c.snippet }) : null,
+    c.matched ? h('div', { class: 'snippet', text: c.matched }) : null,
   );
 }
 
 function answerView(a) {
   const parts = [h('div', { class: 'text', text: a.text })];
+  if (a.file && a.file.url) parts.push(h('p', { class: 'file' }, h('a', { href: a.file.url, download: a.file.name, class: 'button' }, `下载表格：${a.file.name}`)));
   if (a.citations.length) parts.push(h('ol', { class: 'cites' }, a.citations.map((c, i) => citationView(c, i + 1))));
   if (a.followUps && a.followUps.length) {
     parts.push(h('div', { class: 'chips' }, a.followUps.map((f) => h('button', { type: 'button', class: 'chip', onclick: () => ask(f) }, f))));
@@ -195,15 +203,16 @@ function unitChart(stats) {
   if (!top.length) return box.replaceChildren(h('p', { class: 'empty', text: '没有数据' }));
   const max = Math.max(...top.map((s) => s.total));
   const row = 26;
-  const label = 150;
-  const width = 520;
+  // The label column fits the longest label (fitLabels, chart.js); the bars and their numbers get the rest.
+  const { column: label, shown } = fitLabels(top.map((s) => (regions.size > 1 ? `${short(s.region)}·${s.unit}` : s.unit)));
+  const bars = 330;
+  const width = label + bars + 90;
   const svg = h('svg:svg', { viewBox: `0 0 ${width} ${top.length * row + 4}`, role: 'img', 'aria-label': '各单位任务数' });
   top.forEach((s, i) => {
     const y = i * row + 2;
-    const w = ((width - label - 40) * s.total) / max;
-    const wo = ((width - label - 40) * s.overdue) / max;
-    const full = regions.size > 1 ? `${short(s.region)}·${s.unit}` : s.unit;
-    const name = full.length > 11 ? `${full.slice(0, 11)}…` : full;
+    const w = (bars * s.total) / max;
+    const wo = (bars * s.overdue) / max;
+    const name = shown[i];
     svg.append(
       h('svg:text', { x: label - 6, y: y + 16, 'text-anchor': 'end', class: 'lbl' }, name, h('svg:title', {}, `${s.region} ${s.unit}`)),
       h('svg:rect', { x: label, y: y + 3, width: Math.max(w, 1), height: row - 8, class: 'bar' }),
@@ -338,6 +347,128 @@ $('#upload').addEventListener('submit', async (ev) => {
     out.replaceChildren(h('p', { class: 'error', text: e.message }), e.body && e.body.kept ? h('p', { class: 'hint', text: e.body.kept }) : null);
   }
   loadDocs();
+});
+
+// ---------- pushes (admin): the digest delivery log, run now, resend ----------
+const PUSH_STATE = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '失败（将重试）', uncertain: '状态不确定' };
+const PLATFORM = { lark: '飞书', dingtalk: '钉钉', wechat: '微信', wecom: '企业微信/政务微信', zwdd: '浙政钉', web: '网页' };
+const pushToken = $('#push-token');
+pushToken.value = sessionStorage.getItem('yaodian.token') || '';
+pushToken.addEventListener('change', () => {
+  sessionStorage.setItem('yaodian.token', pushToken.value);
+  tokenInput.value = pushToken.value;
+  loadPushes();
+  loadSubscriptions();
+});
+const pushHeaders = () => (pushToken.value.trim() ? { authorization: `Bearer ${pushToken.value.trim()}`, 'content-type': 'application/json' } : { 'content-type': 'application/json' });
+
+async function loadPushes() {
+  const body = $('#push-table tbody');
+  const note = $('#push-summary');
+  if (!pushToken.value.trim()) {
+    note.textContent = '请输入管理口令（ADMIN_TOKEN）查看推送记录。';
+    body.replaceChildren();
+    return;
+  }
+  try {
+    const data = await api('/api/admin/digests?days=7', { headers: pushHeaders() });
+    const count = (s) => data.rows.filter((r) => r.state === s).length;
+    note.textContent = `${data.from} 至 ${data.to}：已发送 ${count('sent')}，失败 ${count('failed')}，状态不确定 ${count('uncertain')}，待发送 ${count('pending') + count('sending')}。`;
+    body.replaceChildren(...data.rows.map((r) => h('tr', { class: `push ${r.state}` },
+      h('td', { 'data-h': '日期' }, r.date),
+      h('td', { 'data-h': '平台' }, PLATFORM[r.platform] || r.platform),
+      h('td', { 'data-h': '群' }, h('span', { class: 'chat', text: r.chat })),
+      h('td', { 'data-h': '单位' }, r.unit || '—'),
+      h('td', { 'data-h': '状态' }, h('span', { class: `status ${r.state}`, text: PUSH_STATE[r.state] || r.state })),
+      h('td', { 'data-h': '次数' }, String(r.attempts)),
+      h('td', { 'data-h': '原因' }, r.error ? `${r.errorCode ? `[${r.errorCode}] ` : ''}${r.error}` : '—'),
+      h('td', { 'data-h': '' }, r.state === 'uncertain' || r.state === 'failed'
+        ? h('button', { type: 'button', class: 'small', onclick: () => resendPush(r) }, r.state === 'uncertain' ? '确认未收到，重发' : '立即重发')
+        : null),
+    )));
+    if (!data.rows.length) body.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty', text: '最近 7 天没有推送记录。' })));
+  } catch (e) {
+    note.textContent = e.message;
+    body.replaceChildren();
+  }
+}
+
+// ---------- subscriptions set by an admin (no need to go into the chat) ----------
+const SUB_PLATFORMS = ['zwdd', 'wecom', 'dingtalk', 'lark', 'wechat'];
+$('#sub-platform').replaceChildren(...SUB_PLATFORMS.map((p) => h('option', { value: p }, PLATFORM[p])));
+
+async function loadSubscriptions() {
+  const body = $('#sub-table tbody');
+  if (!pushToken.value.trim()) {
+    body.replaceChildren();
+    return;
+  }
+  try {
+    const data = await api('/api/admin/subscriptions', { headers: pushHeaders() });
+    body.replaceChildren(...data.subscriptions.map((s) => h('tr', { class: s.active ? 'sub' : 'sub inactive' },
+      h('td', { 'data-h': '平台' }, `${PLATFORM[s.platform] || s.platform}${s.active ? '' : '（未启用）'}`),
+      h('td', { 'data-h': '群或接收人' }, h('span', { class: 'chat', text: s.chat })),
+      h('td', { 'data-h': '单位' }, s.unit || '未绑定单位（不会推送）'),
+      h('td', { 'data-h': '时间' }, s.time),
+      h('td', { 'data-h': '设置人' }, s.updatedBy === 'api:admin' ? '管理页' : (s.updatedBy || '—')),
+      h('td', { 'data-h': '' }, h('button', { type: 'button', class: 'small', onclick: () => removeSubscription(s) }, '取消订阅')),
+    )));
+    if (!data.subscriptions.length) body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: '还没有订阅每日摘要的群。' })));
+  } catch (e) {
+    body.replaceChildren(h('tr', {}, h('td', { colspan: 6, class: 'empty', text: e.message })));
+  }
+}
+
+async function removeSubscription(s) {
+  if (!confirm(`停止向“${s.chat}”推送每日摘要？`)) return;
+  try {
+    await api(`/api/admin/subscriptions?platform=${encodeURIComponent(s.platform)}&chat=${encodeURIComponent(s.chat)}`, { method: 'DELETE', headers: pushHeaders() });
+    $('#sub-report').textContent = `已取消“${s.chat}”的每日摘要。`;
+  } catch (e) {
+    $('#sub-report').textContent = e.message;
+  }
+  loadSubscriptions();
+}
+
+$('#sub-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const out = $('#sub-report');
+  const payload = { platform: $('#sub-platform').value, chat: $('#sub-chat').value.trim(), unit: $('#sub-unit').value.trim(), time: $('#sub-time').value.trim() };
+  try {
+    const s = await api('/api/admin/subscriptions', { method: 'POST', headers: pushHeaders(), body: JSON.stringify(payload) });
+    out.textContent = `已订阅：每天 ${s.time}（北京时间）向“${s.chat}”推送${s.unit}的每日摘要${s.active ? '' : '；该平台现在没有启用，启用后开始推送'}。`;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+  loadSubscriptions();
+});
+
+async function resendPush(r) {
+  if (r.state === 'uncertain' && !confirm(`请先确认“${r.chat}”没有收到 ${r.date} 的摘要，否则会重复。确定重发？`)) return;
+  try {
+    const res = await api('/api/admin/digests/resend', { method: 'POST', headers: pushHeaders(), body: JSON.stringify({ platform: r.platform, chat: r.chat, date: r.date }) });
+    $('#push-run-report').textContent = res.status === 'sent' ? `已重发到 ${r.chat}。` : `没有重发：${res.error || res.status}`;
+  } catch (e) {
+    $('#push-run-report').textContent = e.message;
+  }
+  loadPushes();
+}
+
+$('#push-run').addEventListener('click', async () => {
+  const out = $('#push-run-report');
+  out.textContent = '正在推送今天的摘要…';
+  try {
+    const res = await api('/api/admin/digests/run', { method: 'POST', headers: pushHeaders(), body: '{}' });
+    const n = (s) => res.results.filter((r) => r.status === s).length;
+    out.textContent = `${res.date}：发送 ${n('sent')}，失败 ${n('failed')}，跳过 ${n('skipped')}。`;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+  loadPushes();
+});
+$('#push-refresh').addEventListener('click', () => {
+  loadPushes();
+  loadSubscriptions();
 });
 
 route();
