@@ -44,8 +44,13 @@ const PAREN_DIGIT_ITEM = /^([（(]\s*(\d{1,2})\s*[）)])\s*/;
 const STYLES = { paren: PAREN_ITEM, digit: DIGIT_ITEM, 'paren-digit': PAREN_DIGIT_ITEM } as const;
 export type ItemStyle = keyof typeof STYLES;
 /** Lines that end the body: copy lists, colophon, attachments. */
-const TRAILER =
+const TRAILER_RE =
   /^(抄送|抄报|主送|附件[:：]|主题词|（此件|\(此件)|^\d{4}年\d{1,2}月\d{1,2}日(印发)?$|印发$|^[\u4e00-\u9fff]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/;
+/**
+ * Whether a line ends the body. A line ending in 印发 is the colophon (…办公室　2021年3月1日印发) only when it is no
+ * sentence: a body line wrapped after 本要点印发 (…的重点工作，在本要点印发 / 后一个月内…) is not.
+ */
+const TRAILER = { test: (line: string) => TRAILER_RE.test(line) && !(/印发$/.test(line) && /[。；;，,、：:]/.test(line)) };
 /** A numbered point inside an item (the level below the items): 1. 1、 （1） ①. */
 const SUB_POINT = /^(\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳])/;
 const SENTENCE_END = /[。！？!?；;）)\]】」』”"]$/;
@@ -131,7 +136,7 @@ export function segment(lines: string[], startAt = 0): Structure {
     }
     if (cur && cur.lineStarts.length === 1 && cur.heading === undefined && isOwnTitleLine(cur, line)) {
       // （一）深化重要政府信息公开 on a line of its own, the body on the next: the line is the title.
-      cur.heading = cur.body.replace(/[\s\u3000]+$/, '');
+      cur.heading = cur.body.replace(/(?<![\s\u3000])[\s\u3000]+$/, '');
       cur.body = line;
       cur.lineStarts = [[0, i + 1]];
       cur.paragraphStarts = [0];

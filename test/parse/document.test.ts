@@ -102,6 +102,15 @@ describe('text damage', () => {
     expect(item?.deadlines).toEqual(['持续推进']);
   });
 
+  it('a body line wrapped right after 本要点印发 is no colophon: the items after it stay', () => {
+    const text = makeDocument({
+      sections: [{ title: '重点', items: ['狠抓任务落实。县直各单位对重点工作，在本要点印发\n后一个月内梳理形成工作台账（县政府办负责）', '乙项工作。（县司法局负责）'] }],
+    });
+    const plan = parseText(text, 'd.txt');
+    expect(plan.items.map((i) => i.title)).toEqual(['狠抓任务落实', '乙项工作']);
+    expect(plan.items[0]?.units).toEqual(['县政府办']);
+  });
+
   it('an unnumbered paragraph continues the item; a closing paragraph after the last item does not', () => {
     const text = makeDocument({
       sections: [{ title: '重点', items: ['甲项工作。\n\n强化对目录的应用。（县政府负责）', '乙项工作。（县司法局负责）\n\n各部门要结合本要点细化工作任务。'] }],
