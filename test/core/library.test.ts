@@ -94,6 +94,25 @@ describe('document library', () => {
     expect(again.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
   });
 
+  it('the same text under a second name loads once across restarts, without reading the snapshot plans, and loads when the first goes', async () => {
+    const first = await restart(await open());
+    await copyFile(join(samplesDir, QINGTIAN), join(root, 'docs', '青田要点-副本.txt'));
+    const again = await restart(first);
+    // The snapshot's plans kept their texts on disk: the twin was found by the stored text key.
+    expect(Object.getOwnPropertyDescriptor(again.get(QINGTIAN)?.plan as object, 'items')?.get).toBeTypeOf('function');
+    expect(again.plans().map((p) => p.file).sort()).toEqual([QINGTIAN, YIWU].sort());
+    expect(again.loadErrors).toEqual([expect.objectContaining({ file: '青田要点-副本.txt', code: 'DUPLICATE', message: expect.stringContaining(QINGTIAN) })]);
+    expect(again.answer('依申请公开有什么要求', ctx).citations.every((c) => c.file !== '青田要点-副本.txt')).toBe(true);
+    // An upload of the same text under a third name is refused.
+    await expect(again.put('又一份青田.txt', await readFile(join(samplesDir, QINGTIAN)))).rejects.toMatchObject({ code: 'DUPLICATE' });
+    // The first copy gone: the second loads.
+    await rm(join(root, 'docs', QINGTIAN));
+    const third = await restart(again);
+    expect(third.plans().map((p) => p.file).sort()).toEqual(['青田要点-副本.txt', YIWU].sort());
+    expect(third.loadErrors).toEqual([]);
+    expect(third.answer('依申请公开有什么要求', ctx).citations.some((c) => c.file === '青田要点-副本.txt')).toBe(true);
+  });
+
   it('ignores a damaged snapshot and rebuilds', async () => {
     const first = await open();
     await first.close();
