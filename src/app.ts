@@ -17,9 +17,8 @@ import { createLedgerService, type LedgerService } from './ledger/service.js';
 import { createParseIsolate, readTableHeaders } from './ingest/index.js';
 import { bundledSamplesDir, type Catalog, DocumentLibrary } from './library.js';
 import type { Logger } from './logger.js';
-import { collectGarbage } from './memory.js';
 import type { AnswerEngine, Turn } from './model.js';
-import { syncDocuments, uploadStore } from './store/documents.js';
+import { recordChanged, syncDocuments, uploadStore } from './store/documents.js';
 import { openStore, storeExists, type Store } from './store/index.js';
 import { storedSeenSet } from './store/seen.js';
 
@@ -158,17 +157,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
       load: { ...(config.TABLE_HEADERS ? { tableHeaders: await readTableHeaders(config.TABLE_HEADERS) } : {}), ...(isolate ? { isolate } : {}) },
       logger,
-      onChange: async (plans) => {
-        await syncDocuments(store, plans, { by: 'upload', ...clock });
-        // The replaced answerer's jieba dictionary lives outside the heap: free it now, not at V8's leisure
-        // (a full collection: about 50 ms with the samples, once per upload or deletion).
-        const started = performance.now();
-        if (collectGarbage()) logger.debug({ ms: Math.round(performance.now() - started) }, 'collected the replaced answerer');
+      // Only the document a change brought is recorded (an upload is not worth reading every recorded version).
+      onChange: async (_plans, { added }) => {
+        await recordChanged(store, added, { by: 'upload', ...clock });
       },
     });
     if (mode === 'serve') {
       const added = await syncDocuments(store, library.plans(), { by: 'docs', ...clock });
-      if (added.length) logger.info({ files: added }, 'documents recorded in the store');
+      if (added.length) logger.info({ count: added.length, files: added.slice(0, 20) }, 'documents recorded in the store');
       if (!admins.size) logger.warn('ADMIN_IDS is empty: nobody can use 本群绑定/订阅/取消订阅');
     }
     const core = wireCore({

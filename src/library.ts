@@ -66,7 +66,7 @@ export interface LibraryOptions {
   store?: UploadStore;
   logger: Logger;
   /** Called after an upload, replacement or removal has been applied (e.g. to record new documents for 新增). */
-  onChange?: (plans: WorkPlan[]) => void | Promise<void>;
+  onChange?: (plans: WorkPlan[], change: { added: WorkPlan[] }) => void | Promise<void>;
 }
 
 const TOMBSTONES = '.removed.json';
@@ -450,7 +450,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const replaced = this.apply(file, entry, hash);
       this.options.logger.info({ file, items: plan.items.length, replaced }, 'document stored');
       await this.options.store?.notifyDocumentsChanged?.({ op: 'put', file, hash });
-      await this.changed();
+      await this.changed([plan]);
       return { entry, replaced };
     });
   }
@@ -486,6 +486,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const { store, logger } = this.options;
       if (!store) return;
       try {
+        const added: WorkPlan[] = [];
         if (change.op === 'remove') {
           this.removed.add(change.file);
           if (this.entries.has(change.file)) this.unapply(change.file);
@@ -500,9 +501,10 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
           }
           this.removed.delete(change.file);
           this.apply(change.file, { plan, source: 'upload', report }, u.hash);
+          added.push(plan);
         }
         logger.info({ file: change.file, op: change.op }, 'document changed by another instance');
-        await this.changed();
+        await this.changed(added);
       } catch (err) {
         logger.error({ err, file: change.file }, 'applying another instance’s change failed');
       }
@@ -533,9 +535,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   }
 
   /** Tell the listener; its failure is logged, never undoes the change. */
-  private async changed(): Promise<void> {
+  private async changed(added: WorkPlan[] = []): Promise<void> {
     try {
-      await this.options.onChange?.(this.plans());
+      await this.options.onChange?.(this.plans(), { added });
     } catch (err) {
       this.options.logger.error({ err }, 'document change listener failed');
     }

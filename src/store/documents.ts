@@ -30,6 +30,19 @@ export async function syncDocuments(store: Store, plans: WorkPlan[], options: { 
   return added;
 }
 
+/**
+ * Record the plans one change brought (an upload, a replacement, another instance's upload), without reading what
+ * the store already holds: a version already recorded is left as it is. Returns the files recorded now.
+ */
+export async function recordChanged(store: Pick<Store, 'addDocument'>, plans: WorkPlan[], options: { by?: string; now?: () => Date } = {}): Promise<string[]> {
+  const at = (options.now ?? (() => new Date()))().toISOString();
+  const added: string[] = [];
+  for (const plan of plans) {
+    if (await store.addDocument({ file: plan.file, hash: planHash(plan), plan, addedBy: options.by ?? null, addedAt: at })) added.push(plan.file);
+  }
+  return added;
+}
+
 /** file → when the document (its latest version) was added (ISO time), baseline documents left out. */
 export async function documentDates(store: Pick<Store, 'documents'>): Promise<Map<string, string>> {
   const out = new Map<string, string>();

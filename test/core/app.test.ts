@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,13 @@ describe('the composition root', () => {
       // The documents found at the first start are the baseline, not 新增.
       expect(sent[0]?.text).not.toContain('【新增】');
       expect((await app.store.digest('lark', 'oc_1', '2021-11-25'))?.state).toBe('sent');
+      // An upload is recorded by itself (by 'upload', at its time), a replacement of the same text is not again.
+      const text = readFileSync(join(samplesDir, '2021-旌德县政务公开工作要点.txt'), 'utf8').replace('2021年', '2022年');
+      await app.library.put('旌德2022.txt', Buffer.from(text));
+      await app.library.put('旌德2022.txt', Buffer.from(text));
+      const recorded = (await app.store.documents()).filter((d) => d.file === '旌德2022.txt');
+      expect(recorded).toEqual([expect.objectContaining({ addedBy: 'upload', addedAt: now.toISOString() })]);
+      expect((await app.store.documents()).length).toBe(app.library.plans().length);
       await app.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
