@@ -21,6 +21,7 @@ import { encodeSnapshot, engineFingerprint, openSnapshot, type SnapshotDoc } fro
 import { YaodianError } from './errors.js';
 import { contentKey, duplicateOf, errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
+import { collectGarbage } from './memory.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
 import type { DocumentChange, UploadStore } from './store/documents.js';
 import { planHash, rememberPlanHash } from './store/index.js';
@@ -361,6 +362,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const close = encoded.bind(path);
       this.closeSnapshot?.();
       this.closeSnapshot = close;
+      // The encoded buffers live outside the heap: let them go now rather than at V8's leisure (see memory.ts).
+      collectGarbage();
     } catch (err) {
       await rm(tmp, { force: true });
       this.options.logger.warn({ path, err }, 'snapshot not written');
