@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { createBindings, readBindingsFile, type UnitBindings } from './bindings.js';
-import { createBot, memoryConversations, type Bot, type SeenMessages } from './bot.js';
+import { type Conversations, createBot, memoryConversations, type Bot, type SeenMessages } from './bot.js';
 import { type Admins, createCommands, parseAdminIds, type Commands } from './commands/index.js';
 import type { CoreConfig } from './config.js';
 import { createDeduper } from './dedupe.js';
@@ -84,6 +84,38 @@ function seenMessages(store: Store, now?: () => Date): SeenMessages {
   return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
 }
 
+/**
+ * Conversations kept in the store, so a restart keeps them. A store no other instance writes (SQLite) is read once
+ * per conversation and then answered from memory (every turn is still written); a shared one (PostgreSQL) is read
+ * each time, since the conversation's previous turn may have been answered by another instance.
+ */
+function storedConversations(store: Store, max = 10_000): Conversations {
+  const read = (p: string, c: string, u: string) => store.conversation(p, c, u);
+  const write = (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t);
+  if (store.shared) return { get: read, set: write };
+  const known = new Map<string, Turn | null>();
+  const key = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
+  const remember = (k: string, t: Turn | null) => {
+    known.delete(k);
+    known.set(k, t);
+    if (known.size > max) known.delete(known.keys().next().value as string);
+  };
+  return {
+    async get(p, c, u) {
+      const k = key(p, c, u);
+      const hit = known.get(k);
+      if (hit !== undefined) return hit ?? undefined;
+      const t = await read(p, c, u);
+      remember(k, t ?? null);
+      return t;
+    },
+    async set(p, c, u, t) {
+      remember(key(p, c, u), t);
+      await write(p, c, u, t);
+    },
+  };
+}
+
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
 export function wireCore(deps: CoreDeps): Core {
   const { store, documents, logger } = deps;
@@ -92,12 +124,7 @@ export function wireCore(deps: CoreDeps): Core {
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
   // Serving: conversations in the store, so a restart keeps them. The command line reads a store it never writes.
-  const conversations = deps.readOnly
-    ? memoryConversations()
-    : {
-        get: (p: string, c: string, u: string) => store.conversation(p, c, u),
-        set: (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t),
-      };
+  const conversations = deps.readOnly ? memoryConversations() : storedConversations(store);
   const reporter = createProgressReporter({ ledger, digests });
   const bot = createBot({
     engine: documents,

@@ -93,6 +93,8 @@ export interface Store extends DeliveryStore, SeenStore, RouteStore, CardStore {
   /** Every unit's progress records (the web ledger). */
   progress(): Promise<ProgressRecord[]>;
 
+  /** Whether other instances share this store (PostgreSQL): what one instance keeps in memory may be stale. */
+  readonly shared: boolean;
   /** The conversation's last turn (for follow-ups), if any. */
   conversation(platform: string, chatId: string, userId: string): Promise<Turn | undefined>;
   saveConversation(platform: string, chatId: string, userId: string, turn: Turn): Promise<void>;
@@ -139,6 +141,7 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   }
   return {
     db,
+    shared: Boolean(notifications),
     ...(notifications ? { notifications } : {}),
     ...createDeliveryStore(db),
     ...createSeenStore(db),

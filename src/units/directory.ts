@@ -78,8 +78,20 @@ export function fullUnitName(region: Region, local: string): string {
 const LEVEL_OF: Record<string, Region['level']> = { 省: 'province', 市: 'city', 区: 'district', 县: 'county' };
 
 /** The plan's region, or one derived from its issuer or title when the parser left it null. */
+/** Regions worked out from a plan's issuer and title, once per plan (every question scoped by place reads them). */
+const regions = new WeakMap<WorkPlan, Region>();
+
 export function regionOf(plan: WorkPlan): Region {
   if (plan.region) return plan.region;
+  let region = regions.get(plan);
+  if (!region) {
+    region = readRegion(plan);
+    regions.set(plan, region);
+  }
+  return region;
+}
+
+function readRegion(plan: WorkPlan): Region {
   const source = `${plan.issuer ?? ''} ${plan.title}`;
   const m = source.match(/([\u4e00-\u9fa5]{1,8}?(?:省|自治区|市|区|县))(?:人民政府|政府|政务公开)/) ?? source.match(/\d{4}年([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县))/);
   const name = m ? (m[1] as string) : plan.title;

@@ -59,6 +59,30 @@ describe('follow-ups', () => {
     expect(turn?.query.regions).toEqual(['义乌市']);
   });
 
+  it('a store of one instance is read once per conversation; a shared one each time (another instance may have answered)', async () => {
+    const counting = async (shared: boolean) => {
+      const opened = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'yd-follow-')) });
+      stores.push(opened);
+      const reads = { n: 0 };
+      const store: Store = { ...opened, shared, conversation: (...a) => (reads.n++, opened.conversation(...a)) };
+      return { store, core: wireCore({ store, documents: engine, admins: parseAdminIds(''), logger: silentLogger(), paceMs: 0, now: () => new Date('2021-09-01T02:00:00Z') }), reads };
+    };
+    const one = await counting(false);
+    await one.core.bot.handle(msg('青田县财政局负责哪些任务'));
+    await one.core.bot.handle(msg('那义乌呢'));
+    expect(one.reads.n).toBe(1);
+    // Every turn is still written: a restart reads the last one.
+    expect((await one.store.conversation('lark', 'oc_group', 'ou_a'))?.query.regions).toEqual(['义乌市']);
+
+    const shared = await counting(true);
+    await shared.core.bot.handle(msg('青田县财政局负责哪些任务'));
+    // Another instance answers the next turn of the same conversation.
+    await shared.store.saveConversation('lark', 'oc_group', 'ou_a', (await one.store.conversation('lark', 'oc_group', 'ou_a'))!);
+    const b = await shared.core.bot.handle(msg('牵头的呢'));
+    expect(shared.reads.n).toBe(2);
+    expect(cited(b).every((c) => c.startsWith(file('义乌')))).toBe(true);
+  });
+
   it('each member of a group has their own conversation', async () => {
     const { core } = await botOver(':memory:');
     await core.bot.handle(msg('依申请公开有什么要求', { senderId: 'ou_a' }));
