@@ -75,8 +75,9 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
     const where = [q.regions.join('、'), q.year ? `${q.year}年` : ''].filter(Boolean).join(' ');
     return answer('no_match', `没有找到${where}的工作要点。发送“有哪些文件”查看已载入的文件。`, [], ['有哪些文件']);
   }
-  const fileRegion = new Map(scope.map((p) => [p.file, regionOf(p).name]));
-  const regionOfFile = (f: string) => fileRegion.get(f);
+  // Built on first use only (a reply spanning regions): most questions never need it, and scope may be every plan.
+  let fileRegion: Map<string, string> | undefined;
+  const regionOfFile = (f: string) => (fileRegion ??= new Map(scope.map((p) => [p.file, regionOf(p).name]))).get(f);
   if (q.want === 'facts') return factsAnswer(q, scope);
   if (q.want === 'compare' && q.compare && deps.align) return compareAnswer(q, deps, ctx);
   if (q.want === 'outline' && !q.ref) return outlineAnswer(latest(scope));

@@ -19,12 +19,37 @@ export interface Hit {
   cover?: number;
 }
 
-/** Plans a question is about: those of the named regions and year; all when it names none. */
+/** Each list of plans (a new list after every change) by region: the positions of the region's plans in the list. */
+const regionIndexes = new WeakMap<WorkPlan[], Map<string, number[]>>();
+
+function regionIndex(plans: WorkPlan[]): Map<string, number[]> {
+  let index = regionIndexes.get(plans);
+  if (!index) {
+    index = new Map();
+    plans.forEach((p, i) => {
+      const name = regionOf(p).name;
+      const list = index!.get(name);
+      if (list) list.push(i);
+      else index!.set(name, [i]);
+    });
+    regionIndexes.set(plans, index);
+  }
+  return index;
+}
+
+/** The plans of one region, in the list's order. */
+export function plansOfRegion(plans: WorkPlan[], region: string): WorkPlan[] {
+  return (regionIndex(plans).get(region) ?? []).map((i) => plans[i] as WorkPlan);
+}
+
+/** Plans a question is about: those of the named regions and year (in the list's order); all when it names none. */
 export function plansInScope(plans: WorkPlan[], scope: { regions: string[]; year?: number | undefined }): WorkPlan[] {
   let out = plans;
   if (scope.regions.length) {
-    const names = new Set(scope.regions);
-    out = out.filter((p) => names.has(regionOf(p).name));
+    const index = regionIndex(plans);
+    const at = [...new Set(scope.regions)].flatMap((r) => index.get(r) ?? []);
+    if (scope.regions.length > 1) at.sort((a, b) => a - b);
+    out = at.map((i) => plans[i] as WorkPlan);
   }
   if (scope.year) out = out.filter((p) => p.year === scope.year);
   return out;
@@ -45,9 +70,8 @@ export interface UnitResult {
 export function unitItems(dir: UnitDirectory, plans: WorkPlan[], unit: ResolvedUnit, role: Role | boolean = 'any'): UnitResult {
   const want: Role = role === true ? 'lead' : role === false ? 'any' : role;
   const result: UnitResult = { named: [], categories: [], notLeading: [] };
-  for (const plan of plans) {
+  for (const plan of plansOfRegion(plans, unit.region.name)) {
     const region = regionOf(plan);
-    if (region.name !== unit.region.name) continue;
     for (const item of plan.items) {
       const refs = unitRefsOf(item);
       const mine = refs.filter((r) => r.kind === 'unit' && dir.keyOf(region, r.name) === unit.key);

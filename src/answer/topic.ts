@@ -178,6 +178,18 @@ export interface TopicResult {
   partial: boolean;
 }
 
+const fileMaps = new WeakMap<WorkPlan[], { byFile: Map<string, WorkPlan>; files: Set<string> }>();
+/** A list of plans by file name (built once per list: the plans in scope are the same list until a change). */
+function filesOf(plans: WorkPlan[]): { byFile: Map<string, WorkPlan>; files: Set<string> } {
+  let m = fileMaps.get(plans);
+  if (!m) {
+    const byFile = new Map(plans.map((p) => [p.file, p]));
+    m = { byFile, files: new Set(byFile.keys()) };
+    fileMaps.set(plans, m);
+  }
+  return m;
+}
+
 /**
  * Items for a topic, best first: BM25F × (0.5 + coverage) × (1 + title coverage). Items below MIN_COVER are left
  * out (see PARTIAL_COVER for the one exception): a question whose words match nothing gets no items, never random
@@ -185,8 +197,8 @@ export interface TopicResult {
  */
 export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], scoped: boolean): TopicResult {
   if (!plan.concepts.length) return { hits: [], partial: false };
-  const byFile = new Map(plans.map((p) => [p.file, p]));
-  const found = deps.index.searchConcepts(plan.concepts, scoped ? { files: new Set(byFile.keys()), limit: CANDIDATES } : { limit: CANDIDATES * 4 });
+  const { byFile, files } = filesOf(plans);
+  const found = deps.index.searchConcepts(plan.concepts, scoped ? { files, limit: CANDIDATES } : { limit: CANDIDATES * 4 });
   const toHits = (keep: (h: (typeof found)[number]) => boolean): Hit[] => {
     const hits: Hit[] = [];
     for (const h of found) {
