@@ -139,6 +139,28 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
       .onConflict((oc) => oc.columns(['platform', 'chat_id']).doUpdateSet({ ...set, updated_at: at, updated_by: by ?? null }))
       .execute();
   }
+  // Conversation turns answered in the same moment (many chats at once) are written together, one statement per
+  // hundred; each caller's write resolves once its turn is committed, and a read sees the turns still waiting.
+  const pendingTurns = new Map<string, { platform: string; chatId: string; userId: string; turn: Turn; at: string }>();
+  const turnKey = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
+  let flushing: Promise<void> | undefined;
+  const flushTurns = (): Promise<void> => {
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const batch = [...pendingTurns.values()];
+      flushing = undefined;
+      for (let i = 0; i < batch.length; i += 100) {
+        const rows = batch.slice(i, i + 100).map((t) => ({ platform: t.platform, chat_id: t.chatId, user_id: t.userId, turn_json: JSON.stringify(t.turn), updated_at: t.at }));
+        await db
+          .insertInto('conversations')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['platform', 'chat_id', 'user_id']).doUpdateSet((eb) => ({ turn_json: eb.ref('excluded.turn_json'), updated_at: eb.ref('excluded.updated_at') })))
+          .execute();
+      }
+      // A turn set again while this batch was written stays for the next one.
+      for (const t of batch) if (pendingTurns.get(turnKey(t.platform, t.chatId, t.userId)) === t) pendingTurns.delete(turnKey(t.platform, t.chatId, t.userId));
+    });
+    return flushing;
+  };
   return {
     db,
     shared: Boolean(notifications),
@@ -227,6 +249,8 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
       return rows.map(progressRecord);
     },
     async conversation(platform, chatId, userId) {
+      const waiting = pendingTurns.get(turnKey(platform, chatId, userId));
+      if (waiting) return waiting.turn;
       const r = await db
         .selectFrom('conversations')
         .select('turn_json')
@@ -239,16 +263,12 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
       // A turn written by another version that no longer parses is simply forgotten: the next question stands alone.
       return parsed.success ? parsed.data : undefined;
     },
-    async saveConversation(platform, chatId, userId, turn) {
-      const at = now();
-      const turn_json = JSON.stringify(turn);
-      await db
-        .insertInto('conversations')
-        .values({ platform, chat_id: chatId, user_id: userId, turn_json, updated_at: at })
-        .onConflict((oc) => oc.columns(['platform', 'chat_id', 'user_id']).doUpdateSet({ turn_json, updated_at: at }))
-        .execute();
+    saveConversation(platform, chatId, userId, turn) {
+      pendingTurns.set(turnKey(platform, chatId, userId), { platform, chatId, userId, turn, at: now() });
+      return flushTurns();
     },
     async close() {
+      await flushing?.catch(() => undefined);
       await db.destroy();
     },
   };

@@ -3,6 +3,7 @@
  * every transition of the delivery state machine, the seen-set, chat routes and cards.
  */
 import { expect } from 'vitest';
+import { emptyQuery } from '../../src/query/schema.js';
 import type { Store } from '../../src/store/index.js';
 
 const t = (hhmm: string, date = '2021-11-25') => new Date(`${date}T${hhmm}:00+08:00`).toISOString();
@@ -80,4 +81,21 @@ export async function checkSeenRoutesCards(s: Store): Promise<void> {
   expect((await s.card('lark', 'om_card'))?.state).toEqual({ done: { 'a.txt#一.1': '旌德县财政局' } });
   expect(await s.pruneCards(t('08:01'))).toBe(1);
   expect(await s.card('lark', 'om_card')).toBeUndefined();
+}
+
+/**
+ * Conversation turns: many written at once (chats answered together) are all kept, the last write of a
+ * conversation wins, a read sees a turn before its write resolves, and the store closes only after they are written.
+ */
+export async function checkConversations(s: Store): Promise<void> {
+  const turn = (n: number, regions: string[] = []) => ({ query: { ...emptyQuery(), regions }, citations: [`f.txt#${n}`], at: n });
+  const writes = Array.from({ length: 250 }, (_, i) => s.saveConversation('web', `chat-${i}`, 'u', turn(i)));
+  writes.push(s.saveConversation('web', 'chat-7', 'u', turn(1007, ['义乌市'])));
+  // Before any write has resolved, the newest turn is the one read.
+  expect((await s.conversation('web', 'chat-7', 'u'))?.query.regions).toEqual(['义乌市']);
+  await Promise.all(writes);
+  for (const i of [0, 99, 100, 249]) expect((await s.conversation('web', `chat-${i}`, 'u'))?.citations).toEqual([`f.txt#${i}`]);
+  expect(await s.conversation('web', 'chat-7', 'u')).toMatchObject({ citations: ['f.txt#1007'], at: 1007 });
+  const rows = await s.db.selectFrom('conversations').select(({ fn }) => fn.countAll<number>().as('n')).where('platform', '=', 'web').executeTakeFirstOrThrow();
+  expect(Number(rows.n)).toBe(250);
 }

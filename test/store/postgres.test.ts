@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore, MIGRATIONS, migrate } from '../../src/store/index.js';
 import { plan } from '../helpers/plans.js';
-import { checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
+import { checkConversations, checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
 
 const url = process.env['YAODIAN_TEST_DATABASE_URL'];
 
@@ -47,6 +47,7 @@ describe.skipIf(!url)('store on PostgreSQL', () => {
 
       await checkDeliveryTransitions(s);
       await checkSeenRoutesCards(s);
+      await checkConversations(s);
     } finally {
       await s.close();
     }

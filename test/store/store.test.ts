@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
 import { createStore, migrate, MIGRATIONS, openStore, planHash, sqlitePath, storeExists, type Store } from '../../src/store/index.js';
-import { checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
+import { checkConversations, checkDeliveryTransitions, checkSeenRoutesCards } from './contract.js';
 import { syncDocuments, documentDates } from '../../src/store/documents.js';
 import { createBindings } from '../../src/bindings.js';
 import type { IncomingMessage } from '../../src/model.js';
@@ -172,6 +172,22 @@ describe('store', () => {
 
   it('keeps seen message keys, chat routes and cards', async () => {
     await checkSeenRoutesCards(await memoryStore());
+  });
+
+  it('writes conversation turns answered together in a few statements, the newest of each kept, and closes after them', async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }), log: (e) => void (e.level === 'query' && /insert into "conversations"/.test(e.query.sql) && inserts++) });
+    let inserts = 0;
+    await migrate(db);
+    const s = createStore(db);
+    await checkConversations(s);
+    // 251 turns: three statements of at most a hundred rows.
+    expect(inserts).toBeLessThanOrEqual(4);
+    const before = inserts;
+    const last = s.saveConversation('web', 'late', 'u', { query: (await s.conversation('web', 'chat-7', 'u'))!.query, citations: [], at: 1 });
+    await s.close();
+    await last;
+    // Written before the database closed.
+    expect(inserts).toBe(before + 1);
   });
 
   it('migrates a store written before 0003 and keeps its digest log', async () => {
