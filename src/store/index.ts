@@ -141,6 +141,7 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   }
   // Conversation turns answered in the same moment (many chats at once) are written together, one statement per
   // hundred; each caller's write resolves once its turn is committed, and a read sees the turns still waiting.
+  const userUnits = new Map<string, string | null>();
   const pendingTurns = new Map<string, { platform: string; chatId: string; userId: string; turn: Turn; at: string }>();
   const turnKey = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
   let flushing: Promise<void> | undefined;
@@ -189,14 +190,25 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
     },
     async bindUser(platform, userId, unit) {
       const at = now();
+      userUnits.delete(`${platform}\u0000${userId}`);
       await db
         .insertInto('user_bindings')
         .values({ platform, user_id: userId, unit, updated_at: at })
         .onConflict((oc) => oc.columns(['platform', 'user_id']).doUpdateSet({ unit, updated_at: at }))
         .execute();
+      // Again once written: a read begun before the write may have remembered the old unit meanwhile.
+      userUnits.delete(`${platform}\u0000${userId}`);
     },
     async unitOfUser(platform, userId) {
+      // Asked for every message; a store only this instance writes (SQLite) answers a known user from memory.
+      const k = `${platform}\u0000${userId}`;
+      const known = userUnits.get(k);
+      if (known !== undefined) return known ?? undefined;
       const r = await db.selectFrom('user_bindings').select('unit').where('platform', '=', platform).where('user_id', '=', userId).executeTakeFirst();
+      if (!notifications) {
+        userUnits.set(k, r?.unit ?? null);
+        if (userUnits.size > 10_000) userUnits.delete(userUnits.keys().next().value as string);
+      }
       return r?.unit;
     },
     async chat(platform, chatId) {

@@ -69,6 +69,15 @@ describe('store', () => {
     expect(await s.unitOfUser('lark', 'u1')).toBe('旌德县政府办');
     expect(await s.unitOfUser('dingtalk', 'u1')).toBe('青田县财政局');
     expect(await s.unitOfUser('wechat', 'u1')).toBeUndefined();
+    // Read once, then remembered: a rebinding is read back at once, also one made while a read was under way.
+    const reading = s.unitOfUser('lark', 'u2');
+    const binding = s.bindUser('lark', 'u2', '青田县司法局');
+    await Promise.all([reading, binding]);
+    expect(await s.unitOfUser('lark', 'u2')).toBe('青田县司法局');
+    await s.bindUser('lark', 'u1', '旌德县财政局');
+    expect(await s.unitOfUser('lark', 'u1')).toBe('旌德县财政局');
+    await s.bindUser('wechat', 'u1', '义乌市司法局');
+    expect(await s.unitOfUser('wechat', 'u1')).toBe('义乌市司法局');
   });
 
   it('a sender’s unit: the message’s declared one, then the store’s binding, then the UNIT_BINDINGS file', async () => {
