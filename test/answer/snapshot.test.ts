@@ -1,34 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { decodeSnapshot, encodeSnapshot, engineFingerprint } from '../../src/answer/snapshot.js';
-import { turnOf, type Answer, type Turn, type WorkPlan } from '../../src/model.js';
+import type { WorkPlan } from '../../src/model.js';
+import { conversation, extraLines as lines } from '../helpers/conversation.js';
 import { plan } from '../helpers/plans.js';
 import { samplePlans } from '../helpers/samples.js';
-
-interface Line {
-  q: string;
-  unit?: string;
-  today?: string;
-  chat?: string;
-}
-
-const lines: Line[] = readFileSync(join(__dirname, '..', 'eval', 'questions-extra.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Line);
-
-function conversation(engine: Answerer, qs: Line[]): Answer[] {
-  const chats = new Map<string, Turn>();
-  return qs.map((l, i) => {
-    const previous = l.chat ? chats.get(l.chat) : undefined;
-    const a = engine.answer(l.q, { today: l.today ?? '2021-06-01', ...(l.unit ? { unit: l.unit } : {}), ...(previous ? { previous } : {}) });
-    const turn = l.chat ? turnOf(a, i, previous) : undefined;
-    if (l.chat && turn) chats.set(l.chat, turn);
-    return a;
-  });
-}
 
 describe('answerer snapshot', () => {
   let plans: WorkPlan[];
