@@ -84,38 +84,6 @@ function seenMessages(store: Store, now?: () => Date): SeenMessages {
   return { first: (key) => (/^(web|cli):/.test(key) ? local.first(key) : stored.first(key)) };
 }
 
-/**
- * Conversations kept in the store, so a restart keeps them. A store no other instance writes (SQLite) is read once
- * per conversation and then answered from memory (every turn is still written); a shared one (PostgreSQL) is read
- * each time, since the conversation's previous turn may have been answered by another instance.
- */
-function storedConversations(store: Store, max = 10_000): Conversations {
-  const read = (p: string, c: string, u: string) => store.conversation(p, c, u);
-  const write = (p: string, c: string, u: string, t: Turn) => store.saveConversation(p, c, u, t);
-  if (store.shared) return { get: read, set: write };
-  const known = new Map<string, Turn | null>();
-  const key = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
-  const remember = (k: string, t: Turn | null) => {
-    known.delete(k);
-    known.set(k, t);
-    if (known.size > max) known.delete(known.keys().next().value as string);
-  };
-  return {
-    async get(p, c, u) {
-      const k = key(p, c, u);
-      const hit = known.get(k);
-      if (hit !== undefined) return hit ?? undefined;
-      const t = await read(p, c, u);
-      remember(k, t ?? null);
-      return t;
-    },
-    async set(p, c, u, t) {
-      remember(key(p, c, u), t);
-      await write(p, c, u, t);
-    },
-  };
-}
-
 /** Wire the bindings, the ledger and digest services, the commands, the bot and the scheduler. */
 export function wireCore(deps: CoreDeps): Core {
   const { store, documents, logger } = deps;
@@ -123,8 +91,11 @@ export function wireCore(deps: CoreDeps): Core {
   const ledger = createLedgerService({ catalog: documents, store });
   const digests = createDigestService({ ledger, store });
   const commands = createCommands({ store, catalog: documents, engine: documents, units, digests, ledger, admins: deps.admins, logger });
-  // Serving: conversations in the store, so a restart keeps them. The command line reads a store it never writes.
-  const conversations = deps.readOnly ? memoryConversations() : storedConversations(store);
+  // Serving: conversations in the store, so a restart keeps them (see store.conversation for what it remembers).
+  // The command line reads a store it never writes.
+  const conversations: Conversations = deps.readOnly
+    ? memoryConversations()
+    : { get: (p, c, u) => store.conversation(p, c, u), set: (p, c, u, t) => store.saveConversation(p, c, u, t) };
   const reporter = createProgressReporter({ ledger, digests });
   const bot = createBot({
     engine: documents,

@@ -10,6 +10,7 @@ import { isYaodianError } from './errors.js';
 import type { ProgressReporter } from './ledger/progress.js';
 import { FOLLOW_UP_TTL_MS } from './query/followup.js';
 import type { Logger } from './logger.js';
+import { lru } from './lru.js';
 import { turnOf, type AnswerEngine, type Answer, type IncomingMessage, type Platform, type Turn as ChatTurn } from './model.js';
 import { shanghaiDate } from './time.js';
 
@@ -31,15 +32,11 @@ export interface Conversations {
 
 /** Conversations kept in memory (the console, tests): the most recent `max` conversations. */
 export function memoryConversations(max = 1000): Conversations {
-  const turns = new Map<string, ChatTurn>();
+  const turns = lru<ChatTurn>(max);
   const k = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
   return {
     get: (p, c, u) => turns.get(k(p, c, u)),
-    set(p, c, u, turn) {
-      turns.delete(k(p, c, u));
-      turns.set(k(p, c, u), turn);
-      while (turns.size > max) turns.delete(turns.keys().next().value as string);
-    },
+    set: (p, c, u, turn) => turns.set(k(p, c, u), turn),
   };
 }
 

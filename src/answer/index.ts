@@ -7,6 +7,7 @@
  *   Query)─▶ execute over the plans and the index ─▶ Answer (with its Query)
  */
 import { alignPlans, type Alignment } from '../align/index.js';
+import { lru } from '../lru.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
 import { isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
 import { normalizeQuestion } from '../query/normalize.js';
@@ -260,27 +261,6 @@ interface Understanding {
   /** Marked as a follow-up (那…呢, 其中…). */
   followUp: boolean;
   standalone: boolean;
-}
-
-/** A bounded map, least recently used out first; size 0 remembers nothing. */
-function lru<T>(max: number) {
-  const map = new Map<string, T>();
-  return {
-    get(key: string): T | undefined {
-      const a = map.get(key);
-      if (a) {
-        map.delete(key);
-        map.set(key, a);
-      }
-      return a;
-    },
-    set(key: string, a: T): void {
-      if (max <= 0) return;
-      map.set(key, a);
-      if (map.size > max) map.delete(map.keys().next().value as string);
-    },
-    clear: () => map.clear(),
-  };
 }
 
 /** The answer with its query, and the reading of typos said in the reply (已按“政府公报”查找). */

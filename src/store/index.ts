@@ -13,6 +13,7 @@ import type { WorkPlan } from '../model.js';
 import { TurnSchema, type Turn } from '../query/followup.js';
 import { createCardStore, type CardStore } from './cards.js';
 import { createDeliveryStore, type DeliveryStore } from './deliveries.js';
+import { lru } from '../lru.js';
 import { migrate } from './migrations.js';
 import { type Notifications, pgNotifications } from './notify.js';
 import { createRouteStore, type RouteStore } from './routes.js';
@@ -93,8 +94,6 @@ export interface Store extends DeliveryStore, SeenStore, RouteStore, CardStore {
   /** Every unit's progress records (the web ledger). */
   progress(): Promise<ProgressRecord[]>;
 
-  /** Whether other instances share this store (PostgreSQL): what one instance keeps in memory may be stale. */
-  readonly shared: boolean;
   /** The conversation's last turn (for follow-ups), if any. */
   conversation(platform: string, chatId: string, userId: string): Promise<Turn | undefined>;
   saveConversation(platform: string, chatId: string, userId: string, turn: Turn): Promise<void>;
@@ -141,7 +140,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   }
   // Conversation turns answered in the same moment (many chats at once) are written together, one statement per
   // hundred; each caller's write resolves once its turn is committed, and a read sees the turns still waiting.
-  const userUnits = new Map<string, string | null>();
+  // A store only this instance writes (SQLite) remembers the users' units and the conversations it read or wrote:
+  // every message asks for both. A shared one (PostgreSQL) remembers nothing, since another instance may have written.
+  const remembered = notifications ? 0 : 10_000;
+  const userUnits = lru<string | null>(remembered);
+  const turns = lru<Turn | null>(remembered);
   const pendingTurns = new Map<string, { platform: string; chatId: string; userId: string; turn: Turn; at: string }>();
   const turnKey = (p: string, c: string, u: string) => `${p}\u0000${c}\u0000${u}`;
   let flushing: Promise<void> | undefined;
@@ -164,7 +167,6 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
   };
   return {
     db,
-    shared: Boolean(notifications),
     ...(notifications ? { notifications } : {}),
     ...createDeliveryStore(db),
     ...createSeenStore(db),
@@ -200,15 +202,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
       userUnits.delete(`${platform}\u0000${userId}`);
     },
     async unitOfUser(platform, userId) {
-      // Asked for every message; a store only this instance writes (SQLite) answers a known user from memory.
       const k = `${platform}\u0000${userId}`;
       const known = userUnits.get(k);
       if (known !== undefined) return known ?? undefined;
       const r = await db.selectFrom('user_bindings').select('unit').where('platform', '=', platform).where('user_id', '=', userId).executeTakeFirst();
-      if (!notifications) {
-        userUnits.set(k, r?.unit ?? null);
-        if (userUnits.size > 10_000) userUnits.delete(userUnits.keys().next().value as string);
-      }
+      userUnits.set(k, r?.unit ?? null);
       return r?.unit;
     },
     async chat(platform, chatId) {
@@ -261,8 +259,11 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
       return rows.map(progressRecord);
     },
     async conversation(platform, chatId, userId) {
-      const waiting = pendingTurns.get(turnKey(platform, chatId, userId));
+      const k = turnKey(platform, chatId, userId);
+      const waiting = pendingTurns.get(k);
       if (waiting) return waiting.turn;
+      const known = turns.get(k);
+      if (known !== undefined) return known ?? undefined;
       const r = await db
         .selectFrom('conversations')
         .select('turn_json')
@@ -270,13 +271,16 @@ export function createStore(db: Kysely<Database>, clock: () => Date = () => new 
         .where('chat_id', '=', chatId)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      if (!r) return undefined;
-      const parsed = TurnSchema.safeParse(JSON.parse(r.turn_json));
+      const parsed = r && TurnSchema.safeParse(JSON.parse(r.turn_json));
       // A turn written by another version that no longer parses is simply forgotten: the next question stands alone.
-      return parsed.success ? parsed.data : undefined;
+      const turn = parsed && parsed.success ? parsed.data : undefined;
+      turns.set(k, turn ?? null);
+      return turn;
     },
     saveConversation(platform, chatId, userId, turn) {
-      pendingTurns.set(turnKey(platform, chatId, userId), { platform, chatId, userId, turn, at: now() });
+      const k = turnKey(platform, chatId, userId);
+      pendingTurns.set(k, { platform, chatId, userId, turn, at: now() });
+      turns.set(k, turn);
       return flushTurns();
     },
     async close() {

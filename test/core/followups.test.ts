@@ -8,7 +8,9 @@ import { wireCore } from '../../src/app.js';
 import { parseAdminIds } from '../../src/commands/index.js';
 import { silentLogger } from '../../src/logger.js';
 import type { IncomingMessage } from '../../src/model.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { createStore, migrate, openStore, type Store } from '../../src/store/index.js';
 import { sampleEngine } from '../helpers/samples.js';
 
 let engine: Answerer;
@@ -60,24 +62,29 @@ describe('follow-ups', () => {
   });
 
   it('a store of one instance is read once per conversation; a shared one each time (another instance may have answered)', async () => {
-    const counting = async (shared: boolean) => {
-      const opened = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'yd-follow-')) });
-      stores.push(opened);
+    // Each instance its own store over one database, counting the conversations it reads from the database.
+    const database = new Database(':memory:');
+    const instance = async (shared: boolean) => {
       const reads = { n: 0 };
-      const store: Store = { ...opened, shared, conversation: (...a) => (reads.n++, opened.conversation(...a)) };
+      const db = new Kysely<any>({ dialect: new SqliteDialect({ database }), log: (e) => void (e.level === 'query' && /^select .* from "conversations"/.test(e.query.sql) && reads.n++) });
+      await migrate(db);
+      const store = createStore(db, undefined, shared ? { notify: async () => undefined, listen: async () => async () => undefined } : undefined);
       return { store, core: wireCore({ store, documents: engine, admins: parseAdminIds(''), logger: silentLogger(), paceMs: 0, now: () => new Date('2021-09-01T02:00:00Z') }), reads };
     };
-    const one = await counting(false);
+    const one = await instance(false);
     await one.core.bot.handle(msg('青田县财政局负责哪些任务'));
     await one.core.bot.handle(msg('那义乌呢'));
     expect(one.reads.n).toBe(1);
     // Every turn is still written: a restart reads the last one.
-    expect((await one.store.conversation('lark', 'oc_group', 'ou_a'))?.query.regions).toEqual(['义乌市']);
+    const restarted = await instance(false);
+    expect((await restarted.store.conversation('lark', 'oc_group', 'ou_a'))?.query.regions).toEqual(['义乌市']);
+    expect(restarted.reads.n).toBe(1);
 
-    const shared = await counting(true);
+    const shared = await instance(true);
     await shared.core.bot.handle(msg('青田县财政局负责哪些任务'));
     // Another instance answers the next turn of the same conversation.
-    await shared.store.saveConversation('lark', 'oc_group', 'ou_a', (await one.store.conversation('lark', 'oc_group', 'ou_a'))!);
+    const other = await instance(true);
+    await other.store.saveConversation('lark', 'oc_group', 'ou_a', { ...(await one.store.conversation('lark', 'oc_group', 'ou_a'))! });
     const b = await shared.core.bot.handle(msg('牵头的呢'));
     expect(shared.reads.n).toBe(2);
     expect(cited(b).every((c) => c.startsWith(file('义乌')))).toBe(true);
