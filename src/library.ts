@@ -19,12 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
 import { encodeSnapshot, engineFingerprint, openSnapshot, type SnapshotDoc } from './answer/snapshot.js';
 import { YaodianError } from './errors.js';
-import { contentKey, duplicateOf, errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
+import { duplicateOf, errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
 import { collectGarbage } from './memory.js';
 import type { Answer, AnswerEngine, WorkPlan } from './model.js';
 import type { DocumentChange, UploadStore } from './store/documents.js';
-import { planHash, rememberPlanHash } from './store/index.js';
+import { planHash, rememberPlanHash } from './plan-hash.js';
 import type { UnitDirectory } from './units/directory.js';
 
 /** What the ledger, the digest and the commands read of the loaded documents. */
@@ -97,10 +97,8 @@ export function contentHash(bytes: Uint8Array): string {
 interface DocMeta {
   source: DocumentSource;
   report: FileReport;
-  /** The store's hash of the plan (see planHash), so that recording it needs no reading of its lines. */
+  /** The plan's hash (see planHash), so that recording it or finding its text twice needs no reading of its lines. */
   planHash?: string;
-  /** The hash of the document's text (contentKey), so that finding the same text twice needs no reading of its lines. */
-  textKey?: string;
   /** A folder file's size and modification time when it was hashed: the same again, and its hash is trusted. */
   size?: number;
   mtimeMs?: number;
@@ -124,8 +122,6 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private current!: Answerer;
   private removed = new Set<string>();
   private hashes = new Map<string, string>();
-  /** The hash of each loaded document's text (contentKey): the same text under two names is loaded once. */
-  private textKeys = new Map<string, string>();
   /** Size and modification time of folder files, kept in the snapshot with their hashes. */
   private stats = new Map<string, { size: number; mtimeMs: number }>();
   /** Start-up failures by file, with the hash of the bytes that failed (kept in the snapshot). */
@@ -182,7 +178,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const firstWith = new Map<string, string>();
     for (const d of found) {
       const fresh = parsed.get(d.file);
-      const key = fresh ? fresh.plan && contentKey(fresh.plan) : saved.get(d.file)?.meta.textKey;
+      const key = fresh ? fresh.plan && planHash(fresh.plan) : saved.get(d.file)?.meta.planHash;
       if (!key) continue;
       const first = firstWith.get(key);
       if (first) twins.set(d.file, first);
@@ -222,11 +218,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const report = fresh?.report ?? meta?.report;
       const plan = inAnswerer.get(d.file);
       if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
-      if (plan && report) {
-        this.entries.set(d.file, { plan, source: d.source, report });
-        const key = fresh ? contentKey(plan) : meta?.textKey;
-        if (key) this.textKeys.set(d.file, key);
-      }
+      if (plan && report) this.entries.set(d.file, { plan, source: d.source, report });
       else if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
         this.loadErrors.push({ file: d.file, ...report.error, source: d.source });
@@ -350,7 +342,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const path = this.options.snapshotPath;
     if (!path) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
-    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), textKey: this.textKeys.get(file), ...this.stats.get(file) } });
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), ...this.stats.get(file) } });
     for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report, ...this.stats.get(file) } });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
@@ -412,8 +404,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
 
   /** Another loaded document with the same text as `plan` (a replacement under its own name is no twin). */
   private twinOf(plan: WorkPlan): string | undefined {
-    const key = contentKey(plan);
-    for (const [file, k] of this.textKeys) if (file !== plan.file && k === key) return file;
+    // Plans from the snapshot had their hash remembered at start-up: no lines are read here.
+    const key = planHash(plan);
+    for (const e of this.entries.values()) if (e.plan.file !== plan.file && planHash(e.plan) === key) return e.plan.file;
     return undefined;
   }
 
@@ -520,7 +513,6 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.addPlan(entry.plan);
     this.entries.set(file, entry);
     this.hashes.set(file, hash);
-    this.textKeys.set(file, contentKey(entry.plan));
     this.stats.delete(file);
     this.failed.delete(file);
     this.loadErrors = this.loadErrors.filter((e) => e.file !== file);
@@ -532,7 +524,6 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     this.current.removePlan(file);
     this.entries.delete(file);
     this.hashes.delete(file);
-    this.textKeys.delete(file);
     this.stats.delete(file);
     this.scheduleSnapshot();
   }

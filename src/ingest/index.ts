@@ -13,7 +13,8 @@ import { NOT_DOCUMENTS, type ParseOptions, parseLines } from '../parse/index.js'
 import { decodeBuffer, MAX_FILE_BYTES } from '../parse/load.js';
 import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
-import { contentKey, duplicateOf } from './duplicates.js';
+import { planHash } from '../plan-hash.js';
+import { duplicateOf } from './duplicates.js';
 import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
 import type { ParseIsolate } from './isolate.js';
@@ -24,7 +25,7 @@ import { type Converted, joinLines, plainLines } from './source.js';
 import { xlsxToLines } from './xlsx.js';
 import { openZip } from './zip.js';
 
-export { contentKey, duplicateOf } from './duplicates.js';
+export { duplicateOf } from './duplicates.js';
 export { docxToText } from './docx.js';
 export { htmlToText } from './html.js';
 export { fixPdfText, pdfToText } from './pdf.js';
@@ -260,7 +261,7 @@ export async function ingestDirectory(
   const seen = new Map<string, string>();
   for (const [i, path] of paths.entries()) {
     let { plan, report } = await ingestFile(path, options);
-    const original = plan && seen.get(contentKey(plan));
+    const original = plan && seen.get(planHash(plan));
     if (plan && original) {
       // The same text under another name: the first (in name order) stays.
       report = { ...report, ok: false, items: 0, sections: 0, warnings: [], error: errorOf(report.file, duplicateOf(report.file, original)) };
@@ -268,7 +269,7 @@ export async function ingestDirectory(
     }
     if (plan) {
       plans.push(plan);
-      seen.set(contentKey(plan), plan.file);
+      seen.set(planHash(plan), plan.file);
     }
     if (report.error) errors.push({ file: report.file, ...report.error });
     reports.push(report);

@@ -5,7 +5,6 @@
  * a shared PostgreSQL (pg) when DATABASE_URL is set, so that several bot instances can share one database.
  * Migrations are applied when a store is opened.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, type Selectable, type SqliteDatabase, SqliteDialect } from 'kysely';
@@ -114,19 +113,7 @@ const progressRecord = (r: Selectable<ProgressTable>): ProgressRecord => ({
   at: r.updated_at,
 });
 
-const planHashes = new WeakMap<WorkPlan, string>();
-
-/** sha256 of a plan's normalized text: what identifies a document version (worked out once per plan object). */
-export function planHash(plan: WorkPlan): string {
-  let h = planHashes.get(plan);
-  if (h === undefined) planHashes.set(plan, (h = createHash('sha256').update(plan.lines.join('\n')).digest('hex')));
-  return h;
-}
-
-/** A plan's hash known from before (a snapshot keeps it), so that its lines need not be read to work it out. */
-export function rememberPlanHash(plan: WorkPlan, hash: string): void {
-  planHashes.set(plan, hash);
-}
+export { planHash, rememberPlanHash } from '../plan-hash.js';
 
 export function createStore(db: Kysely<Database>, clock: () => Date = () => new Date(), notifications?: Notifications): Store {
   const now = () => clock().toISOString();
