@@ -50,7 +50,9 @@ const TRAILER_RE =
  * Whether a line ends the body. A line ending in 印发 is the colophon (…办公室　2021年3月1日印发) only when it is no
  * sentence: a body line wrapped after 本要点印发 (…的重点工作，在本要点印发 / 后一个月内…) is not.
  */
-const TRAILER = { test: (line: string) => TRAILER_RE.test(line) && !(/印发$/.test(line) && /[。；;，,、：:]/.test(line)) };
+function isTrailer(line: string): boolean {
+  return TRAILER_RE.test(line) && !(/印发$/.test(line) && /[。；;，,、：:]/.test(line));
+}
 /** A numbered point inside an item (the level below the items): 1. 1、 （1） ①. */
 const SUB_POINT = /^(\d{1,2}\s*[.．、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[①-⑳])/;
 const SENTENCE_END = /[。！？!?；;）)\]】」』”"]$/;
@@ -101,7 +103,7 @@ export function segment(lines: string[], startAt = 0): Structure {
       blankBefore = true;
       continue;
     }
-    if (TRAILER.test(line)) {
+    if (isTrailer(line)) {
       trailerSeen = true;
       endLine = i;
       break;
@@ -180,7 +182,7 @@ function headingContinuation(lines: string[], at: number, style: ItemStyle | nul
   const j = nextIndex(at);
   if (j < 0) return 0;
   const cont = lines[j] as string;
-  if (cont.length > 24 || /[。；;！？，,、]/.test(cont) || isSectionHeading(cont) || SUB_POINT.test(cont) || TRAILER.test(cont)) return 0;
+  if (cont.length > 24 || /[。；;！？，,、]/.test(cont) || isSectionHeading(cont) || SUB_POINT.test(cont) || isTrailer(cont)) return 0;
   if (Object.values(STYLES).some((re) => re.test(cont))) return 0;
   const k = nextIndex(j);
   if (k < 0) return 0;

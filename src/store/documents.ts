@@ -16,18 +16,10 @@ export const BASELINE = 'baseline';
  * recorded now.
  */
 export async function syncDocuments(store: Store, plans: WorkPlan[], options: { by?: string; now?: () => Date } = {}): Promise<string[]> {
-  const added: string[] = [];
-  const at = (options.now ?? (() => new Date()))().toISOString();
   const known = await store.documents();
-  const first = known.length === 0;
   const seen = new Set(known.map((d) => `${d.file}\u0000${d.hash}`));
-  const by = first ? BASELINE : (options.by ?? null);
-  for (const plan of plans) {
-    const hash = planHash(plan);
-    if (seen.has(`${plan.file}\u0000${hash}`)) continue;
-    if (await store.addDocument({ file: plan.file, hash, plan, addedBy: by, addedAt: at })) added.push(plan.file);
-  }
-  return added;
+  const fresh = plans.filter((plan) => !seen.has(`${plan.file}\u0000${planHash(plan)}`));
+  return recordChanged(store, fresh, known.length === 0 ? { ...options, by: BASELINE } : options);
 }
 
 /**
