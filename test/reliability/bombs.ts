@@ -5,62 +5,12 @@
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildDocx, sampleDocxParagraphs } from '../ingest/docx-builder.js';
-import { writeZip } from '../helpers/zip-writer.js';
+import { type RawZipEntry, writeRawZip, writeZip } from '../helpers/zip-writer.js';
 
-interface RawEntry {
-  name: string;
-  /** Deflated bytes. */
-  deflated: Buffer;
-  crc: number;
-  size: number;
-}
-
-/** A ZIP of already deflated entries, each declaring `declare(size)` as its uncompressed size. */
-function writeRawZip(entries: RawEntry[], declare: (size: number) => number): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const size = declare(e.size) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(e.deflated.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(e.crc, 16);
-    central.writeUInt32LE(e.deflated.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.deflated);
-    centrals.push(central, name);
-    offset += 30 + name.length + e.deflated.length;
-  }
-  const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
-}
-
-let cached: { mib: number; entry: Omit<RawEntry, 'name'> } | undefined;
+let cached: { mib: number; entry: Omit<RawZipEntry, 'name'> } | undefined;
 
 /** `mib` MiB of spaces, deflated once (about 1,000:1, deflate's best) and reused for every bomb entry. */
-function bombEntry(mib: number): Omit<RawEntry, 'name'> {
+function bombEntry(mib: number): Omit<RawZipEntry, 'name'> {
   if (cached?.mib === mib) return cached.entry;
   const size = mib * 1024 * 1024;
   const data = Buffer.alloc(size, 0x20);
@@ -69,9 +19,9 @@ function bombEntry(mib: number): Omit<RawEntry, 'name'> {
   return entry;
 }
 
-function parts(zip: Buffer): RawEntry[] {
+function parts(zip: Buffer): RawZipEntry[] {
   // The small, honest parts of a real .docx, re-deflated.
-  const out: RawEntry[] = [];
+  const out: RawZipEntry[] = [];
   let p = zip.length - 22;
   while (zip.readUInt32LE(p) !== 0x06054b50) p--;
   const count = zip.readUInt16LE(p + 10);
