@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { openStore } from '../../src/store/index.js';
 import { startDingtalkFake, type DingtalkFake } from './dingtalk-fake.js';
 import { startLarkFake, type LarkFake } from './lark-fake.js';
+import { random as seeded } from './random.js';
 import { samplesDir } from './samples.js';
 
 export const DIST_ENTRY = resolve(samplesDir, '..', 'dist', 'index.js');
@@ -62,18 +63,6 @@ export interface CrashSoakReport {
 const UNITS = ['旌德县财政局', '旌德县政府办', '青田县财政局', '青田县府办', '温州市鹿城区司法局', '义乌市财政局'];
 const ADMIN_TOKEN = 'crash-soak-admin';
 
-/** A small seeded generator (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Running {
   child: ChildProcess;
   url: Promise<string>;
@@ -100,8 +89,8 @@ function startServe(env: Record<string, string>, cwd: string): Running {
 export async function crashSoak(options: CrashSoakOptions): Promise<CrashSoakReport> {
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run npm run build first`);
   // Where each round's kill lands is drawn up front; the platforms' delays come from a second stream.
-  const plan = rng(options.seed ?? 1);
-  const random = rng((options.seed ?? 1) + 7919);
+  const plan = seeded(options.seed ?? 1);
+  const random = seeded((options.seed ?? 1) + 7919);
   const log = options.log ?? (() => undefined);
   const larkChats = Array.from({ length: options.larkChats ?? 6 }, (_, i) => `oc_crash_${i}`);
   const dtChats = Array.from({ length: options.dingtalkChats ?? 6 }, (_, i) => `cidCrash${i}==`);

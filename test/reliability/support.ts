@@ -28,17 +28,7 @@ export function figure(group: string, name: string, value: number | string, note
   appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ group, name, value, note })}\n`);
 }
 
-/** mulberry32: small, fast, good enough to pick mutations; the same seed gives the same sequence. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from '../helpers/random.js';
 
 export interface RawResponse {
   status: number;
