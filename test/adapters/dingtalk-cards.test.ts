@@ -13,7 +13,7 @@ import { dingtalkConfigFrom, dingtalkConfigSchema } from '../../adapters/dingtal
 import { cardButton, parseCardCallback } from '../../adapters/dingtalk/card.js';
 import { renderDigest } from '../../src/digest/render.js';
 import { silentLogger } from '../../src/logger.js';
-import { startDingtalkFake, type DingtalkFake, type FakeCard } from '../helpers/dingtalk-fake.js';
+import { dingtalkConfigFor, startDingtalkFake, type DingtalkFake, type FakeCard } from '../helpers/dingtalk-fake.js';
 import { platformCore, type PlatformCore } from '../helpers/platform-core.js';
 import { eventually } from '../helpers/samples.js';
 
@@ -28,16 +28,7 @@ let core: PlatformCore;
 let adapter: DingtalkAdapter;
 const options: DingtalkOptions = { outbox: { baseDelayMs: 5 } };
 
-const config = (over: Partial<DingtalkConfig> = {}): DingtalkConfig => ({
-  clientId: fake.clientId,
-  clientSecret: fake.clientSecret,
-  mode: 'stream',
-  robotCode: fake.robotCode,
-  apiBase: fake.url,
-  oapiBase: fake.url,
-  cardTemplateId: TEMPLATE,
-  ...over,
-});
+const config = (over: Partial<DingtalkConfig> = {}): DingtalkConfig => dingtalkConfigFor(fake, { cardTemplateId: TEMPLATE, ...over });
 
 interface Item {
   key: string;

@@ -15,7 +15,7 @@ import type { Answerer } from '../../src/answer/index.js';
 import type { Bot } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttpServer } from '../../src/server/http.js';
-import { startDingtalkFake, type DingtalkFake } from '../helpers/dingtalk-fake.js';
+import { dingtalkConfigFor, startDingtalkFake, type DingtalkFake } from '../helpers/dingtalk-fake.js';
 import { platformCore, type PlatformCore } from '../helpers/platform-core.js';
 import { captureLogs, eventually, sampleBot } from '../helpers/samples.js';
 
@@ -35,15 +35,7 @@ function message(text: string, overrides: Record<string, unknown> = {}) {
   return { ...structuredClone(fixture), msgId: `msg-${n}-${Date.now()}`, text: { content: text }, sessionWebhook: `${fake.url}/robot/sendBySession?session=s${n}`, ...overrides };
 }
 
-const config = (over: Partial<DingtalkConfig> = {}): DingtalkConfig => ({
-  clientId: fake.clientId,
-  clientSecret: fake.clientSecret,
-  mode: 'stream',
-  robotCode: fake.robotCode,
-  apiBase: fake.url,
-  oapiBase: fake.url,
-  ...over,
-});
+const config = (over: Partial<DingtalkConfig> = {}): DingtalkConfig => dingtalkConfigFor(fake, over);
 
 beforeAll(async () => {
   ({ bot, engine } = await sampleBot());

@@ -30,6 +30,7 @@ import multipart from '@fastify/multipart';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { DingtalkConfig } from '../../adapters/dingtalk/config.js';
 
 export interface StreamAck {
   code: number;
@@ -357,4 +358,9 @@ export async function startDingtalkFake(options: { clientId?: string; clientSecr
   await app.listen({ host: '127.0.0.1', port: 0 });
   fake.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return fake;
+}
+
+/** Stream-mode settings that reach this fake (its credentials, robot and API bases), with `over` on top. */
+export function dingtalkConfigFor(fake: DingtalkFake, over: Partial<DingtalkConfig> = {}): DingtalkConfig {
+  return { clientId: fake.clientId, clientSecret: fake.clientSecret, mode: 'stream', robotCode: fake.robotCode, apiBase: fake.url, oapiBase: fake.url, ...over };
 }
