@@ -163,10 +163,28 @@ MIGRATIONS['0004_uploads'] = {
   },
 };
 
+// The documents list (start-up, every digest's 新增) read from an index: the table's rows hold each plan's JSON
+// before the added time, so a sort by added time over the rows read every plan (20 MB at 1,000 documents).
+MIGRATIONS['0005_documents_by_added'] = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('documents_by_added').ifNotExists().on('documents').columns(['added_at', 'file', 'hash', 'added_by']).execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('documents_by_added').ifExists().execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Apply every pending migration; throws with the failing migration's name. Returns the names applied now. */
 export async function migrate(db: Kysely<any>): Promise<string[]> {
+  // Every migration recorded already (the usual start): one read instead of the migrator's tables, lock and checks.
+  try {
+    const done = new Set((await db.selectFrom('kysely_migration').select('name').execute()).map((r) => r.name as string));
+    if (Object.keys(MIGRATIONS).every((name) => done.has(name))) return [];
+  } catch {
+    // A new database: no migration table yet.
+  }
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

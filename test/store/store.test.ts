@@ -199,13 +199,28 @@ describe('store', () => {
     expect(inserts).toBe(before + 1);
   });
 
+  it('lists the documents from an index, without reading the plans stored beside them', async () => {
+    const queries: string[] = [];
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }), log: (e) => void (e.level === 'query' && /from "documents"/.test(e.query.sql) && queries.push(e.query.sql)) });
+    await migrate(db);
+    const s = createStore(db);
+    await syncDocuments(s, [plan('a.txt', '旌德县', 2021, [['一.1', '推进政务公开。', ['县政府办*']]])]);
+    const before = queries.length;
+    expect((await s.documents()).map((d) => d.file)).toEqual(['a.txt']);
+    const listed = queries[before] as string;
+    const steps = (await sql.raw<{ detail: string }>(`explain query plan ${listed}`).execute(db)).rows.map((r) => r.detail);
+    expect(steps.join(' | ')).toMatch(/USING COVERING INDEX documents_by_added/);
+    expect(steps.join(' | ')).not.toMatch(/TEMP B-TREE/);
+    await db.destroy();
+  });
+
   it('migrates a store written before 0003 and keeps its digest log', async () => {
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     const { Migrator } = await import('kysely');
     const old = new Migrator({ db, provider: { getMigrations: async () => ({ '0001_initial': MIGRATIONS['0001_initial']!, '0002_conversations': MIGRATIONS['0002_conversations']! }) } });
     expect((await old.migrateToLatest()).error).toBeUndefined();
     await db.insertInto('digests').values({ platform: 'lark', chat_id: 'c1', date: '2021-11-24', state: 'sent', dedupe_key: 'k', unit: 'u', attempts: 1, updated_at: '2021-11-24T00:30:00.000Z' }).execute();
-    expect(await migrate(db)).toEqual(['0003_platform_delivery', '0004_uploads']);
+    expect(await migrate(db)).toEqual(['0003_platform_delivery', '0004_uploads', '0005_documents_by_added']);
     const s = createStore(db);
     expect(await s.digest('lark', 'c1', '2021-11-24')).toMatchObject({ state: 'sent', attempts: 1, errorCode: null, owner: null });
     expect(await s.lastDigestDate('lark', 'c1', '2021-11-25')).toBe('2021-11-24');
