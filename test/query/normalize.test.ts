@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeQuestion, simplified } from '../../src/query/normalize.js';
+import * as OpenCC from 'opencc-js/t2cn';
+import { mayBeTraditional, normalizeQuestion, simplified } from '../../src/query/normalize.js';
 
 describe('question normalisation', () => {
   it.each([
@@ -32,5 +33,20 @@ describe('question normalisation', () => {
       }),
       { numRuns: 200 },
     );
+  });
+  it('leaves the converter unbuilt only for text no traditional entry could change', () => {
+    const convert = OpenCC.Converter({ from: 't', to: 'cn' });
+    let skipped = 0;
+    for (const [from, to] of [[0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff]] as const) {
+      for (let c = from; c <= to; c++) {
+        const ch = String.fromCodePoint(c);
+        if (mayBeTraditional(ch)) continue;
+        skipped++;
+        expect(convert(`${ch}${ch}`), ch).toBe(`${ch}${ch}`);
+      }
+    }
+    expect(skipped).toBeGreaterThan(20_000);
+    for (const t of ['權', '裡', '乾', '頭髮', '臺灣', '麵']) expect(mayBeTraditional(`政务${t}`)).toBe(true);
+    expect(simplified('权责清单要公开吗')).toBe('权责清单要公开吗');
   });
 });
