@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
+import { DictSegmenter, packDictionary, type PackedDictionary } from './segmenter.js';
 
 /**
  * jieba's default dictionary, read for each tokenizer and let go once jieba holds it (the package's own dict.js
@@ -13,6 +14,15 @@ import { Jieba } from '@node-rs/jieba';
  */
 function defaultDictionary(): Buffer {
   return readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
+}
+
+
+/** What the tokenizer asks of jieba: the native one, or DictSegmenter over the same dictionary. */
+interface Segmenter {
+  cut(text: string, hmm?: boolean | null): string[];
+  cutForSearch(text: string, hmm?: boolean | null): string[];
+  tag(text: string, hmm?: boolean | null): { word: string; tag: string }[];
+  loadDict(dict: Uint8Array): void;
 }
 
 /** 政务 terms the default dictionary cuts apart (依申请公开 → 依/申请/公开). */
@@ -75,6 +85,11 @@ export interface TokenizerOptions {
   userDictPath?: string;
   /** Extra words (unit names, region names). */
   words?: Iterable<string>;
+  /**
+   * jieba's default dictionary, packed (a snapshot's): words are cut by DictSegmenter over it, the same cut as the
+   * native jieba's without building its trie. Unset: the native jieba.
+   */
+  dictionary?: PackedDictionary;
 }
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
@@ -98,14 +113,16 @@ export function normalizeText(s: string): string {
 }
 
 export class Tokenizer {
-  private readonly jieba: Jieba;
+  private readonly jieba: Segmenter;
+  private readonly dictionary: PackedDictionary | undefined;
   private readonly known = new Set<string>();
   private readonly userDict = new Set<string>();
   /** Bumped whenever the dictionary changes: what a word is cut into may change with it. */
   version = 0;
 
   constructor(options: TokenizerOptions = {}) {
-    this.jieba = Jieba.withDict(defaultDictionary());
+    this.dictionary = options.dictionary;
+    this.jieba = options.dictionary ? new DictSegmenter(options.dictionary) : Jieba.withDict(defaultDictionary());
     this.addWords(GOV_TERMS);
     if (options.userDictPath) this.loadUserDict(readFileSync(options.userDictPath, 'utf8'));
     if (options.words) this.addWords(options.words);
@@ -113,18 +130,19 @@ export class Tokenizer {
 
   /** Add words to the domain dictionary; returns how many were new. */
   addWords(words: Iterable<string>): number {
-    const lines: string[] = [];
+    const fresh: string[] = [];
     for (const raw of words) {
       const w = normalizeText(raw).replace(/\s+/g, '');
       if (w.length < 2 || this.known.has(w)) continue;
       this.known.add(w);
-      lines.push(`${w} ${DOMAIN_FREQ} n`);
+      fresh.push(w);
     }
-    if (lines.length) {
-      this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+    if (fresh.length) {
+      if (this.jieba instanceof DictSegmenter) this.jieba.addWords(fresh, DOMAIN_FREQ, 'n');
+      else this.jieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${DOMAIN_FREQ} n`).join('\n') + '\n'));
       this.version++;
     }
-    return lines.length;
+    return fresh.length;
   }
 
   /** Jieba user dictionary text: "word [freq] [tag]" per line; # starts a comment. */
@@ -144,6 +162,11 @@ export class Tokenizer {
       this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
       this.version++;
     }
+  }
+
+  /** jieba's default dictionary packed (for a snapshot), the words added since left out; packed anew each time from the native jieba's. */
+  packedDictionary(): PackedDictionary {
+    return this.dictionary ?? packDictionary(defaultDictionary().toString('utf8'));
   }
 
   /** Words of the admin user dictionary. */
