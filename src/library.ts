@@ -12,8 +12,8 @@
  * command line) the library is read-only.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
@@ -250,7 +250,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     for (const file of names) {
       const path = join(dir, file);
       try {
-        const info = await stat(path);
+        // Start-up, before anything is served: a stat at a time without a trip through the thread pool each.
+        const info = statSync(path);
         if (!info.isFile()) continue;
         const known = saved.get(file);
         if (known && known.meta.size === info.size && known.meta.mtimeMs === info.mtimeMs) {

@@ -15,6 +15,7 @@ import type { Query } from '../query/schema.js';
 import { understand } from '../query/understand.js';
 import { ItemIndex } from '../search/index.js';
 import { type PinyinMemo, pinyinMemo, SpellingCorrector, type Correction } from '../search/spelling.js';
+import type { PackedDictionary } from '../search/segmenter.js';
 import { Thesaurus } from '../search/thesaurus.js';
 import { GOV_TERMS, STOP_WORDS, Tokenizer } from '../search/tokenizer.js';
 import { shanghaiDate } from '../time.js';
@@ -70,11 +71,14 @@ export interface EngineParts {
   readings?: PinyinMemo;
 }
 
-/** The tokenizer, thesaurus and an empty directory the options ask for (the dictionary before any plan). */
-export function engineBase(options: AnswererOptions = {}): { directory: UnitDirectory; tokenizer: Tokenizer; thesaurus: Thesaurus } {
+/**
+ * The tokenizer, thesaurus and an empty directory the options ask for (the dictionary before any plan); the
+ * tokenizer cuts over `dictionary` (jieba's packed, from a snapshot) when given.
+ */
+export function engineBase(options: AnswererOptions = {}, dictionary?: PackedDictionary): { directory: UnitDirectory; tokenizer: Tokenizer; thesaurus: Thesaurus } {
   const groups = [...(options.aliasGroups ?? []), ...(options.aliasPath ? readAliasFile(options.aliasPath) : [])];
   const directory = new UnitDirectory(groups);
-  const tokenizer = new Tokenizer(options.userDictPath ? { userDictPath: options.userDictPath } : {});
+  const tokenizer = new Tokenizer({ ...(options.userDictPath ? { userDictPath: options.userDictPath } : {}), ...(dictionary ? { dictionary } : {}) });
   const thesaurus = options.thesaurusPath ? Thesaurus.fromFile(options.thesaurusPath) : new Thesaurus();
   // The thesaurus's document words are words: 办事流程 is cut whole in documents and questions alike.
   tokenizer.addWords(thesaurus.targets());
@@ -104,14 +108,17 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
 
   // Spelling: a typo is read only as a word people mean here — the 政务 terms, the thesaurus, unit and place names,
   // and the corpus's words of three characters or more — never as a two-character everyday word (局有 ≠ 具有). The corrector is built
-  // on first use after a change; readings worked out before are kept.
+  // on first use after a change, its vocabulary gathered when a stretch is first suspect; readings worked out before are kept.
   const memo = parts.readings ?? pinyinMemo();
   let speller: SpellingCorrector | undefined;
   const spelling = (): SpellingCorrector => {
     if (!speller) {
-      const vocab: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
-      for (const r of directory.allRegions()) vocab.push(...regionForms(r));
-      for (const [t] of index.vocabulary()) if (t.length >= 3) vocab.push(t);
+      const vocab = (): string[] => {
+        const words: string[] = [...GOV_TERMS, ...thesaurus.keys(), ...thesaurus.targets(), ...directory.words(), ...tokenizer.userWords()];
+        for (const r of directory.allRegions()) words.push(...regionForms(r));
+        for (const [t] of index.vocabulary()) if (t.length >= 3) words.push(t);
+        return words;
+      };
       speller = new SpellingCorrector(
         vocab,
         {

@@ -4,12 +4,14 @@
  * loads them instead of re-parsing and re-tokenising. A snapshot written by other code or under other settings
  * (another fingerprint) is not used.
  *
- * Plans load lazily, straight from the file: their light fields at once; their sections, notes, warnings and items
- * (each item's id, title, units, deadlines…) the first time one is read; an item's body, assignments and dates the
- * first time one of those is read; a plan's lines apart. So a first answer reads only what it cites.
+ * Plans load lazily, straight from the file: their light fields at once; their sections and notes the first time
+ * one is read; each item (id, title, units, deadlines…) the first time it is cited or the plan's items are read; an
+ * item's body, assignments and dates the first time one of those is read; a plan's lines apart. So a first answer
+ * reads only what it cites.
  *
- * File: 'YDS2', the length of the front part, the front part (packSections: header JSON, offsets, saved index),
- * then the plan texts (UTF-8 JSON, one after another), read on demand.
+ * File: 'YDS2', the length of the front part, the front part (packSections: header JSON in UTF-16, offsets,
+ * saved index, jieba's dictionary packed for DictSegmenter), then the plan texts (UTF-8 JSON, one after another: per plan its core, its lines, then each item's light and
+ * heavy fields in turn), read on demand.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
@@ -19,14 +21,20 @@ import { fileURLToPath } from 'node:url';
 import type { Item, WorkPlan } from '../model.js';
 import { ItemIndex } from '../search/index.js';
 import { packSections, unpackSections } from '../search/postings.js';
+import { dictionaryFromSections, dictionarySections } from '../search/segmenter.js';
 import { type DirectoryState, UnitDirectory } from '../units/directory.js';
 import { type AnswererOptions, type Answerer, assemble, engineBase } from './index.js';
+import { setItemLookup } from './topic.js';
 
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = 0x32534459; // 'YDS2'
 
-/** A plan's fields read together on first use; its lines apart; an item's heavy fields apart from its light ones. */
-const PLAN_BODY = ['sections', 'items', 'notes', 'warnings'] as const;
+/**
+ * A plan's fields read together on first use; its items one by one (a citation reads only its own item); its
+ * lines apart; an item's heavy fields apart from its light ones.
+ */
+const PLAN_CORE = ['sections', 'notes', 'warnings'] as const;
+const PLAN_LAZY = ['sections', 'items', 'notes', 'warnings', 'lines'];
 const ITEM_HEAVY = ['body', 'assignments', 'bodyDates'] as const;
 
 /** One document of a snapshot: the hash of its bytes, and what the caller keeps about it. */
@@ -42,8 +50,10 @@ interface Header<M> {
   docs: SnapshotDoc<M>[];
   /** Plans in the answerer's order: their light fields, the others null. */
   plans: Record<string, unknown>[];
-  /** Items per plan (their heavy texts are numbered on from the plan's first). */
+  /** Items per plan (their light and heavy texts, in turn, are numbered on from the plan's lines). */
   itemCounts: number[];
+  /** Each plan's item ids, one a line (an item is found by id without reading the others). */
+  itemIds: string[];
   directory: DirectoryState;
   readings: [string, string][];
 }
@@ -83,7 +93,9 @@ interface Source {
 interface PlanTexts {
   core: () => Buffer;
   lines: () => Buffer;
-  items: (() => Buffer)[];
+  items: { light: () => Buffer; heavy: () => Buffer }[];
+  /** The items' ids, one a line. */
+  ids: string;
   /** All of them at once, back to back as in a snapshot file (when they are in one), with their lengths. */
   block?: { read: () => Buffer; lengths: number[] };
 }
@@ -98,17 +110,13 @@ function textsOf(p: WorkPlan): PlanTexts {
   const items = p.items.map((it) => {
     const heavy: Record<string, unknown> = {};
     for (const k of ITEM_HEAVY) heavy[k] = it[k];
-    const b = json(heavy);
-    return () => b;
+    const h = json(heavy);
+    const l = json(Object.fromEntries(Object.entries(it).map(([k, v]) => [k, (ITEM_HEAVY as readonly string[]).includes(k) ? null : v])));
+    return { light: () => l, heavy: () => h };
   });
-  const core = json({
-    sections: p.sections,
-    notes: p.notes,
-    warnings: p.warnings,
-    items: p.items.map((it) => Object.fromEntries(Object.entries(it).map(([k, v]) => [k, (ITEM_HEAVY as readonly string[]).includes(k) ? null : v]))),
-  });
+  const core = json({ sections: p.sections, notes: p.notes, warnings: p.warnings });
   const lines = json(p.lines);
-  return { core: () => core, lines: () => lines, items };
+  return { core: () => core, lines: () => lines, items, ids: p.items.map((it) => it.id).join('\n') };
 }
 
 export interface EncodedSnapshot {
@@ -130,6 +138,7 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     offsets.push((offsets[offsets.length - 1] as number) + b.length);
   };
   const itemCounts: number[] = [];
+  const itemIds: string[] = [];
   const skeletons = plans.map((p) => {
     const t = textsOf(p);
     if (t.block) {
@@ -139,12 +148,16 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     } else {
       add(t.core());
       add(t.lines());
-      for (const item of t.items) add(item());
+      for (const item of t.items) {
+        add(item.light());
+        add(item.heavy());
+      }
     }
     itemCounts.push(t.items.length);
+    itemIds.push(t.ids);
     // Keys only: reading a plan loaded lazily would decode it.
     const skeleton: Record<string, unknown> = {};
-    for (const k of Object.keys(p)) skeleton[k] = k === 'lines' || (PLAN_BODY as readonly string[]).includes(k) ? null : (p as unknown as Record<string, unknown>)[k];
+    for (const k of Object.keys(p)) skeleton[k] = PLAN_LAZY.includes(k) ? null : (p as unknown as Record<string, unknown>)[k];
     return skeleton;
   });
   const header: Header<M> = {
@@ -153,11 +166,13 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     docs,
     plans: skeletons,
     itemCounts,
+    itemIds,
     directory: answerer.directory.state(),
     readings: [...answerer.readings.words],
   };
   const offsetArray = Float64Array.from(offsets);
-  const front = packSections(json(header), [offsetArray, answerer.index.save()]);
+  // The header as UTF-16: mostly Chinese, it decodes several times faster than from UTF-8 (a restart reads it whole).
+  const front = packSections(Buffer.from(JSON.stringify(header), 'utf16le'), [offsetArray, answerer.index.save(), ...dictionarySections(answerer.tokenizer.packedDictionary())]);
   const head = Buffer.alloc(12);
   head.writeUInt32LE(MAGIC, 0);
   head.writeDoubleLE(front.byteLength, 4);
@@ -165,7 +180,7 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     bytes: Buffer.concat([head, front, ...parts]),
     bind(path) {
       const { source, close } = fileSource(path, 12 + front.byteLength);
-      bindTexts(plans, itemCounts, offsetArray, source);
+      bindTexts(plans, itemCounts, itemIds, offsetArray, source);
       return close;
     },
   };
@@ -180,7 +195,7 @@ function fileSource(path: string, base: number): { source: Source; close: () => 
       size: fstatSync(fd).size - base,
       read(from, to) {
         if (!open) throw new Error('snapshot closed before this plan was read');
-        const b = Buffer.alloc(to - from);
+        const b = Buffer.allocUnsafe(to - from);
         if (readSync(fd, b, 0, b.length, base + from) !== b.length) throw new Error('snapshot is truncated');
         return b;
       },
@@ -196,24 +211,26 @@ function fileSource(path: string, base: number): { source: Source; close: () => 
  * Point each plan's texts at `source` (plans in file order). A plan not read yet keeps its loaders, which now read
  * from the new source.
  */
-function bindTexts(plans: WorkPlan[], itemCounts: number[], offsets: Float64Array, source: Source): PlanTexts[] {
+function bindTexts(plans: WorkPlan[], itemCounts: number[], itemIds: string[], offsets: Float64Array, source: Source): PlanTexts[] {
   let part = 0;
   return plans.map((plan, i) => {
     const n = itemCounts[i] as number;
+    const parts = 2 + 2 * n;
     const range = (k: number) => {
       const from = offsets[k] as number;
       const to = offsets[k + 1] as number;
       return () => source.read(from, to);
     };
-    const t = texts.get(plan) ?? { core: range(part), lines: range(part + 1), items: [] };
+    const t = texts.get(plan) ?? { core: range(part), lines: range(part + 1), items: [], ids: itemIds[i] ?? '' };
     t.core = range(part);
     t.lines = range(part + 1);
-    t.items = Array.from({ length: n }, (_, j) => range(part + 2 + j));
+    const first = part + 2;
+    t.items = Array.from({ length: n }, (_, j) => ({ light: range(first + 2 * j), heavy: range(first + 2 * j + 1) }));
     const from = offsets[part] as number;
-    const to = offsets[part + 2 + n] as number;
-    t.block = { read: () => source.read(from, to), lengths: Array.from({ length: 2 + n }, (_, j) => (offsets[part + j + 1] as number) - (offsets[part + j] as number)) };
+    const to = offsets[part + parts] as number;
+    t.block = { read: () => source.read(from, to), lengths: Array.from({ length: parts }, (_, j) => (offsets[part + j + 1] as number) - (offsets[part + j] as number)) };
     texts.set(plan, t);
-    part += 2 + n;
+    part += parts;
     return t;
   });
 }
@@ -240,7 +257,8 @@ export function openSnapshot<M>(path: string, fingerprint: string, options: Answ
     if (readSync(fd, head, 0, 12, 0) !== 12 || head.readUInt32LE(0) !== MAGIC) return undefined;
     const frontLength = head.readDoubleLE(4);
     if (!(frontLength > 0 && frontLength < 2 ** 32)) return undefined;
-    front = Buffer.alloc(frontLength);
+    // Read over at once: no need to zero it first.
+    front = Buffer.allocUnsafe(frontLength);
     if (readSync(fd, front, 0, frontLength, 12) !== frontLength) return undefined;
   } catch {
     return undefined;
@@ -284,11 +302,11 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   } catch {
     return undefined;
   }
-  const [head, offsetBytes, indexBytes] = sections;
+  const [head, offsetBytes, indexBytes, ...dictionaryBytes] = sections;
   if (!head || !offsetBytes || !indexBytes) return undefined;
   let header: Header<M>;
   try {
-    header = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8')) as Header<M>;
+    header = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf16le')) as Header<M>;
   } catch {
     return undefined;
   }
@@ -296,10 +314,11 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   const offsets = new Float64Array(offsetBytes.buffer, offsetBytes.byteOffset, offsetBytes.byteLength / 8);
   if ((offsets[offsets.length - 1] ?? 0) > source.size) return undefined;
   const plans = header.plans as unknown as WorkPlan[];
-  const bound = bindTexts(plans, header.itemCounts, offsets, source);
+  if (!Array.isArray(header.itemIds) || header.itemIds.length !== plans.length) return undefined;
+  const bound = bindTexts(plans, header.itemCounts, header.itemIds, offsets, source);
   plans.forEach((plan, i) => lazyPlan(plan, bound[i] as PlanTexts));
   const byFile = new Map(plans.map((p) => [p.file, p]));
-  const { tokenizer, thesaurus } = engineBase(options);
+  const { tokenizer, thesaurus } = engineBase(options, dictionaryFromSections(dictionaryBytes));
   const directory = UnitDirectory.restore(header.directory, plans);
   tokenizer.addWords(directory.words());
   const index = ItemIndex.load(indexBytes, tokenizer, (f) => byFile.get(f));
@@ -336,17 +355,32 @@ function lazyFields(target: object, keys: readonly string[], load: () => Record<
 }
 
 /**
- * Make a plan's fields beyond the light ones read from the snapshot when first asked for (see the header). The
- * texts stay where they are: a later snapshot copies them.
+ * Make a plan's fields beyond the light ones read from the snapshot when first asked for (see the header): its
+ * sections and notes together, its items one by one (found by id through itemById, or all at once through
+ * `items`, the same objects either way), its lines apart. The texts stay where they are: a later snapshot copies
+ * them.
  */
 function lazyPlan(plan: WorkPlan, t: PlanTexts): void {
-  lazyFields(plan, PLAN_BODY, () => {
-    const core = parse(t.core()) as Pick<WorkPlan, 'sections' | 'notes' | 'warnings'> & { items: Record<string, unknown>[] };
-    const items = core.items.map((light, j) => {
-      lazyFields(light, ITEM_HEAVY, () => parse((t.items[j] as () => Buffer)()) as Record<string, unknown>);
-      return light as unknown as Item;
-    });
-    return { ...core, items };
-  });
+  lazyFields(plan, PLAN_CORE, () => parse(t.core()) as Record<string, unknown>);
   lazyFields(plan, ['lines'], () => ({ lines: parse(t.lines()) }));
+  const decoded: Item[] = [];
+  const itemAt = (j: number): Item => {
+    let item = decoded[j];
+    if (!item) {
+      const light = parse((t.items[j] as PlanTexts['items'][number]).light()) as Record<string, unknown>;
+      lazyFields(light, ITEM_HEAVY, () => parse((t.items[j] as PlanTexts['items'][number]).heavy()) as Record<string, unknown>);
+      decoded[j] = item = light as unknown as Item;
+    }
+    return item;
+  };
+  let positions: Map<string, number> | undefined;
+  setItemLookup(plan, (id) => {
+    positions ??= new Map(t.ids.split('\n').map((x, j) => [x, j]));
+    const j = positions.get(id);
+    return j === undefined ? undefined : itemAt(j);
+  });
+  lazyFields(plan, ['items'], () => {
+    setItemLookup(plan, undefined);
+    return { items: Array.from({ length: t.items.length }, (_, j) => itemAt(j)) };
+  });
 }

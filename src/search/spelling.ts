@@ -80,20 +80,32 @@ export function pinyinMemo(): PinyinMemo {
 export class SpellingCorrector {
   private byPinyin?: Map<string, string[]>;
   private byMask?: Map<string, string[]>;
-  private readonly words = new Set<string>();
+  /** The vocabulary, gathered the first time a stretch is suspect (most questions have none). */
+  private vocabulary: Set<string> | undefined;
+  private gather: (() => Iterable<string>) | undefined;
   private readonly charReadings: Map<string, string[]>;
   private readonly wordReadings: Map<string, string>;
   /** The segmentation of the run being corrected: single-character words, and those that are no particle. */
   private window: { single: boolean[]; anchor: boolean[] } = { single: [], anchor: [] };
 
   constructor(
-    vocabulary: Iterable<string>,
+    vocabulary: Iterable<string> | (() => Iterable<string>),
     private readonly sources: SpellingSources,
     memo: PinyinMemo = pinyinMemo(),
   ) {
     this.charReadings = memo.chars;
     this.wordReadings = memo.words;
-    for (const w of vocabulary) if (w.length >= MIN_LEN && w.length <= MAX_LEN && HAN.test(w)) this.words.add(w);
+    this.gather = typeof vocabulary === 'function' ? vocabulary : () => vocabulary;
+  }
+
+  private get words(): Set<string> {
+    if (!this.vocabulary) {
+      const words = new Set<string>();
+      for (const w of (this.gather as () => Iterable<string>)()) if (w.length >= MIN_LEN && w.length <= MAX_LEN && HAN.test(w)) words.add(w);
+      this.vocabulary = words;
+      this.gather = undefined;
+    }
+    return this.vocabulary;
   }
 
   /** Add words (a new document's units, an admin's thesaurus); the lookup tables are rebuilt on next use. */
@@ -160,10 +172,10 @@ export class SpellingCorrector {
 
   /** Is this stretch suspect: a pair no item holds, and (unless long) not a word of its own? */
   private suspect(s: string, long = false): boolean {
-    if (this.words.has(s)) return false;
+    // The pairs first: a stretch whose pairs the items all hold is no typo, and needs no vocabulary gathered.
     let unseen = false;
-    for (let i = 0; i + 1 < s.length; i++) if (!this.sources.hasBigram(s.slice(i, i + 2))) unseen = true;
-    return unseen && (long || !this.sources.isWord(s));
+    for (let i = 0; i + 1 < s.length && !unseen; i++) if (!this.sources.hasBigram(s.slice(i, i + 2))) unseen = true;
+    return unseen && !this.words.has(s) && (long || !this.sources.isWord(s));
   }
 
   correct(text: string): SpellResult {

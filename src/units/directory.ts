@@ -148,6 +148,8 @@ export class UnitDirectory {
   private globals = new Map<string, Map<string, string>>();
   /** Units by the global canonical form of each of their local names, to find a name's regions without trying all. */
   private byLocal = new Map<string, Set<UnitEntry>>();
+  /** False after a restore: byLocal is built from the units the first time a name's regions are looked for. */
+  private byLocalBuilt = true;
   /** localKeys by name (cleared with the keys). */
   private locals = new Map<string, string[]>();
   /** Units by region name, in the units' order; built when first asked for after a change. */
@@ -183,8 +185,9 @@ export class UnitDirectory {
       if (!region) throw new Error(`saved unit ${key} names no saved region`);
       const entry: UnitEntry = { key, region, names };
       dir.units.set(key, entry);
-      for (const n of names) dir.indexLocal(entry, n);
     }
+    dir.byLocal.clear();
+    dir.byLocalBuilt = false;
     for (const p of plans) dir.plans.set(p.file, p);
     return dir;
   }
@@ -357,6 +360,7 @@ export class UnitDirectory {
   }
 
   private indexLocal(entry: UnitEntry, name: string): void {
+    if (!this.byLocalBuilt) return;
     // Printed names repeat across regions: their keys are worked out once.
     let keys = this.locals.get(name);
     if (!keys) this.locals.set(name, (keys = this.localKeys(name)));
@@ -369,6 +373,11 @@ export class UnitDirectory {
 
   /** Regions that have a unit some variant of this name could mean: where resolve() needs to look. */
   private regionsNaming(name: string): Region[] {
+    if (!this.byLocalBuilt) {
+      this.byLocalBuilt = true;
+      this.byLocal.clear();
+      for (const e of this.units.values()) for (const n of e.names) this.indexLocal(e, n);
+    }
     const out = new Map<string, Region>();
     for (const variant of variantsAnywhere(name)) {
       for (const k of this.localKeys(variant)) for (const e of this.byLocal.get(k) ?? []) out.set(e.region.name, e.region);

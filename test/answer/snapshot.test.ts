@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
 import { decodeSnapshot, encodeSnapshot, engineFingerprint } from '../../src/answer/snapshot.js';
+import { itemById } from '../../src/answer/topic.js';
 import type { WorkPlan } from '../../src/model.js';
 import { conversation, extraLines as lines } from '../helpers/conversation.js';
 import { plan } from '../helpers/plans.js';
@@ -33,7 +34,16 @@ describe('answerer snapshot', () => {
     expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeTypeOf('function');
     expect(Object.getOwnPropertyDescriptor(first, 'lines')?.get).toBeTypeOf('function');
     expect(first.title).toBe((plans[0] as WorkPlan).title);
-    // An item's id and title come with the plan's items; its body and assignments only when read.
+    // A cited item is read by id alone, without the plan's other items; the plan's items are then the same objects.
+    const saved = (plans[0] as WorkPlan).items;
+    const last = saved[saved.length - 1] as WorkPlan['items'][number];
+    const cited = itemById(first, last.id);
+    expect(cited?.title).toBe(last.title);
+    expect(Object.getOwnPropertyDescriptor(first, 'items')?.get).toBeTypeOf('function');
+    expect(itemById(first, 'no such item')).toBeUndefined();
+    expect(first.items[saved.length - 1]).toBe(cited);
+    expect(itemById(first, last.id)).toBe(cited);
+    // An item's id and title come with the item; its body and assignments only when read.
     const item = first.items[0] as WorkPlan['items'][number];
     expect(item.title).toBe((plans[0] as WorkPlan).items[0]?.title);
     expect(Object.getOwnPropertyDescriptor(item, 'body')?.get).toBeTypeOf('function');
