@@ -11,7 +11,7 @@ import { isCategoryName } from '../units/categories.js';
 import { fullUnitName, regionOf, unitRefsOf, type ResolvedUnit, type UnitDirectory } from '../units/directory.js';
 import { answer, citationOf, itemRef, listText, unitsLine } from './compose.js';
 import { categoryItems, deadlineItems, plansInScope, printedCore, unitItems, type Hit } from './retrieve.js';
-import { topicHits, topicPlan, type TopicDeps, type TopicPlan } from './topic.js';
+import { topicHits, topicPlan, type TopicDeps, type TopicPlan, type TopicResult } from './topic.js';
 
 export interface ExecDeps extends TopicDeps {
   plans: WorkPlan[];
@@ -22,7 +22,12 @@ export interface ExecDeps extends TopicDeps {
   maxListed: number;
   /** Topic answers cite at most this many items. */
   maxTopic: number;
+  /** The items for a topic over a list of plans, as remembered by the engine for this version of the plans. */
+  hitsOf?: (topic: TopicPlan, plans: WorkPlan[], scoped: boolean) => TopicResult;
 }
+
+const hitsFor = (deps: ExecDeps, topic: TopicPlan, plans: WorkPlan[], scoped: boolean): TopicResult =>
+  deps.hitsOf ? deps.hitsOf(topic, plans, scoped) : topicHits(topic, deps, plans, scoped);
 
 export interface ExecContext {
   today: string;
@@ -145,7 +150,7 @@ export function execute(q: Query, deps: ExecDeps, ctx: ExecContext, topic?: Topi
   let partial = false;
   const filtered = slots.length > 0 || !!q.deadline || !!q.ref || !!q.noUnit;
   if (topic && topic.concepts.length) {
-    const found = topicHits(topic, deps, scope, scope.length < deps.plans.length || filtered);
+    const found = hitsFor(deps, topic, scope, scope.length < deps.plans.length || filtered);
     const ranked = found.hits;
     partial = found.partial && ranked.length > 0;
     words = topic.words;
@@ -653,7 +658,7 @@ function noTopic(q: Query, deps: ExecDeps, topic: TopicPlan | undefined): Answer
   const what = (q.topic ?? '').trim();
   // Nothing in the asked documents: maybe elsewhere — say where, without citing outside the asked scope.
   if (topic?.concepts.length && (q.regions.length || q.year)) {
-    const elsewhere = topicHits(topic, deps, deps.plans, false).hits;
+    const elsewhere = hitsFor(deps, topic, deps.plans, false).hits;
     if (elsewhere.length) {
       const docs = [...new Set(elsewhere.map((h) => docLabel(h.plan)))].slice(0, 3);
       return answer('no_match', `${[q.regions.join('、'), q.year ? `${q.year}年` : ''].filter(Boolean).join(' ')}的文件中没有找到与“${what}”相关的任务；${docs.join('、')}中有相关内容，去掉地区或年份再问即可。`, [], [what]);

@@ -22,7 +22,7 @@ import { shanghaiDate } from '../time.js';
 import { readAliasFile } from '../units/aliases.js';
 import { UnitDirectory, regionForms } from '../units/directory.js';
 import { execute, type ExecDeps } from './execute.js';
-import { topicPlan, type TopicPlan } from './topic.js';
+import { topicHits, topicPlan, type TopicPlan, type TopicResult } from './topic.js';
 
 export type { AskContext } from '../model.js';
 
@@ -141,6 +141,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     cache.clear();
     topics.clear();
     understandings.clear();
+    hitMemo.clear();
   };
 
   function addPlan(plan: WorkPlan): void {
@@ -171,7 +172,20 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     return al;
   };
 
-  const deps = (): ExecDeps => ({ plans: all(), directory, index, tokenizer, thesaurus, align, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10 });
+  // The items for a topic over a list of plans (a region's, all), by topic and list, for this version of the plans:
+  // follow-ups and questions scoped elsewhere ask the same topics again (那义乌呢, 旌德9月底前的).
+  const lists = new WeakMap<WorkPlan[], number>();
+  let listCount = 0;
+  const hitMemo = lru<TopicResult>(options.answerCache === 0 ? 0 : HIT_MEMO_SIZE);
+  const hitsOf = (topic: TopicPlan, list: WorkPlan[], scoped: boolean): TopicResult => {
+    let id = lists.get(list);
+    if (id === undefined) lists.set(list, (id = listCount++));
+    const key = `${id}\u0000${scoped ? 1 : 0}\u0000${topic.text}`;
+    let found = hitMemo.get(key);
+    if (!found) hitMemo.set(key, (found = topicHits(topic, deps(), list, scoped)));
+    return { ...found, hits: [...found.hits] };
+  };
+  const deps = (): ExecDeps => ({ plans: all(), directory, index, tokenizer, thesaurus, align, maxListed: options.maxListed ?? 5, maxTopic: options.maxTopic ?? 10, hitsOf });
   // The topic's concepts, by topic text (for this version of the plans).
   // Nothing is remembered with answerCache 0 (the bench measures the engine, not its memory).
   const remembered = options.answerCache === 0 ? 0 : MEMO_SIZE;
@@ -260,6 +274,8 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
 const DEFAULT_ANSWER_CACHE = 2000;
 /** Understandings and topic plans remembered. */
 const MEMO_SIZE = 4000;
+/** Topic results remembered (each up to a few hundred hits). */
+const HIT_MEMO_SIZE = 256;
 
 interface Understanding {
   spelled: { corrections: Correction[]; suggestions: string[] };

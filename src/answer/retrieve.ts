@@ -42,16 +42,30 @@ export function plansOfRegion(plans: WorkPlan[], region: string): WorkPlan[] {
   return (regionIndex(plans).get(region) ?? []).map((i) => plans[i] as WorkPlan);
 }
 
-/** Plans a question is about: those of the named regions and year (in the list's order); all when it names none. */
+const scopes = new WeakMap<WorkPlan[], Map<string, WorkPlan[]>>();
+
+/**
+ * Plans a question is about: those of the named regions and year (in the list's order); all when it names none. The
+ * same list for the same regions and year while the plans stay the same (what is worked out per list is kept).
+ */
 export function plansInScope(plans: WorkPlan[], scope: { regions: string[]; year?: number | undefined }): WorkPlan[] {
-  let out = plans;
-  if (scope.regions.length) {
-    const index = regionIndex(plans);
-    const at = [...new Set(scope.regions)].flatMap((r) => index.get(r) ?? []);
-    if (scope.regions.length > 1) at.sort((a, b) => a - b);
-    out = at.map((i) => plans[i] as WorkPlan);
+  if (!scope.regions.length && !scope.year) return plans;
+  const regions = [...new Set(scope.regions)];
+  const key = `${[...regions].sort().join('\u0000')}|${scope.year ?? ''}`;
+  let known = scopes.get(plans);
+  if (!known) scopes.set(plans, (known = new Map()));
+  let out = known.get(key);
+  if (!out) {
+    out = plans;
+    if (regions.length) {
+      const index = regionIndex(plans);
+      const at = regions.flatMap((r) => index.get(r) ?? []);
+      if (regions.length > 1) at.sort((a, b) => a - b);
+      out = at.map((i) => plans[i] as WorkPlan);
+    }
+    if (scope.year) out = out.filter((p) => p.year === scope.year);
+    known.set(key, out);
   }
-  if (scope.year) out = out.filter((p) => p.year === scope.year);
   return out;
 }
 

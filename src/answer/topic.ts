@@ -216,9 +216,22 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
     for (const h of found) {
       if (!keep(h)) continue;
       const p = byFile.get(h.file);
-      const item = p ? itemById(p, h.item) : undefined;
-      if (!p || !item) continue;
-      hits.push({ plan: p, item, score: h.score * (0.5 + h.cover) * (1 + h.titleCover), matched: h.terms, cover: h.cover });
+      if (!p) continue;
+      // The item is looked up when read: most candidates are ranked and never shown (and, loaded from a snapshot,
+      // never need reading).
+      const id = h.item;
+      let item: Item | undefined;
+      hits.push({
+        plan: p,
+        get item(): Item {
+          item ??= itemById(p, id);
+          if (!item) throw new Error(`the index names ${p.file}#${id}, which the plan does not hold`);
+          return item;
+        },
+        score: h.score * (0.5 + h.cover) * (1 + h.titleCover),
+        matched: h.terms,
+        cover: h.cover,
+      });
     }
     return hits.sort((a, b) => b.score - a.score);
   };

@@ -144,7 +144,7 @@ export class ItemIndex {
   private termList: string[] = [];
   private df: Int32Array = new Int32Array(1024);
   private readonly terms = new PostingLists(true);
-  private readonly gramIds = new IntIdMap();
+  private gramIds = new IntIdMap();
   /** Live items holding each bigram (what the spelling corrector asks about every question). */
   private gramDf: Int32Array = new Int32Array(1024);
   /** Items of each bigram: laid out the first time a word falls back on its bigrams, then kept up to date. */
@@ -1117,7 +1117,7 @@ export class ItemIndex {
     index.bodyCount = new Uint16Array(index.df.length);
     index.titleCount = new Uint16Array(index.df.length);
     index.terms.load(u32(termOff), i32(termDocs), u32(termVals));
-    for (const key of i32(gramKeys)) index.gramIds.idOf(key);
+    index.gramIds = IntIdMap.ofKeys(i32(gramKeys));
     index.gramLast = new Int32Array(Math.max(1024, index.gramIds.size));
     index.gramDf = ensure(i32(gramDf).slice(), index.gramIds.size + 1);
     index.gramsBuilt = h.gramsBuilt;

@@ -54,6 +54,18 @@ export class IntIdMap {
   private mask = 1023;
   size = 0;
 
+  /** A map of `keys` with ids 0, 1, … in their order (room made once, no rehashing as it fills). */
+  static ofKeys(keys: Int32Array): IntIdMap {
+    const m = new IntIdMap();
+    let cap = 1024;
+    while (cap < keys.length * 4) cap *= 2;
+    m.keys = new Int32Array(cap).fill(-1);
+    m.vals = new Int32Array(cap);
+    m.mask = cap - 1;
+    for (const key of keys) m.idOf(key);
+    return m;
+  }
+
   get(key: number): number {
     let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
     for (;;) {

@@ -49,6 +49,24 @@ describe('answers remembered for repeated questions', () => {
     expect(june.text).not.toEqual(nov.text);
   });
 
+  it('search a topic once per list of plans for a version of the documents, however often it is asked', () => {
+    const engine = createAnswerer(plans);
+    const searches = () => engine.index.stats.searches;
+    const first = engine.answer('旌德县政务新媒体怎么管理', { today: '2021-06-01' });
+    const once = searches();
+    // Another day (not an answer remembered) and a follow-up asking the same topic over the same documents.
+    expect(engine.answer('旌德县政务新媒体怎么管理', { today: '2021-07-01' }).citations).toEqual(first.citations);
+    const previous = turnOf(engine.answer('义乌市政务新媒体怎么管理', { today: '2021-06-01' }), 1) as Turn;
+    const afterYiwu = searches();
+    expect(afterYiwu).toBeGreaterThan(once);
+    expect(engine.answer('那旌德呢', { today: '2021-06-01', previous }).citations).toEqual(first.citations);
+    expect(searches()).toBe(afterYiwu);
+    // A change of the documents forgets them.
+    engine.addPlan(plan('jd-new.txt', '旌德县', 2021, [['一.1', '加强政务新媒体管理。', ['县数据资源局']]]));
+    engine.answer('旌德县政务新媒体怎么管理', { today: '2021-07-01' });
+    expect(searches()).toBeGreaterThan(afterYiwu);
+  });
+
   it('are forgotten when the documents change', () => {
     const engine = createAnswerer(plans);
     const before = engine.answer('政府公报数字化', { today: '2021-06-01' });
