@@ -9,34 +9,54 @@
 import * as OpenCC from 'opencc-js/t2cn';
 
 let toSimplified: ((s: string) => string) | undefined;
-/** The characters OpenCC's traditional → simplified entries start with (a text with none of them stays as it is). */
-let entryStarts: Set<number> | undefined;
+/**
+ * The characters OpenCC's traditional → simplified entries change (a key's characters where its value differs). A
+ * key that changes text holds one of them, so a text with none of them comes out of the converter as it went in.
+ */
+let changed: Set<number> | undefined;
 
-/** Does the text hold a character some traditional → simplified entry starts with? */
-export function mayBeTraditional(text: string): boolean {
-  if (!entryStarts) {
-    entryStarts = new Set();
-    // Each dictionary is "key value|key value|…".
-    for (const group of OpenCC.Locale.to['cn'] ?? []) {
-      for (const dict of group) {
-        if (typeof dict !== 'string') {
-          for (const [key] of dict) if (key) entryStarts.add(key.codePointAt(0) as number);
-          continue;
+function changedCharacters(): Set<number> {
+  const out = new Set<number>();
+  // key[ka..kb) against value[va..vb) of the same string: the key's characters where they differ (all when the lengths do).
+  const add = (s: string, ka: number, kb: number, va: number, vb: number) => {
+    const same = kb - ka === vb - va;
+    for (let i = ka; i < kb; ) {
+      const c = s.codePointAt(i) as number;
+      const w = c > 0xffff ? 2 : 1;
+      if (!same || c !== s.codePointAt(va + (i - ka))) out.add(c);
+      i += w;
+    }
+  };
+  for (const group of OpenCC.Locale.to['cn'] ?? []) {
+    for (const dict of group) {
+      // Each dictionary is "key value|key value|…" (or [key, value] pairs); the first value is the one used.
+      if (typeof dict !== 'string') {
+        for (const [key, value] of dict) add(`${key}${value}`, 0, key.length, key.length, key.length + value.length);
+        continue;
+      }
+      for (let at = 0; at < dict.length; ) {
+        let end = dict.indexOf('|', at);
+        if (end < 0) end = dict.length;
+        const space = dict.indexOf(' ', at);
+        if (space > at && space < end) {
+          let valueEnd = dict.indexOf(' ', space + 1);
+          if (valueEnd < 0 || valueEnd > end) valueEnd = end;
+          add(dict, at, space, space + 1, valueEnd);
         }
-        const s = dict;
-        for (let i = 0; i < s.length; ) {
-          entryStarts.add(s.codePointAt(i) as number);
-          const bar = s.indexOf('|', i);
-          if (bar < 0) break;
-          i = bar + 1;
-        }
+        at = end + 1;
       }
     }
   }
+  return out;
+}
+
+/** Does the text hold a character some traditional → simplified entry changes? */
+export function mayBeTraditional(text: string): boolean {
+  changed ??= changedCharacters();
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
     // Compatibility ideographs (豈 U+F900) are read as the characters they stand for.
-    if (entryStarts.has(c) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x2f800 && c <= 0x2fa1f)) return true;
+    if (changed.has(c) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x2f800 && c <= 0x2fa1f)) return true;
   }
   return false;
 }

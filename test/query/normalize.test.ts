@@ -47,6 +47,20 @@ describe('question normalisation', () => {
     }
     expect(skipped).toBeGreaterThan(20_000);
     for (const t of ['權', '裡', '乾', '頭髮', '臺灣', '麵']) expect(mayBeTraditional(`政务${t}`)).toBe(true);
+    // Characters of the phrase keys that the entries do not change (一目瞭然 → 一目了然 changes only 瞭), in any
+    // order and run: the converter gives them back as they are.
+    const phraseChars = new Set<string>();
+    for (const group of OpenCC.Locale.to['cn'] ?? []) for (const dict of group) if (typeof dict === 'string') for (const entry of dict.split('|')) for (const ch of entry.split(' ')[0] ?? '') phraseChars.add(ch);
+    const unchanged = [...phraseChars].filter((ch) => !mayBeTraditional(ch));
+    expect(unchanged.length).toBeGreaterThan(500);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...unchanged), { minLength: 1, maxLength: 12 }), (chars) => {
+        const text = chars.join('');
+        expect(mayBeTraditional(text)).toBe(false);
+        expect(convert(text)).toBe(text);
+      }),
+      { numRuns: 3000 },
+    );
     expect(simplified('权责清单要公开吗')).toBe('权责清单要公开吗');
   });
 });
