@@ -10,7 +10,8 @@
  * reads only what it cites.
  *
  * File: 'YDS2', the length of the front part, the front part (packSections: header JSON in UTF-16, offsets,
- * saved index, jieba's dictionary packed for DictSegmenter), then the plan texts (UTF-8 JSON, one after another: per plan its core, its lines, then each item's light and
+ * saved index, the directory's units as JSON and their words, jieba's dictionary packed for DictSegmenter), then
+ * the plan texts (UTF-8 JSON, one after another: per plan its core, its lines, then each item's light and
  * heavy fields in turn), read on demand.
  */
 import { createHash } from 'node:crypto';
@@ -54,7 +55,8 @@ interface Header<M> {
   itemCounts: number[];
   /** Each plan's item ids, one a line (an item is found by id without reading the others). */
   itemIds: string[];
-  directory: DirectoryState;
+  /** The directory's state but its units (a section of their own, read when a unit is first looked at). */
+  directory: Omit<DirectoryState, 'units'>;
   readings: [string, string][];
 }
 
@@ -91,13 +93,17 @@ interface Source {
 
 /** The texts of each plan, by plan object: those loaded lazily (not yet read), or encoded before. */
 interface PlanTexts {
-  core: () => Buffer;
-  lines: () => Buffer;
-  items: { light: () => Buffer; heavy: () => Buffer }[];
+  core(): Buffer;
+  lines(): Buffer;
+  /** Items. */
+  count: number;
+  /** Item j's light fields, its heavy ones. */
+  light(j: number): Buffer;
+  heavy(j: number): Buffer;
   /** The items' ids, one a line. */
   ids: string;
   /** All of them at once, back to back as in a snapshot file (when they are in one), with their lengths. */
-  block?: { read: () => Buffer; lengths: number[] };
+  block?(): { bytes: Buffer; lengths: number[] };
 }
 const texts = new WeakMap<WorkPlan, PlanTexts>();
 
@@ -107,16 +113,64 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 function textsOf(p: WorkPlan): PlanTexts {
   const known = texts.get(p);
   if (known) return known;
-  const items = p.items.map((it) => {
-    const heavy: Record<string, unknown> = {};
-    for (const k of ITEM_HEAVY) heavy[k] = it[k];
-    const h = json(heavy);
-    const l = json(Object.fromEntries(Object.entries(it).map(([k, v]) => [k, (ITEM_HEAVY as readonly string[]).includes(k) ? null : v])));
-    return { light: () => l, heavy: () => h };
-  });
+  const light: Buffer[] = [];
+  const heavy: Buffer[] = [];
+  for (const it of p.items) {
+    const h: Record<string, unknown> = {};
+    for (const k of ITEM_HEAVY) h[k] = it[k];
+    heavy.push(json(h));
+    light.push(json(Object.fromEntries(Object.entries(it).map(([k, v]) => [k, (ITEM_HEAVY as readonly string[]).includes(k) ? null : v]))));
+  }
   const core = json({ sections: p.sections, notes: p.notes, warnings: p.warnings });
   const lines = json(p.lines);
-  return { core: () => core, lines: () => lines, items, ids: p.items.map((it) => it.id).join('\n') };
+  return {
+    core: () => core,
+    lines: () => lines,
+    count: light.length,
+    light: (j) => light[j] as Buffer,
+    heavy: (j) => heavy[j] as Buffer,
+    ids: p.items.map((it) => it.id).join('\n'),
+  };
+}
+
+/** A plan's texts in a snapshot file: parts `part` (core), `part + 1` (lines), then each item's light and heavy. */
+class FileTexts implements PlanTexts {
+  constructor(
+    private readonly source: Source,
+    private readonly offsets: Float64Array,
+    private readonly part: number,
+    readonly count: number,
+    readonly ids: string,
+  ) {}
+
+  private range(k: number): Buffer {
+    return this.source.read(this.offsets[k] as number, this.offsets[k + 1] as number);
+  }
+
+  core(): Buffer {
+    return this.range(this.part);
+  }
+
+  lines(): Buffer {
+    return this.range(this.part + 1);
+  }
+
+  light(j: number): Buffer {
+    return this.range(this.part + 2 + 2 * j);
+  }
+
+  heavy(j: number): Buffer {
+    return this.range(this.part + 3 + 2 * j);
+  }
+
+  block(): { bytes: Buffer; lengths: number[] } {
+    const { offsets, part } = this;
+    const parts = 2 + 2 * this.count;
+    return {
+      bytes: this.source.read(offsets[part] as number, offsets[part + parts] as number),
+      lengths: Array.from({ length: parts }, (_, j) => (offsets[part + j + 1] as number) - (offsets[part + j] as number)),
+    };
+  }
 }
 
 export interface EncodedSnapshot {
@@ -143,23 +197,25 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     const t = textsOf(p);
     if (t.block) {
       // Copied as it lies in the file, in one read.
-      parts.push(t.block.read());
-      for (const len of t.block.lengths) offsets.push((offsets[offsets.length - 1] as number) + len);
+      const { bytes, lengths } = t.block();
+      parts.push(bytes);
+      for (const len of lengths) offsets.push((offsets[offsets.length - 1] as number) + len);
     } else {
       add(t.core());
       add(t.lines());
-      for (const item of t.items) {
-        add(item.light());
-        add(item.heavy());
+      for (let j = 0; j < t.count; j++) {
+        add(t.light(j));
+        add(t.heavy(j));
       }
     }
-    itemCounts.push(t.items.length);
+    itemCounts.push(t.count);
     itemIds.push(t.ids);
     // Keys only: reading a plan loaded lazily would decode it.
     const skeleton: Record<string, unknown> = {};
     for (const k of Object.keys(p)) skeleton[k] = PLAN_LAZY.includes(k) ? null : (p as unknown as Record<string, unknown>)[k];
     return skeleton;
   });
+  const directoryState = answerer.directory.state();
   const header: Header<M> = {
     format: SNAPSHOT_FORMAT,
     fingerprint,
@@ -167,12 +223,18 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     plans: skeletons,
     itemCounts,
     itemIds,
-    directory: answerer.directory.state(),
+    directory: { regions: directoryState.regions, aliases: directoryState.aliases, pending: directoryState.pending },
     readings: [...answerer.readings.words],
   };
   const offsetArray = Float64Array.from(offsets);
   // The header as UTF-16: mostly Chinese, it decodes several times faster than from UTF-8 (a restart reads it whole).
-  const front = packSections(Buffer.from(JSON.stringify(header), 'utf16le'), [offsetArray, answerer.index.save(), ...dictionarySections(answerer.tokenizer.packedDictionary())]);
+  const front = packSections(Buffer.from(JSON.stringify(header), 'utf16le'), [
+    offsetArray,
+    answerer.index.save(),
+    Buffer.from(JSON.stringify(directoryState.units), 'utf16le'),
+    Buffer.from(JSON.stringify(answerer.directory.words()), 'utf16le'),
+    ...dictionarySections(answerer.tokenizer.packedDictionary()),
+  ]);
   const head = Buffer.alloc(12);
   head.writeUInt32LE(MAGIC, 0);
   head.writeDoubleLE(front.byteLength, 4);
@@ -207,30 +269,14 @@ function fileSource(path: string, base: number): { source: Source; close: () => 
   };
 }
 
-/**
- * Point each plan's texts at `source` (plans in file order). A plan not read yet keeps its loaders, which now read
- * from the new source.
- */
+/** Point each plan's texts at `source` (plans in file order): a plan not read yet reads from there from now on. */
 function bindTexts(plans: WorkPlan[], itemCounts: number[], itemIds: string[], offsets: Float64Array, source: Source): PlanTexts[] {
   let part = 0;
   return plans.map((plan, i) => {
     const n = itemCounts[i] as number;
-    const parts = 2 + 2 * n;
-    const range = (k: number) => {
-      const from = offsets[k] as number;
-      const to = offsets[k + 1] as number;
-      return () => source.read(from, to);
-    };
-    const t = texts.get(plan) ?? { core: range(part), lines: range(part + 1), items: [], ids: itemIds[i] ?? '' };
-    t.core = range(part);
-    t.lines = range(part + 1);
-    const first = part + 2;
-    t.items = Array.from({ length: n }, (_, j) => ({ light: range(first + 2 * j), heavy: range(first + 2 * j + 1) }));
-    const from = offsets[part] as number;
-    const to = offsets[part + parts] as number;
-    t.block = { read: () => source.read(from, to), lengths: Array.from({ length: parts }, (_, j) => (offsets[part + j + 1] as number) - (offsets[part + j] as number)) };
+    const t = new FileTexts(source, offsets, part, n, itemIds[i] ?? '');
     texts.set(plan, t);
-    part += parts;
+    part += 2 + 2 * n;
     return t;
   });
 }
@@ -302,8 +348,8 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   } catch {
     return undefined;
   }
-  const [head, offsetBytes, indexBytes, ...dictionaryBytes] = sections;
-  if (!head || !offsetBytes || !indexBytes) return undefined;
+  const [head, offsetBytes, indexBytes, unitBytes, wordBytes, ...dictionaryBytes] = sections;
+  if (!head || !offsetBytes || !indexBytes || !unitBytes || !wordBytes) return undefined;
   let header: Header<M>;
   try {
     header = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf16le')) as Header<M>;
@@ -319,7 +365,15 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   plans.forEach((plan, i) => lazyPlan(plan, bound[i] as PlanTexts));
   const byFile = new Map(plans.map((p) => [p.file, p]));
   const { tokenizer, thesaurus } = engineBase(options, dictionaryFromSections(dictionaryBytes));
-  const directory = UnitDirectory.restore(header.directory, plans);
+  const utf16 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf16le');
+  let words: unknown;
+  try {
+    words = JSON.parse(utf16(wordBytes));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(words)) return undefined;
+  const directory = UnitDirectory.restore({ ...header.directory, units: () => JSON.parse(utf16(unitBytes)) as DirectoryState['units'] }, plans, words as string[]);
   tokenizer.addWords(directory.words());
   const index = ItemIndex.load(indexBytes, tokenizer, (f) => byFile.get(f));
   const readings = { words: new Map(header.readings), chars: new Map<string, string[]>() };
@@ -360,27 +414,29 @@ function lazyFields(target: object, keys: readonly string[], load: () => Record<
  * `items`, the same objects either way), its lines apart. The texts stay where they are: a later snapshot copies
  * them.
  */
-function lazyPlan(plan: WorkPlan, t: PlanTexts): void {
-  lazyFields(plan, PLAN_CORE, () => parse(t.core()) as Record<string, unknown>);
-  lazyFields(plan, ['lines'], () => ({ lines: parse(t.lines()) }));
+function lazyPlan(plan: WorkPlan, first: PlanTexts): void {
+  // Read through the map, not `first`: a later snapshot written and bound moves the texts to its file.
+  const t = () => texts.get(plan) ?? first;
+  lazyFields(plan, PLAN_CORE, () => parse(t().core()) as Record<string, unknown>);
+  lazyFields(plan, ['lines'], () => ({ lines: parse(t().lines()) }));
   const decoded: Item[] = [];
   const itemAt = (j: number): Item => {
     let item = decoded[j];
     if (!item) {
-      const light = parse((t.items[j] as PlanTexts['items'][number]).light()) as Record<string, unknown>;
-      lazyFields(light, ITEM_HEAVY, () => parse((t.items[j] as PlanTexts['items'][number]).heavy()) as Record<string, unknown>);
+      const light = parse(t().light(j)) as Record<string, unknown>;
+      lazyFields(light, ITEM_HEAVY, () => parse(t().heavy(j)) as Record<string, unknown>);
       decoded[j] = item = light as unknown as Item;
     }
     return item;
   };
   let positions: Map<string, number> | undefined;
   setItemLookup(plan, (id) => {
-    positions ??= new Map(t.ids.split('\n').map((x, j) => [x, j]));
+    positions ??= new Map(first.ids.split('\n').map((x, j) => [x, j]));
     const j = positions.get(id);
     return j === undefined ? undefined : itemAt(j);
   });
   lazyFields(plan, ['items'], () => {
     setItemLookup(plan, undefined);
-    return { items: Array.from({ length: t.items.length }, (_, j) => itemAt(j)) };
+    return { items: Array.from({ length: first.count }, (_, j) => itemAt(j)) };
   });
 }

@@ -137,7 +137,11 @@ export interface DirectoryState {
 
 export class UnitDirectory {
   readonly aliases: AliasBook;
-  private readonly units = new Map<string, UnitEntry>();
+  private readonly unitMap = new Map<string, UnitEntry>();
+  /** A restored directory's saved units, read the first time a unit is looked at (not for every first question). */
+  private unitsToRestore: (() => DirectoryState['units']) | undefined;
+  /** words() of the saved units, while they are not read. */
+  private savedWords: string[] | undefined;
   private readonly regions = new Map<string, Region>();
   /**
    * Region forms (鹿城区, 鹿城, …) → region name, by their first character (a question is scanned position by
@@ -173,23 +177,43 @@ export class UnitDirectory {
     };
   }
 
-  /** A directory from a saved state and the plans it was built from (their items are not read). */
-  static restore(state: DirectoryState, plans: Iterable<WorkPlan>): UnitDirectory {
+  /**
+   * A directory from a saved state and the plans it was built from (their items are not read). The units may be
+   * given as a function, with their words(): they are read the first time a unit is looked at.
+   */
+  static restore(state: Omit<DirectoryState, 'units'> & { units: DirectoryState['units'] | (() => DirectoryState['units']) }, plans: Iterable<WorkPlan>, words?: string[]): UnitDirectory {
     const dir = new UnitDirectory(state.pending, AliasBook.fromEntries(state.aliases));
     for (const r of state.regions) {
       dir.regions.set(r.name, r);
       dir.addForms(r);
     }
-    for (const [key, regionName, names] of state.units) {
-      const region = dir.regions.get(regionName);
-      if (!region) throw new Error(`saved unit ${key} names no saved region`);
-      const entry: UnitEntry = { key, region, names };
-      dir.units.set(key, entry);
-    }
-    dir.byLocal.clear();
-    dir.byLocalBuilt = false;
+    const units = state.units;
+    if (typeof units === 'function' && words) {
+      dir.unitsToRestore = units;
+      dir.savedWords = words;
+    } else dir.restoreUnits(typeof units === 'function' ? units() : units);
     for (const p of plans) dir.plans.set(p.file, p);
     return dir;
+  }
+
+  private restoreUnits(saved: DirectoryState['units']): void {
+    for (const [key, regionName, names] of saved) {
+      const region = this.regions.get(regionName);
+      if (!region) throw new Error(`saved unit ${key} names no saved region`);
+      this.unitMap.set(key, { key, region, names });
+    }
+    this.byLocal.clear();
+    this.byLocalBuilt = false;
+  }
+
+  private get units(): Map<string, UnitEntry> {
+    const saved = this.unitsToRestore;
+    if (saved) {
+      this.unitsToRestore = undefined;
+      this.savedWords = undefined;
+      this.restoreUnits(saved());
+    }
+    return this.unitMap;
   }
 
   /** Canonical identity key of a printed local name in a region. */
@@ -462,6 +486,7 @@ export class UnitDirectory {
    * 县府办会同县财政局 the words are 县府办 / 会同 / 县财政局.
    */
   words(): string[] {
+    if (this.unitsToRestore && this.savedWords) return [...this.savedWords];
     const out = new Set<string>();
     for (const u of this.units.values()) for (const n of u.names) out.add(n);
     return [...out];

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { DocumentLibrary, type LibraryOptions } from '../../src/library.js';
 import { silentLogger } from '../../src/logger.js';
 import { uploadStore } from '../../src/store/documents.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import type { WorkPlan } from '../../src/model.js';
 import { samplesDir } from '../helpers/samples.js';
 
 const QINGTIAN = '2021-青田县政务公开工作要点.txt';
@@ -92,6 +93,24 @@ describe('document library', () => {
     expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 0 });
     expect(again.get(QINGTIAN)?.plan.items.length).toBe(again.get(QINGTIAN)?.report.items);
     expect(again.answer('旌德县数据资源局负责哪些任务', ctx).citations.length).toBeGreaterThan(0);
+  });
+
+  it('reads a plan it loaded lazily from the newer snapshot once that one is written, the older file let go', async () => {
+    const first = await restart(await open());
+    const lazy = first.get(QINGTIAN)?.plan as WorkPlan;
+    const items = first.get(QINGTIAN)?.report.items;
+    const path = join(root, 'data', 'index.snapshot');
+    const before = (await stat(path)).mtimeMs;
+    await first.put('旌德要点.txt', await readFile(join(samplesDir, JINGDE)));
+    // The snapshot is written a moment after a change, while the library keeps answering.
+    for (let waited = 0; (await stat(path)).mtimeMs === before; waited += 50) {
+      if (waited > 10_000) throw new Error('no snapshot written');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(Object.getOwnPropertyDescriptor(lazy, 'items')?.get).toBeTypeOf('function');
+    expect(lazy.items.length).toBe(items);
+    expect(lazy.items[0]?.body.length).toBeGreaterThan(0);
+    expect(lazy.lines.length).toBeGreaterThan(0);
   });
 
   it('the same text under a second name loads once across restarts, without reading the snapshot plans, and loads when the first goes', async () => {
