@@ -1,20 +1,21 @@
 /** Dates in Asia/Shanghai, where every office using Yaodian is. */
 export const TIME_ZONE = 'Asia/Shanghai';
 
-/** One formatter for every call: creating an Intl.DateTimeFormat costs far more than formatting with it. */
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+/**
+ * Asia/Shanghai is UTC+8 all year (China has kept no daylight saving time since 1991), so its clock is worked out
+ * without Intl: a time-zone formatter loads ICU's zone data (about 10 MB resident) for what is an addition.
+ * test/core/time.test.ts holds both to Intl's Asia/Shanghai.
+ */
+const OFFSET_MS = 8 * 3_600_000;
 
-let lastMinute = NaN;
-let lastDay = '';
-
-/** YYYY-MM-DD of `at` in Asia/Shanghai (the same minute gives the same day: formatted once a minute at most). */
+/** YYYY-MM-DD of `at` in Asia/Shanghai. */
 export function shanghaiDate(at: Date = new Date()): string {
-  const minute = Math.floor(at.getTime() / 60_000);
-  if (minute !== lastMinute) {
-    lastDay = SHANGHAI_DAY.format(at);
-    lastMinute = minute;
-  }
-  return lastDay;
+  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** HH:MM of `at` in Asia/Shanghai. */
+export function shanghaiTime(at: Date): string {
+  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(11, 16);
 }
 
 /** YYYY-MM-DD from year, month (1–12) and day. */

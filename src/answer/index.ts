@@ -8,6 +8,7 @@
  */
 import { alignPlans, type Alignment } from '../align/index.js';
 import { lru } from '../lru.js';
+import { collectGarbage } from '../memory.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
 import { isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
 import { normalizeQuestion } from '../query/normalize.js';
@@ -93,6 +94,9 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   tokenizer.addWords(directory.words());
   const index = new ItemIndex(tokenizer);
   index.addPlans(initial);
+  // A build over many plans leaves its postings queues (tens of MB outside the heap) for V8 to free at leisure: free
+  // them now, before the engine settles into answering (see memory.ts).
+  if (initial.length >= BULK_COLLECT) collectGarbage();
   return assemble({ plans: initial, directory, tokenizer, thesaurus, index }, options);
 }
 
@@ -269,6 +273,9 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
     readings: memo,
   };
 }
+
+/** Plans from which a build frees its scratch memory at once. */
+const BULK_COLLECT = 100;
 
 /** Answers remembered by default (a few MB at most). */
 const DEFAULT_ANSWER_CACHE = 2000;

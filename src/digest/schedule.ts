@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Logger } from '../logger.js';
 import type { Store, Subscription } from '../store/index.js';
-import { shanghaiDate, TIME_ZONE } from '../time.js';
+import { shanghaiDate, shanghaiTime, TIME_ZONE } from '../time.js';
 import { createDelivery, type DeliveryOptions, type DeliveryResult, type DigestSender, skipReason } from './delivery.js';
 import type { DigestService } from './service.js';
 
@@ -52,13 +52,6 @@ export interface Scheduler {
   runNow(date?: string): Promise<DeliveryResult[]>;
   /** An admin's resend of an uncertain or failed chat-day. */
   resend(platform: string, chatId: string, date: string): Promise<DeliveryResult>;
-}
-
-/** HH:MM in Asia/Shanghai. */
-export function shanghaiTime(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('hour')}:${get('minute')}`;
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Answerer } from '../../src/answer/index.js';
-import { createScheduler, digestKey, shanghaiTime, type DigestSender } from '../../src/digest/schedule.js';
+import { createScheduler, digestKey, type DigestSender } from '../../src/digest/schedule.js';
+import { shanghaiTime } from '../../src/time.js';
 import { createDigestService, type DigestService } from '../../src/digest/service.js';
 import { createLedgerService } from '../../src/ledger/service.js';
 import { silentLogger } from '../../src/logger.js';
