@@ -408,6 +408,69 @@ function lazyFields(target: object, keys: readonly string[], load: () => Record<
   }
 }
 
+/** A plan loaded lazily: its texts where it was loaded from, the items read so far, the items' positions by id. */
+interface LazyPlan {
+  first: PlanTexts;
+  decoded: Item[];
+  positions?: Map<string, number>;
+}
+const lazyPlans = new WeakMap<WorkPlan, LazyPlan>();
+
+/** A plan's texts now: read through the map, since a later snapshot written and bound moves them to its file. */
+const textsNow = (plan: WorkPlan, state: LazyPlan) => texts.get(plan) ?? state.first;
+
+const settle = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+
+function itemAt(plan: WorkPlan, state: LazyPlan, j: number): Item {
+  let item = state.decoded[j];
+  if (!item) {
+    const light = parse(textsNow(plan, state).light(j)) as Record<string, unknown>;
+    lazyFields(light, ITEM_HEAVY, () => parse(textsNow(plan, state).heavy(j)) as Record<string, unknown>);
+    state.decoded[j] = item = light as unknown as Item;
+  }
+  return item;
+}
+
+/** An item of a lazily loaded plan by id, reading only that item (see setItemLookup). */
+function lazyItem(plan: WorkPlan, id: string): Item | undefined {
+  const state = lazyPlans.get(plan) as LazyPlan;
+  state.positions ??= new Map(state.first.ids.split('\n').map((x, j) => [x, j]));
+  const j = state.positions.get(id);
+  return j === undefined ? undefined : itemAt(plan, state, j);
+}
+
+/** Read a lazy plan's `keys` (its core, its lines or its items) and make them plain properties. */
+function settlePlan(plan: WorkPlan, keys: 'core' | 'lines' | 'items'): void {
+  const state = lazyPlans.get(plan) as LazyPlan;
+  if (keys === 'core') {
+    const core = parse(textsNow(plan, state).core()) as Record<string, unknown>;
+    for (const k of PLAN_CORE) settle(plan, k, core[k]);
+  } else if (keys === 'lines') settle(plan, 'lines', parse(textsNow(plan, state).lines()));
+  else {
+    setItemLookup(plan, undefined);
+    settle(plan, 'items', Array.from({ length: state.first.count }, (_, j) => itemAt(plan, state, j)));
+  }
+}
+
+/** The lazy fields' accessors, one set shared by every plan (each reads its plan's state). */
+const PLAN_ACCESSORS: PropertyDescriptorMap = Object.fromEntries(
+  [...PLAN_CORE.map((k) => [k, 'core'] as const), ['lines', 'lines'] as const, ['items', 'items'] as const].map(([key, part]) => [
+    key,
+    {
+      get(this: WorkPlan) {
+        settlePlan(this, part);
+        return (this as unknown as Record<string, unknown>)[key];
+      },
+      set(this: WorkPlan, v: unknown) {
+        settlePlan(this, part);
+        settle(this, key, v);
+      },
+      enumerable: true,
+      configurable: true,
+    },
+  ]),
+);
+
 /**
  * Make a plan's fields beyond the light ones read from the snapshot when first asked for (see the header): its
  * sections and notes together, its items one by one (found by id through itemById, or all at once through
@@ -415,28 +478,7 @@ function lazyFields(target: object, keys: readonly string[], load: () => Record<
  * them.
  */
 function lazyPlan(plan: WorkPlan, first: PlanTexts): void {
-  // Read through the map, not `first`: a later snapshot written and bound moves the texts to its file.
-  const t = () => texts.get(plan) ?? first;
-  lazyFields(plan, PLAN_CORE, () => parse(t().core()) as Record<string, unknown>);
-  lazyFields(plan, ['lines'], () => ({ lines: parse(t().lines()) }));
-  const decoded: Item[] = [];
-  const itemAt = (j: number): Item => {
-    let item = decoded[j];
-    if (!item) {
-      const light = parse(t().light(j)) as Record<string, unknown>;
-      lazyFields(light, ITEM_HEAVY, () => parse(t().heavy(j)) as Record<string, unknown>);
-      decoded[j] = item = light as unknown as Item;
-    }
-    return item;
-  };
-  let positions: Map<string, number> | undefined;
-  setItemLookup(plan, (id) => {
-    positions ??= new Map(first.ids.split('\n').map((x, j) => [x, j]));
-    const j = positions.get(id);
-    return j === undefined ? undefined : itemAt(j);
-  });
-  lazyFields(plan, ['items'], () => {
-    setItemLookup(plan, undefined);
-    return { items: Array.from({ length: first.count }, (_, j) => itemAt(j)) };
-  });
+  lazyPlans.set(plan, { first, decoded: [] });
+  Object.defineProperties(plan, PLAN_ACCESSORS);
+  setItemLookup(plan, lazyItem);
 }

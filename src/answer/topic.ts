@@ -162,12 +162,12 @@ function knownParts(word: string, subs: string[]): string[] {
 }
 
 const itemMaps = new WeakMap<WorkPlan, Map<string, Item>>();
-const itemLookups = new WeakMap<WorkPlan, (id: string) => Item | undefined>();
+const itemLookups = new WeakMap<WorkPlan, (plan: WorkPlan, id: string) => Item | undefined>();
 /**
  * How to find an item of `plan` by id without reading all its items (a plan loaded lazily from a snapshot), until
  * its items are read (`undefined`): then the plan's own items are the ones found.
  */
-export function setItemLookup(plan: WorkPlan, lookup: ((id: string) => Item | undefined) | undefined): void {
+export function setItemLookup(plan: WorkPlan, lookup: ((plan: WorkPlan, id: string) => Item | undefined) | undefined): void {
   if (lookup) itemLookups.set(plan, lookup);
   else itemLookups.delete(plan);
 }
@@ -175,7 +175,7 @@ export function setItemLookup(plan: WorkPlan, lookup: ((id: string) => Item | un
 /** An item of a plan by id (the map is built once per plan object). */
 export function itemById(plan: WorkPlan, id: string): Item | undefined {
   const lookup = itemLookups.get(plan);
-  if (lookup) return lookup(id);
+  if (lookup) return lookup(plan, id);
   let m = itemMaps.get(plan);
   if (!m) {
     m = new Map(plan.items.map((it) => [it.id, it]));

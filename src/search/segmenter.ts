@@ -21,6 +21,26 @@ export interface PackedDictionary {
   /** Index into tagNames. */
   tags: Uint16Array;
   tagNames: string[];
+  /** Words by their first UTF-16 unit: those starting with u are firsts[u]…firsts[u + 1]. */
+  firsts: Uint32Array;
+  /** The frequencies' sum. */
+  total: number;
+}
+
+/** A packed dictionary of these arrays, with its table of first units and total worked out. */
+function finishPacking(d: Omit<PackedDictionary, 'firsts' | 'total'>): PackedDictionary {
+  const n = d.freqs.length;
+  let total = 0;
+  for (let k = 0; k < n; k++) total += d.freqs[k] as number;
+  // Sorted words: for each unit, the first word starting with it or a later one.
+  const firsts = new Uint32Array(0x10001);
+  let k = 0;
+  for (let u = 0; u <= 0xffff; u++) {
+    while (k < n && (d.chars[d.starts[k] as number] as number) < u) k++;
+    firsts[u] = k;
+  }
+  firsts[0x10000] = n;
+  return { ...d, firsts, total };
 }
 
 interface Entry {
@@ -80,7 +100,7 @@ export function packDictionary(text: string): PackedDictionary {
     tags[k] = t;
   });
   starts[entries.length] = at;
-  return { chars, starts, freqs, tags, tagNames: [...tagIds.keys()] };
+  return finishPacking({ chars, starts, freqs, tags, tagNames: [...tagIds.keys()] });
 }
 
 /** White_Space, as Rust's split_whitespace reads it. */
@@ -145,18 +165,18 @@ function packSorted(text: string): PackedDictionary | undefined {
     pos = end + 1;
   }
   starts[k] = at;
-  return { chars: chars.slice(0, at), starts: starts.slice(0, k + 1), freqs: freqs.slice(0, k), tags: tags.slice(0, k), tagNames: [...tagIds.keys()] };
+  return finishPacking({ chars: chars.slice(0, at), starts: starts.slice(0, k + 1), freqs: freqs.slice(0, k), tags: tags.slice(0, k), tagNames: [...tagIds.keys()] });
 }
 
-/** A packed dictionary as sections to save (typed arrays, then the tag names as JSON bytes). */
+/** A packed dictionary as sections to save (typed arrays, then the tag names and total as JSON bytes). */
 export function dictionarySections(d: PackedDictionary): ArrayBufferView[] {
-  return [d.freqs, d.starts, d.chars, d.tags, Buffer.from(JSON.stringify(d.tagNames))];
+  return [d.freqs, d.starts, d.chars, d.tags, d.firsts, Buffer.from(JSON.stringify({ tagNames: d.tagNames, total: d.total }))];
 }
 
 /** A packed dictionary from saved sections (views into them, nothing copied), or undefined when they do not fit. */
 export function dictionaryFromSections(sections: Uint8Array[]): PackedDictionary | undefined {
-  const [freqs, starts, chars, tags, names] = sections;
-  if (!freqs || !starts || !chars || !tags || !names) return undefined;
+  const [freqs, starts, chars, tags, firsts, meta] = sections;
+  if (!freqs || !starts || !chars || !tags || !firsts || !meta) return undefined;
   const view = <T>(b: Uint8Array, T: { new (buf: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number }) =>
     b.byteOffset % T.BYTES_PER_ELEMENT === 0 && b.byteLength % T.BYTES_PER_ELEMENT === 0 ? new T(b.buffer, b.byteOffset, b.byteLength / T.BYTES_PER_ELEMENT) : undefined;
   const d = {
@@ -164,18 +184,20 @@ export function dictionaryFromSections(sections: Uint8Array[]): PackedDictionary
     starts: view(starts, Uint32Array),
     chars: view(chars, Uint16Array),
     tags: view(tags, Uint16Array),
+    firsts: view(firsts, Uint32Array),
   };
-  if (!d.freqs || !d.starts || !d.chars || !d.tags) return undefined;
+  if (!d.freqs || !d.starts || !d.chars || !d.tags || !d.firsts) return undefined;
   const n = d.freqs.length;
-  if (d.starts.length !== n + 1 || d.tags.length !== n || d.starts[n] !== d.chars.length) return undefined;
-  let tagNames: unknown;
+  if (d.starts.length !== n + 1 || d.tags.length !== n || d.starts[n] !== d.chars.length || d.firsts.length !== 0x10001 || d.firsts[0x10000] !== n) return undefined;
+  let info: { tagNames?: unknown; total?: unknown };
   try {
-    tagNames = JSON.parse(Buffer.from(names.buffer, names.byteOffset, names.byteLength).toString('utf8'));
+    info = JSON.parse(Buffer.from(meta.buffer, meta.byteOffset, meta.byteLength).toString('utf8')) as typeof info;
   } catch {
     return undefined;
   }
-  if (!Array.isArray(tagNames) || !tagNames.every((t) => typeof t === 'string')) return undefined;
-  return { freqs: d.freqs, starts: d.starts, chars: d.chars, tags: d.tags, tagNames: tagNames as string[] };
+  const { tagNames, total } = info;
+  if (!Array.isArray(tagNames) || !tagNames.every((t) => typeof t === 'string') || typeof total !== 'number') return undefined;
+  return { freqs: d.freqs, starts: d.starts, chars: d.chars, tags: d.tags, firsts: d.firsts, tagNames: tagNames as string[], total };
 }
 
 /** jieba's RE_HAN_DEFAULT: CJK ideographs, ASCII letters and digits, + # & . _ % -. */
@@ -222,10 +244,8 @@ export class DictSegmenter {
   private logTotal = 0;
 
   constructor(private readonly base: PackedDictionary) {
-    let total = 0;
-    for (let k = 0; k < base.freqs.length; k++) total += base.freqs[k] as number;
-    this.total = total;
-    this.logTotal = Math.log(total);
+    this.total = base.total;
+    this.logTotal = Math.log(base.total);
   }
 
   /** Load more dictionary text (as jieba's loadDict: a known word takes the new frequency and keeps its tag). */
@@ -303,9 +323,15 @@ export class DictSegmenter {
     ends.length = 0;
     freqs.length = 0;
     const { chars, starts } = this.base;
-    let lo = 0;
-    let hi = this.base.freqs.length;
-    for (let k = 0; i + k < end; k++) {
+    // The words starting with the first character, from the table of first characters.
+    const c0 = s.charCodeAt(i);
+    let lo = this.base.firsts[c0] as number;
+    let hi = this.base.firsts[c0 + 1] as number;
+    if (lo < hi && (starts[lo + 1] as number) - (starts[lo] as number) === 1) {
+      ends.push(i + 1);
+      freqs.push(this.baseFreq.get(lo) ?? (this.base.freqs[lo] as number));
+    }
+    for (let k = 1; lo < hi && i + k < end; k++) {
       const c = s.charCodeAt(i + k);
       // Within [lo, hi) every word starts with s[i..i+k) and is at least k long; one exactly k long comes first.
       if (lo < hi && (starts[lo + 1] as number) - (starts[lo] as number) === k) lo++;
