@@ -16,7 +16,6 @@ function defaultDictionary(): Buffer {
   return readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
 }
 
-
 /** What the tokenizer asks of jieba: the native one, or DictSegmenter over the same dictionary. */
 interface Segmenter {
   cut(text: string, hmm?: boolean | null): string[];
@@ -164,7 +163,10 @@ export class Tokenizer {
     }
   }
 
-  /** jieba's default dictionary packed (for a snapshot), the words added since left out; packed anew each time from the native jieba's. */
+  /**
+   * jieba's default dictionary packed (for a snapshot), the words added since left out: the one this tokenizer cuts
+   * over, or packed now from the package's dictionary file.
+   */
   packedDictionary(): PackedDictionary {
     return this.dictionary ?? packDictionary(defaultDictionary().toString('utf8'));
   }
