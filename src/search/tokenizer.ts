@@ -114,9 +114,11 @@ export function normalizeText(s: string): string {
 }
 
 export class Tokenizer {
-  private readonly jieba: Segmenter;
-  /** jieba's dictionary packed, when words are cut over it (see TokenizerOptions). */
-  private readonly dictionary: PackedDictionary | undefined;
+  private jieba: Segmenter;
+  /** jieba's dictionary packed, once words are cut over it (see TokenizerOptions and packedDictionary). */
+  private dictionary: PackedDictionary | undefined;
+  /** What was loaded on top of jieba's dictionary, in order (the domain words in batches, user dictionary text). */
+  private readonly loaded: (string[] | string)[] = [];
   private readonly known = new Set<string>();
   private readonly userDict = new Set<string>();
   /** Bumped whenever the dictionary changes: what a word is cut into may change with it. */
@@ -140,6 +142,7 @@ export class Tokenizer {
       fresh.push(w);
     }
     if (fresh.length) {
+      this.loaded.push(fresh);
       if (this.jieba instanceof DictSegmenter) this.jieba.addWords(fresh, DOMAIN_FREQ, 'n');
       else this.jieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${DOMAIN_FREQ} n`).join('\n') + '\n'));
       this.version++;
@@ -161,17 +164,29 @@ export class Tokenizer {
       lines.push(`${w} ${freq && /^\d+$/.test(freq) ? freq : DOMAIN_FREQ} ${tag ?? 'n'}`);
     }
     if (lines.length) {
-      this.jieba.loadDict(Buffer.from(lines.join('\n') + '\n'));
+      const dict = lines.join('\n') + '\n';
+      this.loaded.push(dict);
+      this.jieba.loadDict(Buffer.from(dict));
       this.version++;
     }
   }
 
   /**
-   * jieba's default dictionary packed (for a snapshot), the words added since left out: the one this tokenizer cuts
-   * over, or packed now from the package's dictionary file (not kept: 5 MB, where a serve idles at under 150).
+   * jieba's default dictionary packed (for a snapshot), the words added since left out. A tokenizer still cutting
+   * with the native jieba packs it now and cuts over it from then on: the same cut (test/search/segmenter.test.ts),
+   * with the words loaded so far loaded again in their order, and no packing at the next snapshot.
    */
   packedDictionary(): PackedDictionary {
-    return this.dictionary ?? packDictionary(defaultDictionary().toString('utf8'));
+    if (this.dictionary) return this.dictionary;
+    const packed = packDictionary(defaultDictionary().toString('utf8'));
+    const segmenter = new DictSegmenter(packed);
+    for (const load of this.loaded) {
+      if (typeof load === 'string') segmenter.loadDict(load);
+      else segmenter.addWords(load, DOMAIN_FREQ, 'n');
+    }
+    this.jieba = segmenter;
+    this.dictionary = packed;
+    return packed;
   }
 
   /** Words of the admin user dictionary. */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -102,5 +103,26 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
       expect(a.isWord(s.slice(0, 4))).toBe(b.isWord(s.slice(0, 4)));
     }
     expect(a.packedDictionary()).toBe(packed);
+  });
+
+  it('lets a tokenizer built on the native jieba go on over the packed dictionary once it packs it, cutting the same', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yd-dict-'));
+    const userDict = join(dir, 'user.txt');
+    writeFileSync(userDict, '数管中心 5 nt\n人民 7\n');
+    const t = new Tokenizer({ userDictPath: userDict, words: ['县数据资源局'] });
+    t.addWords(['青田县财政局', '县府办']);
+    const texts = [...(plans[1] as WorkPlan).lines.slice(0, 150), '青田县财政局和县府办负责哪些任务', '数管中心咋整', '人民群众'];
+    const before = texts.map((s) => [t.tokenize(s), t.words(s), t.tagged(s)]);
+    const version = t.version;
+    const packed = t.packedDictionary();
+    expect(t.packedDictionary()).toBe(packed);
+    expect(texts.map((s) => [t.tokenize(s), t.words(s), t.tagged(s)])).toEqual(before);
+    expect(t.version).toBe(version);
+    // Words added afterwards are cut alike too.
+    const native = new Tokenizer({ userDictPath: userDict, words: ['县数据资源局'] });
+    native.addWords(['青田县财政局', '县府办']);
+    t.addWords(['龙泉市大数据中心']);
+    native.addWords(['龙泉市大数据中心']);
+    for (const s of ['龙泉市大数据中心牵头的任务', ...texts.slice(0, 40)]) expect(t.tokenize(s)).toEqual(native.tokenize(s));
   });
 });
