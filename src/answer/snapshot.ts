@@ -108,6 +108,8 @@ interface PlanTexts {
 const texts = new WeakMap<WorkPlan, PlanTexts>();
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+/** JSON in UTF-16, for what a restart reads whole: mostly Chinese, it decodes several times faster than UTF-8. */
+const jsonUtf16 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf16le');
 
 /** A plan's texts: where they are in a snapshot file (it was loaded or saved there), else encoded now. */
 function textsOf(p: WorkPlan): PlanTexts {
@@ -227,12 +229,11 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     readings: [...answerer.readings.words],
   };
   const offsetArray = Float64Array.from(offsets);
-  // The header as UTF-16: mostly Chinese, it decodes several times faster than from UTF-8 (a restart reads it whole).
-  const front = packSections(Buffer.from(JSON.stringify(header), 'utf16le'), [
+  const front = packSections(jsonUtf16(header), [
     offsetArray,
     answerer.index.save(),
-    Buffer.from(JSON.stringify(directoryState.units), 'utf16le'),
-    Buffer.from(JSON.stringify(answerer.directory.words()), 'utf16le'),
+    jsonUtf16(directoryState.units),
+    jsonUtf16(answerer.directory.words()),
     ...dictionarySections(answerer.tokenizer.packedDictionary()),
   ]);
   const head = Buffer.alloc(12);
@@ -352,7 +353,7 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   if (!head || !offsetBytes || !indexBytes || !unitBytes || !wordBytes) return undefined;
   let header: Header<M>;
   try {
-    header = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf16le')) as Header<M>;
+    header = JSON.parse(utf16(head)) as Header<M>;
   } catch {
     return undefined;
   }
@@ -365,7 +366,6 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
   plans.forEach((plan, i) => lazyPlan(plan, bound[i] as PlanTexts));
   const byFile = new Map(plans.map((p) => [p.file, p]));
   const { tokenizer, thesaurus } = engineBase(options, dictionaryFromSections(dictionaryBytes));
-  const utf16 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf16le');
   let words: unknown;
   try {
     words = JSON.parse(utf16(wordBytes));
@@ -381,16 +381,19 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
 }
 
 const parse = (b: Buffer) => JSON.parse(b.toString('utf8')) as unknown;
+const utf16 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf16le');
+
+/** Make `key` of `target` a plain property holding `value` (own, enumerable, in place). */
+const settle = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 
 /** Make `keys` of `target` read `load()` on first access (own, enumerable, in place), then plain properties. */
 function lazyFields(target: object, keys: readonly string[], load: () => Record<string, unknown>): void {
   let loaded = false;
-  const settle = (key: string, value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   const loadAll = () => {
     if (loaded) return;
     loaded = true;
     const values = load();
-    for (const k of keys) settle(k, values[k]);
+    for (const k of keys) settle(target, k, values[k]);
   };
   for (const k of keys) {
     Object.defineProperty(target, k, {
@@ -400,7 +403,7 @@ function lazyFields(target: object, keys: readonly string[], load: () => Record<
       },
       set(v: unknown) {
         loadAll();
-        settle(k, v);
+        settle(target, k, v);
       },
       enumerable: true,
       configurable: true,
@@ -418,8 +421,6 @@ const lazyPlans = new WeakMap<WorkPlan, LazyPlan>();
 
 /** A plan's texts now: read through the map, since a later snapshot written and bound moves them to its file. */
 const textsNow = (plan: WorkPlan, state: LazyPlan) => texts.get(plan) ?? state.first;
-
-const settle = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 
 function itemAt(plan: WorkPlan, state: LazyPlan, j: number): Item {
   let item = state.decoded[j];

@@ -94,6 +94,12 @@ export interface TokenizerOptions {
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 const DOMAIN_FREQ = 200000;
 
+/** Domain words into a segmenter, as "word DOMAIN_FREQ n" lines of a jieba dictionary (DictSegmenter without the text). */
+function loadDomainWords(segmenter: Segmenter, words: string[]): void {
+  if (segmenter instanceof DictSegmenter) segmenter.addWords(words, DOMAIN_FREQ, 'n');
+  else segmenter.loadDict(Buffer.from(words.map((w) => `${w} ${DOMAIN_FREQ} n`).join('\n') + '\n'));
+}
+
 /**
  * The readings a bracketed alternative stands for, for indexing: 村（居）务公开 → 村务公开 居务公开,
  * 村（居）民委员会 → 村民委员会 居民委员会. Returns the readings only (empty when there are none).
@@ -143,8 +149,7 @@ export class Tokenizer {
     }
     if (fresh.length) {
       this.loaded.push(fresh);
-      if (this.jieba instanceof DictSegmenter) this.jieba.addWords(fresh, DOMAIN_FREQ, 'n');
-      else this.jieba.loadDict(Buffer.from(fresh.map((w) => `${w} ${DOMAIN_FREQ} n`).join('\n') + '\n'));
+      loadDomainWords(this.jieba, fresh);
       this.version++;
     }
     return fresh.length;
@@ -182,7 +187,7 @@ export class Tokenizer {
     const segmenter = new DictSegmenter(packed);
     for (const load of this.loaded) {
       if (typeof load === 'string') segmenter.loadDict(load);
-      else segmenter.addWords(load, DOMAIN_FREQ, 'n');
+      else loadDomainWords(segmenter, load);
     }
     this.jieba = segmenter;
     this.dictionary = packed;
