@@ -199,7 +199,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     } else {
       this.current = createAnswerer(
         found.filter((d) => !twins.has(d.file)).map((d) => parsed.get(d.file)?.plan).filter((p): p is WorkPlan => !!p),
-        answererOptions,
+        { ...answererOptions, logger },
       );
     }
     const inAnswerer = new Map(this.current.plans().map((p) => [p.file, p]));

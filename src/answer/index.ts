@@ -7,6 +7,7 @@
  *   Query)─▶ execute over the plans and the index ─▶ Answer (with its Query)
  */
 import { alignPlans, type Alignment } from '../align/index.js';
+import type { Logger } from '../logger.js';
 import { lru } from '../lru.js';
 import { collectGarbage } from '../memory.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
@@ -44,6 +45,8 @@ export interface AnswererOptions {
   now?: () => Date;
   /** Answers remembered for repeated questions, per version of the plans (default 2000; 0: none, nor what questions say). */
   answerCache?: number;
+  /** Where a build notes what went wrong without failing (a cut worker given up). */
+  logger?: Logger;
 }
 
 export interface Answerer {
@@ -88,12 +91,24 @@ export function engineBase(options: AnswererOptions = {}, dictionary?: PackedDic
 
 /** Build an answerer over plans. */
 export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {}): Answerer {
-  const { directory, tokenizer, thesaurus } = engineBase(options);
-  // Directory first for every plan, so the dictionary knows all unit names before any item is indexed.
-  for (const p of initial) directory.addPlan(p);
-  tokenizer.addWords(directory.words());
+  // A large build cuts in a worker thread (see parallel-cut.ts): it is given the texts now, normalizes them while
+  // the directory is built, and cuts once it has the dictionary's words.
+  const cut = ItemIndex.parallelCut(initial);
+  let parts: ReturnType<typeof engineBase>;
+  try {
+    parts = engineBase(options);
+    // Directory first for every plan, so the dictionary knows all unit names before any item is indexed.
+    for (const p of initial) parts.directory.addPlan(p);
+    parts.tokenizer.addWords(parts.directory.words());
+    cut?.begin(parts.tokenizer);
+  } catch (e) {
+    cut?.close();
+    throw e;
+  }
+  const { directory, tokenizer, thesaurus } = parts;
   const index = new ItemIndex(tokenizer);
-  index.addPlans(initial);
+  index.addPlans(initial, cut);
+  if (cut?.failure) options.logger?.warn({ reason: cut.failure, stolen: cut.stolen }, 'cut worker given up; the build cut the rest itself');
   // A build over many plans leaves its postings queues (tens of MB outside the heap) for V8 to free at leisure: free
   // them now, before the engine settles into answering (see memory.ts).
   if (initial.length >= BULK_COLLECT) collectGarbage();

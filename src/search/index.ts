@@ -23,7 +23,8 @@
  */
 import type { Item, WorkPlan } from '../model.js';
 import { IntIdMap, IntList, PostingLists, ensure, packSections, unpackSections } from './postings.js';
-import { bracketReadings, normalizeText, type Tokenizer } from './tokenizer.js';
+import { ParallelCut, type ParallelCutOptions } from './parallel-cut.js';
+import { indexedBody, normalizeText, type Tokenizer } from './tokenizer.js';
 
 export interface SearchHit {
   file: string;
@@ -86,10 +87,6 @@ const FORMAT = 3;
 
 export const docId = (file: string, item: string): string => `${file}#${item}`;
 
-/** What the index reads of an item's body: the body and the readings of its bracketed alternatives. */
-export function indexedBody(item: Pick<Item, 'body'>): string {
-  return `${item.body} ${bracketReadings(item.body)}`;
-}
 
 /** Han characters (the blocks bigrams are kept for) as 0…HAN_SPAN-1, or -1. */
 const HAN_SPAN = 0x9fff - 0x3400 + 1 + 0x200;
@@ -104,6 +101,14 @@ function gramCodeAt(text: string, i: number): number {
   if (a < 0) return -1;
   const b = hanIndex(text.charCodeAt(i + 1));
   return b < 0 ? -1 : a * HAN_SPAN + b;
+}
+
+/**
+ * A string that holds its own characters: a slice of 13 characters or more is a view that keeps the whole text
+ * alive, and a piece kept as a key must not keep its item's text (or a cut worker's batch).
+ */
+function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 const collator = new Intl.Collator();
@@ -190,6 +195,8 @@ export class ItemIndex {
   private bodyCount: Uint16Array = new Uint16Array(1024);
   private titleCount: Uint16Array = new Uint16Array(1024);
   private readonly seen = new IntList(256);
+  /** The lengths of an item's pieces, when cut in this thread. */
+  private pieceLens = new Int32Array(256);
   /** The stamp of the last doc each bigram was counted for (stamps only grow, so no reset is needed). */
   private gramLast: Int32Array = new Int32Array(1024);
   private gramStamp = 0;
@@ -275,14 +282,32 @@ export class ItemIndex {
     if (this.terms.wantsSeal || (this.gramsBuilt && this.grams.wantsSeal)) this.seal();
   }
 
-  /** Add many plans at once (a first load): postings are queued and laid out once at the end. */
-  addPlans(plans: Iterable<WorkPlan>): void {
-    for (const plan of plans) {
-      if (this.byFile.has(plan.file)) this.removePlan(plan.file);
-      this.indexPlan(plan, true);
+  /**
+   * Add many plans at once (a first load): postings are queued and laid out once at the end. With `cut`, the items'
+   * pieces come from it, in order (a worker cutting with the same dictionary, see parallel-cut.ts).
+   */
+  addPlans(plans: Iterable<WorkPlan>, cut?: ParallelCut): void {
+    try {
+      for (const plan of plans) {
+        if (this.byFile.has(plan.file)) this.removePlan(plan.file);
+        this.indexPlan(plan, true, cut);
+      }
+    } finally {
+      cut?.close();
     }
     this.seal();
     this.docTermIds.trim();
+  }
+
+  /**
+   * A worker cutting the items of these plans for `addPlans`, in the order it indexes them, where they are many
+   * enough to be worth one (see parallel-cut.ts).
+   */
+  static parallelCut(plans: readonly WorkPlan[], options?: ParallelCutOptions): ParallelCut | undefined {
+    return ParallelCut.start(
+      plans.flatMap((p) => p.items),
+      options,
+    );
   }
 
   private seal(): void {
@@ -323,7 +348,7 @@ export class ItemIndex {
     }
   }
 
-  private indexPlan(plan: WorkPlan, bulk: boolean): void {
+  private indexPlan(plan: WorkPlan, bulk: boolean, cut?: ParallelCut): void {
     if (this.piecesVersion !== this.tokenizer.version) this.resetPieces();
     const start = this.nDocs;
     const fileId = this.fileNames.length;
@@ -335,7 +360,7 @@ export class ItemIndex {
       const prev = order[r - 1];
       rank[i] = prev && collator.compare(prev[0], id) === 0 ? (rank[prev[1]] as number) : r;
     });
-    plan.items.forEach((it, i) => this.indexItem(fileId, it, rank[i] as number, bulk));
+    plan.items.forEach((it, i) => this.indexItem(fileId, it, rank[i] as number, bulk, cut));
     this.byFile.set(plan.file, { id: fileId, plan, start, end: this.nDocs });
     this.ranksDirty = true;
   }
@@ -379,16 +404,16 @@ export class ItemIndex {
     return slot;
   }
 
-  private slotOf(piece: string): number {
-    const len = piece.length;
+  /** The slot of the piece text[at … at+len-1] (one or two characters are looked up without making the string). */
+  private slotAt(text: string, at: number, len: number): number {
     if (len === 1) {
-      const c = piece.charCodeAt(0);
+      const c = text.charCodeAt(at);
       let slot = this.singleSlot[c] as number;
-      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(piece);
+      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(text.slice(at, at + 1));
       return slot;
     }
     if (len === 2) {
-      const code = gramCodeAt(piece, 0);
+      const code = gramCodeAt(text, at);
       if (code >= 0) {
         const id = this.pairIds.idOf(code);
         if (id >= this.pairSlot.length) {
@@ -397,19 +422,37 @@ export class ItemIndex {
           this.pairSlot.fill(-1, old);
         }
         let slot = this.pairSlot[id] as number;
-        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(piece);
+        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(text.slice(at, at + 2));
         return slot;
       }
     }
+    const piece = text.slice(at, at + len);
     let slot = this.pieceSlot.get(piece);
-    if (slot === undefined) this.pieceSlot.set(piece, (slot = this.newSlot(piece)));
+    if (slot === undefined) this.pieceSlot.set(ownString(piece), (slot = this.newSlot(piece)));
     return slot;
   }
 
-  private indexItem(fileId: number, it: Item, rank: number, bulk: boolean): void {
+  private indexItem(fileId: number, it: Item, rank: number, bulk: boolean, cut?: ParallelCut): void {
     const d = this.nDocs++;
     this.growDocs(d + 1);
-    const body = normalizeText(indexedBody(it));
+    let body: string;
+    let lens: Int32Array;
+    let lo: number;
+    let hi: number;
+    if (cut?.next()) {
+      body = cut.body;
+      lens = cut.lens;
+      lo = cut.at;
+      hi = lo + cut.count;
+    } else {
+      body = normalizeText(indexedBody(it));
+      const pieces = this.tokenizer.pieces(body);
+      if (this.pieceLens.length < pieces.length) this.pieceLens = new Int32Array(pieces.length * 2);
+      lens = this.pieceLens;
+      for (let p = 0; p < pieces.length; p++) lens[p] = (pieces[p] as string).length;
+      lo = 0;
+      hi = pieces.length;
+    }
     const title = normalizeText(it.title);
     const titleEnd = body.startsWith(title) ? title.length : -1;
     const seen = this.seen;
@@ -420,23 +463,22 @@ export class ItemIndex {
     let bodyLen = 0;
     let at = 0;
     let prevLast = -1;
-    const pieces = this.tokenizer.pieces(body);
     // Hot loop: the arrays it reads are held in locals, fetched again when a new piece or bigram grows them.
     const gramIds = this.gramIds;
     let firsts = this.slotFirst.a;
     let lasts = this.slotLast.a;
     let gramLast = this.gramLast;
     let gramDf = this.gramDf;
-    for (let p = 0; p < pieces.length; p++) {
-      const piece = pieces[p] as string;
-      const slot = this.slotOf(piece);
+    for (let p = lo; p < hi; p++) {
+      const len = lens[p] as number;
+      const slot = this.slotAt(body, at, len);
       if (slot >= firsts.length || gramLast !== this.gramLast) {
         firsts = this.slotFirst.a;
         lasts = this.slotLast.a;
         gramLast = this.gramLast;
         gramDf = this.gramDf;
       }
-      at += piece.length;
+      at += len;
       // Bigrams: the one across the boundary with the previous piece, then those inside this one.
       const first = firsts[slot] as number;
       if (prevLast >= 0 && first >= 0) {

@@ -114,6 +114,11 @@ export function bracketReadings(text: string): string {
   return out.join(' ');
 }
 
+/** What the index reads of an item's body: the body and the readings of its bracketed alternatives. */
+export function indexedBody(item: { body: string }): string {
+  return `${item.body} ${bracketReadings(item.body)}`;
+}
+
 /** NFKC, then lowercase. */
 export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase();
@@ -192,6 +197,22 @@ export class Tokenizer {
     this.jieba = segmenter;
     this.dictionary = packed;
     return packed;
+  }
+
+  /**
+   * What was loaded on top of jieba's dictionary, in order: a tokenizer made anew that `replay`s it cuts the same
+   * (the parallel cut of a bulk build, see cut-worker.ts).
+   */
+  history(): (string[] | string)[] {
+    return this.loaded.slice();
+  }
+
+  /** Load another tokenizer's `history`, in its order. */
+  replay(history: readonly (string[] | string)[]): void {
+    for (const load of history) {
+      if (typeof load === 'string') this.loadUserDict(load);
+      else this.addWords(load);
+    }
   }
 
   /** Words of the admin user dictionary. */
