@@ -10,7 +10,7 @@
  * restart would see them: the engine (a cold build, answers one at a time without the answer memory, RSS), build
  * throughput (raw jieba and the build taking turns in one process, medians), the peer (SQLite FTS5 over the same
  * tokens and questions), the restart (the core as serve builds it over the documents written as text, from its
- * snapshot, to a first answer; then uploads one at a time), the server under load (/api/ask, 50 keep-alive
+ * snapshot, to a first answer, three times, the median kept; then uploads one at a time), the server under load (/api/ask, 50 keep-alive
  * connections, after one warm-up pass over the questions) and the server idle on the samples.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { type LoadResult, loadAsk, startServe } from './http.js';
 import type { PeerResult } from './peer.js';
 import type { RestartResult } from './restart.js';
 import type { ThroughputResult } from './throughput.js';
-import { round, rssOfPid, settledRssMB } from './stats.js';
+import { median, round, rssOfPid, settledRssMB } from './stats.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -113,8 +113,13 @@ async function main(): Promise<void> {
     const restartData = join(work, 'restart-data');
     say(`${small} documents as text: first start (no snapshot yet)…`);
     const cold = child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads: [] });
-    say(`${small} documents as text: restart, then ${uploads.length} uploads…`);
+    // Three restarts from the same snapshot, each a fresh process (the first two change nothing, so the snapshot
+    // stays as the first start wrote it): one run of some 150 ms is at the mercy of the machine; the median is kept.
+    say(`${small} documents as text: restart (three times, the last followed by ${uploads.length} uploads)…`);
+    const restarts = [0, 1].map(() => child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads: [] }));
     const warm = child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads });
+    restarts.push(warm);
+    const restartMs = median(restarts.map((r) => r.firstAnswerMs));
 
     say(`${small} documents: serve under load (${seconds} s, 50 connections)…`);
     const server = await startServe(entry, { docsDir, dataDir: join(work, 'serve-data'), cwd: work });
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
         p99Ms: round(s.engine.p99Ms),
         fts5P99Ms: round(s.peer.fts5P99Ms),
         rssMB: round(s.engine.rssMB, 1),
-        snapshotLoadMs: round(warm.firstAnswerMs, 1),
+        snapshotLoadMs: round(restartMs, 1),
         addOneDocMs: round(warm.addOneDocMs, 1),
         httpAnswersPerSec: round(load.answersPerSec, 0),
         httpP99Ms: round(load.p99Ms),
@@ -177,6 +182,7 @@ async function main(): Promise<void> {
           peer: s.peer,
           coldStart: cold,
           restart: warm,
+          restartRunsMs: restarts.map((r) => round(r.firstAnswerMs, 1)),
           httpWarmup: warmup,
           http: load,
           serveStartMs: round(server.startMs, 0),
@@ -189,7 +195,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
-    report(result.docs1k, s, b, cold, warm, warmup, load, idleRss, idleSoon, small, big);
+    report(result.docs1k, s, b, cold, warm, restarts.map((r) => r.firstAnswerMs), warmup, load, idleRss, idleSoon, small, big);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -201,6 +207,7 @@ function report(
   b: Scale | undefined,
   cold: RestartResult,
   warm: RestartResult,
+  restartRuns: number[],
   warmup: LoadResult,
   load: LoadResult,
   idleRss: (number | undefined)[],
@@ -223,7 +230,7 @@ function report(
   };
   scale(small, s);
   if (b) scale(big, b);
-  out(`restart over ${warm.documents - warm.addMs.length} text documents: first start ${ms(cold.firstAnswerMs)} (${cold.parsed} parsed), restart to first answer ${ms(warm.firstAnswerMs)} (${warm.fromSnapshot} from the snapshot, ${warm.parsed} parsed); uploads ${warm.addMs.map(ms).join(', ')}`);
+  out(`restart over ${warm.documents - warm.addMs.length} text documents: first start ${ms(cold.firstAnswerMs)} (${cold.parsed} parsed), restart to first answer ${ms(d['snapshotLoadMs'] as number)} (median of ${restartRuns.map(ms).join(', ')}; ${warm.fromSnapshot} from the snapshot, ${warm.parsed} parsed); uploads ${warm.addMs.map(ms).join(', ')}`);
   out(`serve, ${small} documents, 50 connections: warm-up pass ${warmup.answersPerSec.toFixed(0)} answers/s (p99 ${ms(warmup.p99Ms)}); then ${load.answersPerSec.toFixed(0)} answers/s, p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)}, ${load.errors} errors of ${load.requests}`);
   const mbs = (xs: (number | undefined)[]) => xs.map((r) => `${r?.toFixed(0) ?? '?'} MB`).join(' (first start), ');
   out(`serve on the samples, idle: RSS ${mbs(idleRss)} (restart); 3 s after start ${mbs(idleSoon)} (restart)`);
