@@ -195,8 +195,7 @@ export class ItemIndex {
   private bodyCount: Uint16Array = new Uint16Array(1024);
   private titleCount: Uint16Array = new Uint16Array(1024);
   private readonly seen = new IntList(256);
-  /** The lengths of an item's pieces, when cut in this thread. */
-  private pieceLens = new Int32Array(256);
+  private readonly noLens = new Int32Array(0);
   /** The stamp of the last doc each bigram was counted for (stamps only grow, so no reset is needed). */
   private gramLast: Int32Array = new Int32Array(1024);
   private gramStamp = 0;
@@ -404,12 +403,15 @@ export class ItemIndex {
     return slot;
   }
 
-  /** The slot of the piece text[at … at+len-1] (one or two characters are looked up without making the string). */
-  private slotAt(text: string, at: number, len: number): number {
+  /**
+   * The slot of the piece text[at … at+len-1], given as a string when there is one (jieba's): one or two characters
+   * are looked up without it.
+   */
+  private slotAt(text: string, at: number, len: number, given?: string): number {
     if (len === 1) {
       const c = text.charCodeAt(at);
       let slot = this.singleSlot[c] as number;
-      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(text.slice(at, at + 1));
+      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(given ?? text.slice(at, at + 1));
       return slot;
     }
     if (len === 2) {
@@ -422,22 +424,24 @@ export class ItemIndex {
           this.pairSlot.fill(-1, old);
         }
         let slot = this.pairSlot[id] as number;
-        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(text.slice(at, at + 2));
+        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(given ?? text.slice(at, at + 2));
         return slot;
       }
     }
-    const piece = text.slice(at, at + len);
+    const piece = given ?? text.slice(at, at + len);
     let slot = this.pieceSlot.get(piece);
-    if (slot === undefined) this.pieceSlot.set(ownString(piece), (slot = this.newSlot(piece)));
+    if (slot === undefined) this.pieceSlot.set(given ?? ownString(piece), (slot = this.newSlot(piece)));
     return slot;
   }
 
   private indexItem(fileId: number, it: Item, rank: number, bulk: boolean, cut?: ParallelCut): void {
     const d = this.nDocs++;
     this.growDocs(d + 1);
+    // The pieces: from the cut worker as lengths (lens[lo … hi-1]), or jieba's strings cut here.
     let body: string;
-    let lens: Int32Array;
-    let lo: number;
+    let pieces: string[] | undefined;
+    let lens: Int32Array = this.noLens;
+    let lo = 0;
     let hi: number;
     if (cut?.next()) {
       body = cut.body;
@@ -446,11 +450,7 @@ export class ItemIndex {
       hi = lo + cut.count;
     } else {
       body = normalizeText(indexedBody(it));
-      const pieces = this.tokenizer.pieces(body);
-      if (this.pieceLens.length < pieces.length) this.pieceLens = new Int32Array(pieces.length * 2);
-      lens = this.pieceLens;
-      for (let p = 0; p < pieces.length; p++) lens[p] = (pieces[p] as string).length;
-      lo = 0;
+      pieces = this.tokenizer.pieces(body);
       hi = pieces.length;
     }
     const title = normalizeText(it.title);
@@ -470,8 +470,9 @@ export class ItemIndex {
     let gramLast = this.gramLast;
     let gramDf = this.gramDf;
     for (let p = lo; p < hi; p++) {
-      const len = lens[p] as number;
-      const slot = this.slotAt(body, at, len);
+      const piece = pieces?.[p];
+      const len = piece === undefined ? (lens[p] as number) : piece.length;
+      const slot = this.slotAt(body, at, len, piece);
       if (slot >= firsts.length || gramLast !== this.gramLast) {
         firsts = this.slotFirst.a;
         lasts = this.slotLast.a;
