@@ -5,10 +5,10 @@
  * of items one after another and posts their pieces. See parallel-cut.ts for the batches and the shared counters.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { indexedBody, normalizeText, Tokenizer } from './tokenizer.js';
+import { indexedText, Tokenizer } from './tokenizer.js';
 
 export interface CutWorkerData {
-  /** The items' bodies (the worker cuts them as indexed: see indexedBody). */
+  /** The items' bodies (the worker cuts them as indexed: see indexedText). */
   bodies: string[];
   /** Items per batch: batch k is items k×batchItems … (k+1)×batchItems-1. */
   batchItems: number;
@@ -53,7 +53,7 @@ if (data) {
   const failed = (e: unknown) => post({ error: e instanceof Error ? e.message : String(e) });
   try {
     const tokenizer = new Tokenizer();
-    const bodies = data.bodies.map((body) => normalizeText(indexedBody({ body })));
+    const bodies = data.bodies.map((body) => indexedText({ body }));
     data.bodies.length = 0;
     const batches = Math.ceil(bodies.length / batchItems);
     port.once('message', (history: (string[] | string)[]) => {

@@ -24,7 +24,7 @@
 import type { Item, WorkPlan } from '../model.js';
 import { IntIdMap, IntList, PostingLists, ensure, packSections, unpackSections } from './postings.js';
 import { ParallelCut, type ParallelCutOptions } from './parallel-cut.js';
-import { indexedBody, normalizeText, type Tokenizer } from './tokenizer.js';
+import { indexedText, normalizeText, type Tokenizer } from './tokenizer.js';
 
 export interface SearchHit {
   file: string;
@@ -321,7 +321,7 @@ export class ItemIndex {
     for (const e of files) {
       e.plan.items.forEach((it, i) => {
         const d = e.start + i;
-        if (this.alive[d]) this.eachGram(normalizeText(indexedBody(it)), (g) => this.grams.queue(g, d, 0));
+        if (this.alive[d]) this.eachGram(indexedText(it), (g) => this.grams.queue(g, d, 0));
       });
     }
     this.gramsBuilt = true;
@@ -449,7 +449,7 @@ export class ItemIndex {
       lo = cut.at;
       hi = lo + cut.count;
     } else {
-      body = normalizeText(indexedBody(it));
+      body = indexedText(it);
       pieces = this.tokenizer.pieces(body);
       hi = pieces.length;
     }
@@ -581,7 +581,7 @@ export class ItemIndex {
       if (!this.alive[d]) continue;
       this.alive[d] = 0;
       const item = entry.plan.items[d - entry.start];
-      if (item) this.eachGram(normalizeText(indexedBody(item)), (g) => void (this.gramDf[g] = (this.gramDf[g] as number) - 1));
+      if (item) this.eachGram(indexedText(item), (g) => void (this.gramDf[g] = (this.gramDf[g] as number) - 1));
       for (let k = this.docTermOff[d] as number; k < (this.docTermOff[d + 1] as number); k++) {
         const id = this.docTermIds.a[k] as number;
         this.df[id] = Math.max(0, (this.df[id] as number) - 1);

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type CutBatch, type CutMessage, type CutWorkerData, cutBatch, SIGNAL } from './cut-worker.js';
 import type { Item } from '../model.js';
-import { indexedBody, normalizeText, type Tokenizer } from './tokenizer.js';
+import { indexedText, type Tokenizer } from './tokenizer.js';
 
 /**
  * Builds over fewer characters (about 2,000 documents of 要点) cut in this thread. Below it a worker saves under a
@@ -93,7 +93,7 @@ export class ParallelCut {
     this.batches = Math.ceil(items.length / batchItems);
   }
 
-  /** A worker cutting the items' texts as indexed (see indexedBody), or undefined where none is worth it. */
+  /** A worker cutting the items' texts as indexed (see indexedText), or undefined where none is worth it. */
   static start(items: readonly Item[], options: ParallelCutOptions = {}): ParallelCut | undefined {
     const url = options.workerUrl ?? defaultCutWorkerUrl();
     if (!url) return undefined;
@@ -104,7 +104,7 @@ export class ParallelCut {
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(SIGNAL.length * 4);
     try {
-      // The bodies as they are (strings the plans hold already): the worker adds what indexedBody adds.
+      // The bodies as they are (strings the plans hold already): the worker makes them what indexedText makes them.
       const data: CutWorkerData = { bodies: items.map((it) => it.body), batchItems, port: port2, signal };
       const worker = new Worker(url, { workerData: data, transferList: [port2] });
       // Failures arrive as a message, or as silence (see receive); an unhandled 'error' event would end the process.
@@ -195,7 +195,7 @@ export class ParallelCut {
     const from = k * this.batchItems;
     const to = Math.min(from + this.batchItems, this.items.length);
     const bodies: string[] = [];
-    for (let i = from; i < to; i++) bodies.push(normalizeText(indexedBody(this.items[i] as Item)));
+    for (let i = from; i < to; i++) bodies.push(indexedText(this.items[i] as Item));
     return cutBatch(this.tokenizer as Tokenizer, bodies, k, 0, bodies.length);
   }
 

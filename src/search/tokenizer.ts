@@ -114,14 +114,14 @@ export function bracketReadings(text: string): string {
   return out.join(' ');
 }
 
-/** What the index reads of an item's body: the body and the readings of its bracketed alternatives. */
-export function indexedBody(item: { body: string }): string {
-  return `${item.body} ${bracketReadings(item.body)}`;
-}
-
 /** NFKC, then lowercase. */
 export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase();
+}
+
+/** What the index reads of an item: its body and the readings of its bracketed alternatives, normalized. */
+export function indexedText(item: { body: string }): string {
+  return normalizeText(`${item.body} ${bracketReadings(item.body)}`);
 }
 
 export class Tokenizer {
