@@ -10,8 +10,8 @@
  * restart would see them: the engine (a cold build, answers one at a time without the answer memory, RSS), build
  * throughput (raw jieba and the build taking turns in one process, medians), the peer (SQLite FTS5 over the same
  * tokens and questions), the restart (the core as serve builds it over the documents written as text, from its
- * snapshot, to a first answer, three times, the median kept; then uploads one at a time), the server under load (/api/ask, 50 keep-alive
- * connections, after one warm-up pass over the questions) and the server idle on the samples.
+ * snapshot, to a first answer, three times, the median kept; then uploads one at a time), the server under load
+ * (/api/ask, 50 keep-alive connections, after one warm-up pass over the questions) and the server idle on the samples.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -119,7 +119,8 @@ async function main(): Promise<void> {
     const restarts = [0, 1].map(() => child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads: [] }));
     const warm = child<RestartResult>('restart', { docsDir, dataDir: restartData, question, uploads });
     restarts.push(warm);
-    const restartMs = median(restarts.map((r) => r.firstAnswerMs));
+    const restartRuns = restarts.map((r) => r.firstAnswerMs);
+    const restartMs = median(restartRuns);
 
     say(`${small} documents: serve under load (${seconds} s, 50 connections)…`);
     const server = await startServe(entry, { docsDir, dataDir: join(work, 'serve-data'), cwd: work });
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
           peer: s.peer,
           coldStart: cold,
           restart: warm,
-          restartRunsMs: restarts.map((r) => round(r.firstAnswerMs, 1)),
+          restartRunsMs: restartRuns.map((ms) => round(ms, 1)),
           httpWarmup: warmup,
           http: load,
           serveStartMs: round(server.startMs, 0),
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
-    report(result.docs1k, s, b, cold, warm, restarts.map((r) => r.firstAnswerMs), warmup, load, idleRss, idleSoon, small, big);
+    report(result.docs1k, s, b, cold, warm, restartRuns, warmup, load, idleRss, idleSoon, small, big);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -7,11 +7,10 @@
  * The worker runs the compiled dist/src/ingest/worker.js. Where that file is missing (the TypeScript sources run
  * directly, as under vitest) `createParseIsolate` returns undefined and callers load in the process.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { YaodianError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { compiledWorkerScript } from '../worker-script.js';
 import type { LoadedDocument, LoadOptions } from './index.js';
 import type { ParseJob, ParseReply } from './worker.js';
 
@@ -50,8 +49,7 @@ interface Pending {
 
 /** The worker script next to this module, when it is compiled JavaScript. */
 export function defaultWorkerUrl(): URL | undefined {
-  const url = new URL('./worker.js', import.meta.url);
-  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
+  return compiledWorkerScript('./worker.js', import.meta.url);
 }
 
 /** A parse worker, or undefined where there is no compiled worker to run. */

@@ -17,11 +17,10 @@
  * The worker runs the compiled dist/src/search/cut-worker.js; where that file is missing (the TypeScript sources
  * run directly, as under vitest) `ParallelCut.start` returns undefined.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type CutBatch, type CutMessage, type CutWorkerData, cutBatch, SIGNAL } from './cut-worker.js';
 import type { Item } from '../model.js';
+import { compiledWorkerScript } from '../worker-script.js';
 import { indexedText, type Tokenizer } from './tokenizer.js';
 
 /**
@@ -40,8 +39,7 @@ const STALL_MS = 30_000;
 
 /** The worker script next to this module, when it is compiled JavaScript. */
 export function defaultCutWorkerUrl(): URL | undefined {
-  const url = new URL('./cut-worker.js', import.meta.url);
-  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : undefined;
+  return compiledWorkerScript('./cut-worker.js', import.meta.url);
 }
 
 export interface ParallelCutOptions {
@@ -49,7 +47,7 @@ export interface ParallelCutOptions {
   workerUrl?: URL;
   /** Fewest characters in all worth a worker (default PARALLEL_CUT_CHARS). */
   minChars?: number;
-  /** Items per batch (default 256). */
+  /** Items per batch (default BATCH_ITEMS). */
   batchItems?: number;
   /** Longest wait for a batch before giving the worker up (default 30 s). */
   stallMs?: number;
@@ -107,7 +105,7 @@ export class ParallelCut {
       // The bodies as they are (strings the plans hold already): the worker makes them what indexedText makes them.
       const data: CutWorkerData = { bodies: items.map((it) => it.body), batchItems, port: port2, signal };
       const worker = new Worker(url, { workerData: data, transferList: [port2] });
-      // Failures arrive as a message, or as silence (see receive); an unhandled 'error' event would end the process.
+      // Failures arrive as a message, or as silence (see nextBatch); an unhandled 'error' event would end the process.
       worker.on('error', () => undefined);
       worker.unref();
       return new ParallelCut(items, worker, port1, signal, batchItems, options.stallMs ?? STALL_MS);
