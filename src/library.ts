@@ -17,7 +17,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswerer, type Answerer, type AnswererOptions, type AskContext } from './answer/index.js';
-import { encodeSnapshot, engineFingerprint, openSnapshot, type SnapshotDoc } from './answer/snapshot.js';
+import { encodeSnapshot, type EngineKey, engineKey, openSnapshot, type SnapshotDoc } from './answer/snapshot.js';
 import { YaodianError } from './errors.js';
 import { duplicateOf, errorOf, type FileReport, formatOf, INGEST_EXTENSIONS, isIngestible, loadDocument, type LoadOptions, reportOf } from './ingest/index.js';
 import type { Logger } from './logger.js';
@@ -129,7 +129,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
   private queue: Promise<unknown> = Promise.resolve();
   private snapshotTimer: NodeJS.Timeout | undefined;
   private snapshotWrite: Promise<void> = Promise.resolve();
-  private fingerprint = '';
+  /** What a snapshot must have been written under to be used (see EngineKey). */
+  private engineKey: EngineKey | undefined;
   private stopListening: (() => Promise<void>) | undefined;
   /** Closes the snapshot file the plans' texts are read from. */
   private closeSnapshot: (() => void) | undefined;
@@ -151,7 +152,9 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     if (uploadDir) await mkdir(uploadDir, { recursive: true });
     for (const f of await this.readRemoved()) this.removed.add(f);
     const answererOptions = this.options.answerer ?? {};
-    this.fingerprint = this.options.snapshotPath ? engineFingerprint([answererOptions.userDictPath, answererOptions.aliasPath, answererOptions.thesaurusPath]) + JSON.stringify([answererOptions.aliasGroups ?? [], this.options.load ?? {}]) : '';
+    this.engineKey = this.options.snapshotPath
+      ? engineKey([answererOptions.userDictPath, answererOptions.aliasPath, answererOptions.thesaurusPath], JSON.stringify([answererOptions.aliasGroups ?? [], this.options.load ?? {}]))
+      : undefined;
     const snap = await this.readSnapshot();
     const saved = new Map((snap?.docs ?? []).map((d) => [d.file, d]));
     const uploads = await this.readUploads(saved);
@@ -247,8 +250,10 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       return [];
     }
     const out: Found[] = [];
+    // The folder's path once: join per file normalizes it a thousand times over at start-up.
+    const prefix = join(dir, '/');
     for (const file of names) {
-      const path = join(dir, file);
+      const path = prefix + file;
       try {
         // Start-up, before anything is served: a stat at a time without a trip through the thread pool each.
         const info = statSync(path);
@@ -316,9 +321,10 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
 
   private async readSnapshot() {
     const path = this.options.snapshotPath;
-    if (!path || !existsSync(path)) return undefined;
+    const key = this.engineKey;
+    if (!path || !key || !existsSync(path)) return undefined;
     try {
-      const snap = openSnapshot<DocMeta>(path, this.fingerprint, this.options.answerer);
+      const snap = openSnapshot<DocMeta>(path, key, this.options.answerer);
       if (!snap) this.options.logger.info({ path }, 'snapshot written by other code or settings: rebuilding');
       else this.closeSnapshot = snap.close;
       return snap;
@@ -341,13 +347,14 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
 
   private async writeSnapshot(): Promise<void> {
     const path = this.options.snapshotPath;
-    if (!path) return;
+    const key = this.engineKey;
+    if (!path || !key) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
     for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), ...this.stats.get(file) } });
     for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report, ...this.stats.get(file) } });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
-      const encoded = encodeSnapshot(this.current, docs, this.fingerprint);
+      const encoded = encodeSnapshot(this.current, docs, key);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(tmp, encoded.bytes);
       await rename(tmp, path);

@@ -9,13 +9,16 @@
  * item's body, assignments and dates the first time one of those is read; a plan's lines apart. So a first answer
  * reads only what it cites.
  *
- * File: 'YDS2', the length of the front part, the front part (packSections: header JSON in UTF-16, offsets,
- * saved index, the directory's units as JSON and their words, jieba's dictionary packed for DictSegmenter), then
- * the plan texts (UTF-8 JSON, one after another: per plan its core, its lines, then each item's light and
- * heavy fields in turn), read on demand.
+ * File: 'YDS3', the lengths of the front part and of the lazy part; the front part, read whole at start-up
+ * (packSections: header JSON in UTF-16, offsets, the index's eager part, the directory's words, where each lazy
+ * section is, jieba's dictionary packed for DictSegmenter); the lazy part, sections read when first needed (the
+ * index's posting lists, each list at the first search for its term, and its docs' term ids; the directory's units
+ * as JSON); then the plan texts (UTF-8 JSON, one after another: per plan its core, its lines, then each item's light
+ * and heavy fields in turn), read on demand. A restart reads some 10 MB of the front at 1,000 documents, where it
+ * read all 28 (the posting lists and term ids being most of them): fewer pages to fault in, less for V8 to count.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +30,10 @@ import { type DirectoryState, UnitDirectory } from '../units/directory.js';
 import { type AnswererOptions, type Answerer, assemble, engineBase } from './index.js';
 import { setItemLookup } from './topic.js';
 
-export const SNAPSHOT_FORMAT = 3;
-const MAGIC = 0x32534459; // 'YDS2'
+export const SNAPSHOT_FORMAT = 4;
+const MAGIC = 0x33534459; // 'YDS3'
+/** Magic, 4 bytes unused, the front part's length, the lazy part's (float64 each). */
+const HEAD = 24;
 
 /**
  * A plan's fields read together on first use; its items one by one (a citation reads only its own item); its
@@ -48,6 +53,8 @@ export interface SnapshotDoc<M> {
 interface Header<M> {
   format: number;
   fingerprint: string;
+  /** The engine's stamp when written (see EngineKey). */
+  stamp: string;
   docs: SnapshotDoc<M>[];
   /** Plans in the answerer's order: their light fields, the others null. */
   plans: Record<string, unknown>[];
@@ -62,31 +69,73 @@ interface Header<M> {
 
 /**
  * What decides whether a snapshot still holds: the code that reads documents, cuts words and builds the index and
- * the directory (its files' contents), the jieba package, and the settings files the engine reads.
+ * the directory (its files' contents), the jieba package, and the settings files the engine reads. `fingerprint`
+ * hashes their contents; `stamp` is only how they lie on disk (path, size, modification and change times, inode),
+ * a stat per file instead of a read and a hash. A snapshot whose stamp is today's is trusted without hashing
+ * (the change time is the system's, set by any write); any other is compared by fingerprint (files touched but the
+ * same still match, and the snapshot written next records the new stamp).
  */
-export function engineFingerprint(settings: (string | undefined)[] = []): string {
-  const h = createHash('sha256');
-  h.update(`format ${SNAPSHOT_FORMAT}\n`);
+export interface EngineKey {
+  stamp: string;
+  fingerprint(): string;
+}
+
+/**
+ * The engine key for these settings files (`extra`: settings given otherwise, as text, part of both), stamped now.
+ * The fingerprint is worked out when first asked for (a snapshot written, or one whose stamp differs); should the
+ * files have changed on disk since (code deployed under a running process), it is one no snapshot matches, since
+ * the code running is no longer the code on disk.
+ */
+export function engineKey(settings: (string | undefined)[] = [], extra = ''): EngineKey {
+  const stamp = engineStamp(settings) + extra;
+  let fingerprint: string | undefined;
+  return {
+    stamp,
+    fingerprint: () => (fingerprint ??= engineStamp(settings) + extra === stamp ? engineFingerprint(settings) + extra : `changed since ${stamp}`),
+  };
+}
+
+/** The engine's code files, in a fixed order, and jieba's package.json. */
+function engineFiles(): string[] {
   const src = dirname(dirname(fileURLToPath(import.meta.url)));
   const ext = extname(fileURLToPath(import.meta.url));
+  const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, name.name);
       if (name.isDirectory()) walk(path);
-      else if (extname(name.name) === ext) h.update(path.slice(src.length)).update(readFileSync(path));
+      else if (extname(name.name) === ext) files.push(path);
     }
   };
   for (const part of ['parse', 'ingest', 'search', 'units']) walk(join(src, part));
-  for (const file of ['model', 'answer/snapshot']) h.update(readFileSync(join(src, `${file}${ext}`)));
-  const require = createRequire(import.meta.url);
-  h.update(String((require('@node-rs/jieba/package.json') as { version?: string }).version));
+  for (const file of ['model', 'answer/snapshot']) files.push(join(src, `${file}${ext}`));
+  files.push(createRequire(import.meta.url).resolve('@node-rs/jieba/package.json'));
+  return files;
+}
+
+/** The contents of the engine's files and of the settings files, hashed (see EngineKey). */
+export function engineFingerprint(settings: (string | undefined)[] = []): string {
+  const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
+  for (const path of engineFiles()) h.update(`${path}\n`).update(readFileSync(path));
   for (const path of settings) h.update(`\n${path ?? '-'}\n`).update(path ? readFileSync(path) : '');
   return h.digest('hex');
 }
 
-/** Where a loaded plan's texts are: the open snapshot file and the texts' ranges in it. */
+/** How the engine's files and the settings files lie on disk, hashed (see EngineKey). */
+function engineStamp(settings: (string | undefined)[]): string {
+  const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
+  for (const path of [...engineFiles(), ...settings]) {
+    const s = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
+    h.update(s ? `${path} ${s.size} ${s.mtimeMs} ${s.ctimeMs} ${s.ino}\n` : `${path ?? ''} -\n`);
+  }
+  return h.digest('hex');
+}
+
+/** A part of a snapshot (its plan texts, its lazy part): in the open file, or in memory. */
 interface Source {
   read(from: number, to: number): Buffer;
+  /** Bytes from `from` on into `into` (its length of them). */
+  readInto(from: number, into: Uint8Array): void;
   /** Bytes of texts available (a file cut short holds fewer than its offsets say). */
   size: number;
 }
@@ -185,7 +234,8 @@ export interface EncodedSnapshot {
 }
 
 /** The answerer as snapshot bytes, with the caller's documents. */
-export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fingerprint: string): EncodedSnapshot {
+export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], key: EngineKey | string): EncodedSnapshot {
+  const { stamp, fingerprint } = keyOf(key);
   const plans = answerer.plans();
   const parts: Buffer[] = [];
   const offsets: number[] = [0];
@@ -220,7 +270,8 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
   const directoryState = answerer.directory.state();
   const header: Header<M> = {
     format: SNAPSHOT_FORMAT,
-    fingerprint,
+    fingerprint: fingerprint(),
+    stamp,
     docs,
     plans: skeletons,
     itemCounts,
@@ -229,40 +280,59 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], fi
     readings: [...answerer.readings.words],
   };
   const offsetArray = Float64Array.from(offsets);
+  const index = answerer.index.saveParts();
+  // The lazy part: each section 8-byte aligned, where it starts and how long it is listed in the front.
+  const lazy = [...index.lazy, jsonUtf16(directoryState.units)];
+  const lazyTable = new Float64Array(2 * lazy.length);
+  const lazyParts: Uint8Array[] = [];
+  let lazyLength = 0;
+  lazy.forEach((section, k) => {
+    lazyTable[2 * k] = lazyLength;
+    lazyTable[2 * k + 1] = section.byteLength;
+    const padded = (section.byteLength + 7) & ~7;
+    lazyParts.push(section, new Uint8Array(padded - section.byteLength));
+    lazyLength += padded;
+  });
   const front = packSections(jsonUtf16(header), [
     offsetArray,
-    answerer.index.save(),
-    jsonUtf16(directoryState.units),
+    index.eager,
     jsonUtf16(answerer.directory.words()),
+    lazyTable,
     ...dictionarySections(answerer.tokenizer.packedDictionary()),
   ]);
-  const head = Buffer.alloc(12);
+  const head = Buffer.alloc(HEAD);
   head.writeUInt32LE(MAGIC, 0);
-  head.writeDoubleLE(front.byteLength, 4);
+  head.writeDoubleLE(front.byteLength, 8);
+  head.writeDoubleLE(lazyLength, 16);
   return {
-    bytes: Buffer.concat([head, front, ...parts]),
+    bytes: Buffer.concat([head, front, ...lazyParts, ...parts]),
     bind(path) {
-      const { source, close } = fileSource(path, 12 + front.byteLength);
-      bindTexts(plans, itemCounts, itemIds, offsetArray, source);
-      return close;
+      const file = openFile(path);
+      bindTexts(plans, itemCounts, itemIds, offsetArray, file.from(HEAD + front.byteLength + lazyLength));
+      return file.close;
     },
   };
 }
 
-/** Reads of ranges of a snapshot file's plan texts (which start at `base`). */
-function fileSource(path: string, base: number): { source: Source; close: () => void } {
+/** A snapshot file held open: reads of ranges of it from a part's start (`from(base)`), until `close`. */
+function openFile(path: string): { from(base: number): Source; close: () => void } {
   const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
   let open = true;
+  const readAt = (at: number, into: Uint8Array) => {
+    if (!open) throw new Error('snapshot closed before this part of it was read');
+    if (readSync(fd, into, 0, into.byteLength, at) !== into.byteLength) throw new Error('snapshot is truncated');
+  };
   return {
-    source: {
-      size: fstatSync(fd).size - base,
+    from: (base) => ({
+      size: size - base,
       read(from, to) {
-        if (!open) throw new Error('snapshot closed before this plan was read');
         const b = Buffer.allocUnsafe(to - from);
-        if (readSync(fd, b, 0, b.length, base + from) !== b.length) throw new Error('snapshot is truncated');
+        readAt(base + from, b);
         return b;
       },
-    },
+      readInto: (from, into) => readAt(base + from, into),
+    }),
     close() {
       if (open) closeSync(fd);
       open = false;
@@ -294,72 +364,102 @@ export interface LoadedSnapshot<M> {
  * `options` must be those the snapshot was written under (the fingerprint covers their files). The file stays open
  * for the plans' texts until `close` (replacing the file meanwhile is fine: the open one is read).
  */
-export function openSnapshot<M>(path: string, fingerprint: string, options: AnswererOptions = {}): LoadedSnapshot<M> | undefined {
-  let head: Buffer;
+export function openSnapshot<M>(path: string, key: EngineKey | string, options: AnswererOptions = {}): LoadedSnapshot<M> | undefined {
+  let file: ReturnType<typeof openFile>;
   let front: Buffer;
-  let fd: number | undefined;
+  let lazyLength: number;
   try {
-    fd = openSync(path, 'r');
-    head = Buffer.alloc(12);
-    if (readSync(fd, head, 0, 12, 0) !== 12 || head.readUInt32LE(0) !== MAGIC) return undefined;
-    const frontLength = head.readDoubleLE(4);
-    if (!(frontLength > 0 && frontLength < 2 ** 32)) return undefined;
-    // Read over at once: no need to zero it first.
-    front = Buffer.allocUnsafe(frontLength);
-    if (readSync(fd, front, 0, frontLength, 12) !== frontLength) return undefined;
+    file = openFile(path);
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
-  const { source, close } = fileSource(path, 12 + front.byteLength);
   try {
-    const loaded = decodeFront<M>(front, source, fingerprint, options);
-    if (!loaded) return void close();
-    return { ...loaded, close };
+    const whole = file.from(0);
+    const head = whole.read(0, HEAD);
+    if (head.readUInt32LE(0) !== MAGIC) return void file.close();
+    const frontLength = head.readDoubleLE(8);
+    lazyLength = head.readDoubleLE(16);
+    if (!(frontLength > 0 && lazyLength >= 0 && HEAD + frontLength + lazyLength <= whole.size)) return void file.close();
+    // Read over at once: no need to zero it first.
+    front = whole.read(HEAD, HEAD + frontLength);
+  } catch {
+    file.close();
+    return undefined;
+  }
+  try {
+    const base = HEAD + front.byteLength;
+    const loaded = decodeFront<M>(front, file.from(base), lazyLength, file.from(base + lazyLength), keyOf(key), options);
+    if (!loaded) return void file.close();
+    return { ...loaded, close: file.close };
   } catch (e) {
-    close();
+    file.close();
     throw e;
   }
 }
 
 /** An answerer from snapshot bytes held in memory (see openSnapshot), or undefined. */
-export function decodeSnapshot<M>(bytes: Uint8Array, fingerprint: string, options: AnswererOptions = {}): { answerer: Answerer; docs: SnapshotDoc<M>[] } | undefined {
+export function decodeSnapshot<M>(bytes: Uint8Array, key: EngineKey | string, options: AnswererOptions = {}): { answerer: Answerer; docs: SnapshotDoc<M>[] } | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < 12 || b.readUInt32LE(0) !== MAGIC) return undefined;
-  const frontLength = b.readDoubleLE(4);
-  if (12 + frontLength > b.length) return undefined;
-  const base = 12 + frontLength;
-  const source: Source = {
+  if (b.length < HEAD || b.readUInt32LE(0) !== MAGIC) return undefined;
+  const frontLength = b.readDoubleLE(8);
+  const lazyLength = b.readDoubleLE(16);
+  if (!(frontLength > 0 && lazyLength >= 0 && HEAD + frontLength + lazyLength <= b.length)) return undefined;
+  const memory = (base: number): Source => ({
     size: b.length - base,
     read(from, to) {
       if (base + to > b.length) throw new Error('snapshot is truncated');
       return b.subarray(base + from, base + to);
     },
-  };
+    readInto(from, into) {
+      if (base + from + into.byteLength > b.length) throw new Error('snapshot is truncated');
+      into.set(b.subarray(base + from, base + from + into.byteLength));
+    },
+  });
   // The front part's typed arrays want 8-byte alignment: copy it when the bytes do not give it.
-  const front = b.subarray(12, base);
-  return decodeFront<M>(front.byteOffset % 8 === 0 ? front : Buffer.from(front), source, fingerprint, options);
+  const front = b.subarray(HEAD, HEAD + frontLength);
+  return decodeFront<M>(front.byteOffset % 8 === 0 ? front : Buffer.from(front), memory(HEAD + frontLength), lazyLength, memory(HEAD + frontLength + lazyLength), keyOf(key), options);
 }
 
-function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, options: AnswererOptions) {
+/** The front part decoded, the lazy part (`lazyLength` bytes of `lazySource`) and the texts left where they are. */
+/** A key given as one string: stamp and fingerprint both. */
+const keyOf = (key: EngineKey | string): EngineKey => (typeof key === 'string' ? { stamp: key, fingerprint: () => key } : key);
+
+function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: number, source: Source, key: EngineKey, options: AnswererOptions) {
   let sections: Uint8Array[];
   try {
     sections = unpackSections(front.byteOffset % 8 === 0 ? front : front.slice());
   } catch {
     return undefined;
   }
-  const [head, offsetBytes, indexBytes, unitBytes, wordBytes, ...dictionaryBytes] = sections;
-  if (!head || !offsetBytes || !indexBytes || !unitBytes || !wordBytes) return undefined;
+  const [head, offsetBytes, indexBytes, wordBytes, lazyTableBytes, ...dictionaryBytes] = sections;
+  if (!head || !offsetBytes || !indexBytes || !wordBytes || !lazyTableBytes) return undefined;
   let header: Header<M>;
   try {
     header = JSON.parse(utf16(head)) as Header<M>;
   } catch {
     return undefined;
   }
-  if (header.format !== SNAPSHOT_FORMAT || header.fingerprint !== fingerprint) return undefined;
+  if (header.format !== SNAPSHOT_FORMAT || (header.stamp !== key.stamp && header.fingerprint !== key.fingerprint())) return undefined;
   const offsets = new Float64Array(offsetBytes.buffer, offsetBytes.byteOffset, offsetBytes.byteLength / 8);
   if ((offsets[offsets.length - 1] ?? 0) > source.size) return undefined;
+  // The lazy sections: the index's, then the units.
+  const lazyTable = new Float64Array(lazyTableBytes.buffer, lazyTableBytes.byteOffset, lazyTableBytes.byteLength / 8);
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  for (let k = 0; k + 1 < lazyTable.length; k += 2) {
+    const start = lazyTable[k] as number;
+    const length = lazyTable[k + 1] as number;
+    if (!(start >= 0 && length >= 0 && start + length <= lazyLength)) return undefined;
+    starts.push(start);
+    lengths.push(length);
+  }
+  const unitsAt = starts.length - 1;
+  if (unitsAt < 0) return undefined;
+  const lazyIndex = {
+    lengths: lengths.slice(0, unitsAt),
+    read: (k: number, from: number, into: Uint8Array) => lazySource.readInto((starts[k] as number) + from, into),
+  };
+  const readUnits = () => lazySource.read(starts[unitsAt] as number, (starts[unitsAt] as number) + (lengths[unitsAt] as number));
   const plans = header.plans as unknown as WorkPlan[];
   if (!Array.isArray(header.itemIds) || header.itemIds.length !== plans.length) return undefined;
   const bound = bindTexts(plans, header.itemCounts, header.itemIds, offsets, source);
@@ -373,9 +473,9 @@ function decodeFront<M>(front: Uint8Array, source: Source, fingerprint: string, 
     return undefined;
   }
   if (!Array.isArray(words)) return undefined;
-  const directory = UnitDirectory.restore({ ...header.directory, units: () => JSON.parse(utf16(unitBytes)) as DirectoryState['units'] }, plans, words as string[]);
+  const directory = UnitDirectory.restore({ ...header.directory, units: () => JSON.parse(utf16(readUnits())) as DirectoryState['units'] }, plans, words as string[]);
   tokenizer.addWords(directory.words());
-  const index = ItemIndex.load(indexBytes, tokenizer, (f) => byFile.get(f));
+  const index = ItemIndex.loadParts(indexBytes, lazyIndex, tokenizer, (f) => byFile.get(f));
   const readings = { words: new Map(header.readings), chars: new Map<string, string[]>() };
   return { answerer: assemble({ plans, directory, tokenizer, thesaurus, index, readings }, options), docs: header.docs };
 }

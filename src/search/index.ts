@@ -83,7 +83,26 @@ const MAX_TF = 0xffff;
 /** Relative slack on pruning bounds, so that rounding never drops an item that belongs in the result. */
 const SLACK = 1 - 1e-9;
 /** Saved index format. */
-const FORMAT = 3;
+const FORMAT = 4;
+/** Sections of a saved index read when first needed: docs' term ids, term docs, term values, bigram docs. */
+const LAZY_SECTIONS = 4;
+
+/**
+ * Where a loaded index reads its lazy sections from (see saveParts): `read(k, from, into)` fills `into` with the
+ * bytes of section k from byte `from` on. It must stay readable until they are all read (a save reads them all).
+ */
+export interface LazySections {
+  lengths: number[];
+  read(k: number, from: number, into: Uint8Array): void;
+}
+
+/** Lazy sections held in memory. */
+export function lazySectionsOf(sections: Uint8Array[]): LazySections {
+  return {
+    lengths: sections.map((s) => s.byteLength),
+    read: (k, from, into) => into.set((sections[k] as Uint8Array).subarray(from, from + into.byteLength)),
+  };
+}
 
 export const docId = (file: string, item: string): string => `${file}#${item}`;
 
@@ -166,6 +185,8 @@ export class ItemIndex {
   /** Each doc's distinct term ids (for removal): docTermOff[d]…docTermOff[d + 1] in docTermIds. */
   private docTermOff: Uint32Array = new Uint32Array(1025);
   private readonly docTermIds = new IntList(1 << 16);
+  /** Reads docTermIds in, when the index was loaded and they have not been read yet (see loadParts). */
+  private docTermsUnread: (() => void) | undefined;
 
   private fileNames: string[] = [];
   private fileRank: Int32Array = new Int32Array(64);
@@ -224,6 +245,11 @@ export class ItemIndex {
 
   get size(): number {
     return this.liveDocs;
+  }
+
+  /** Term posting lists of a loaded index not read in yet (see loadParts). */
+  get unreadLists(): number {
+    return this.terms.unreadLists;
   }
 
   has(file: string): boolean {
@@ -347,7 +373,15 @@ export class ItemIndex {
     }
   }
 
+  /** Read in the docs' term ids of a loaded index (before they are read, or added to). */
+  private readDocTerms(): void {
+    const read = this.docTermsUnread;
+    this.docTermsUnread = undefined;
+    read?.();
+  }
+
   private indexPlan(plan: WorkPlan, bulk: boolean, cut?: ParallelCut): void {
+    this.readDocTerms();
     if (this.piecesVersion !== this.tokenizer.version) this.resetPieces();
     const start = this.nDocs;
     const fileId = this.fileNames.length;
@@ -577,6 +611,7 @@ export class ItemIndex {
   removePlan(file: string): boolean {
     const entry = this.byFile.get(file);
     if (!entry) return false;
+    this.readDocTerms();
     for (let d = entry.start; d < entry.end; d++) {
       if (!this.alive[d]) continue;
       this.alive[d] = 0;
@@ -599,6 +634,7 @@ export class ItemIndex {
 
   /** Drop dead items from the postings and renumber the live ones (in order). */
   private compact(): void {
+    this.readDocTerms();
     const n = this.nDocs;
     const map = new Int32Array(n).fill(-1);
     let m = 0;
@@ -1083,9 +1119,20 @@ export class ItemIndex {
     return hits;
   }
 
-  /** The index as bytes (dead items dropped, postings laid out): a header, then each array, 8-byte aligned. */
+  /** The index as bytes (dead items dropped, postings laid out): `saveParts`, its lazy sections after the rest. */
   save(): Uint8Array {
+    const { eager, lazy } = this.saveParts();
+    return packSections(eager, lazy);
+  }
+
+  /**
+   * The index as bytes in two parts: `eager` (a header, then the arrays a search reads at once, 8-byte aligned)
+   * and `lazy`, the arrays a loaded index reads only when it needs them (see loadParts): each doc's term ids (read
+   * by a removal), the term posting lists (each read by the first search for its term), the bigram lists.
+   */
+  saveParts(): { eager: Uint8Array; lazy: Uint8Array[] } {
     if (this.deadDocs) this.compact();
+    this.readDocTerms();
     this.seal();
     const n = this.nDocs;
     const header = {
@@ -1099,23 +1146,20 @@ export class ItemIndex {
       live: [...this.byFile].map(([name, e]) => [name, e.id, e.start, e.end]),
       gramsBuilt: this.gramsBuilt,
     };
-    const arrays: ArrayBufferView[] = [
+    const eager: ArrayBufferView[] = [
       this.docFile.subarray(0, n),
       this.titleLen.subarray(0, n),
       this.bodyLen.subarray(0, n),
       this.itemRank.subarray(0, n),
       this.docTermOff.subarray(0, n + 1),
-      this.docTermIds.view(),
       this.df.subarray(0, this.termList.length),
       this.terms.off,
-      this.terms.docs,
-      this.terms.vals,
       this.gramIds.keysById(),
       this.gramDf.subarray(0, this.gramIds.size),
       this.gramsBuilt ? this.grams.off : new Uint32Array(0),
-      this.gramsBuilt ? this.grams.docs : new Int32Array(0),
     ];
-    return packSections(Buffer.from(JSON.stringify(header)), arrays);
+    const lazy = [this.docTermIds.view(), this.terms.docs, this.terms.vals, this.gramsBuilt ? this.grams.docs : new Int32Array(0)];
+    return { eager: packSections(Buffer.from(JSON.stringify(header)), eager), lazy: lazy.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) };
   }
 
   /**
@@ -1123,7 +1167,17 @@ export class ItemIndex {
    * dictionary (unit names included).
    */
   static load(bytes: Uint8Array, tokenizer: Tokenizer, planOf: (file: string) => WorkPlan | undefined): ItemIndex {
-    const [head, ...s] = unpackSections(bytes);
+    const [eager, ...lazy] = unpackSections(bytes);
+    if (!eager || lazy.length !== LAZY_SECTIONS) throw new Error('saved index is incomplete');
+    return ItemIndex.loadParts(eager, lazySectionsOf(lazy), tokenizer, planOf);
+  }
+
+  /**
+   * Restore an index from `saveParts`: the eager part now, the lazy sections read from `lazy` when first needed
+   * (which must stay readable until then, see LazySections).
+   */
+  static loadParts(eagerBytes: Uint8Array, lazy: LazySections, tokenizer: Tokenizer, planOf: (file: string) => WorkPlan | undefined): ItemIndex {
+    const [head, ...s] = unpackSections(eagerBytes);
     const h = JSON.parse(Buffer.from(head as Uint8Array).toString('utf8')) as {
       format: number;
       docs: number;
@@ -1138,10 +1192,21 @@ export class ItemIndex {
     if (h.format !== FORMAT) throw new Error(`saved index format ${h.format}, expected ${FORMAT}`);
     const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.byteLength / 4);
     const u32 = (u: Uint8Array) => new Uint32Array(u.buffer, u.byteOffset, u.byteLength / 4);
-    if (s.length !== 14) throw new Error('saved index is incomplete');
-    const [docFile, titleLen, bodyLen, itemRank, docTermOff, docTermIds, df, termOff, termDocs, termVals, gramKeys, gramDf, gramOff, gramDocs] = s as [
-      Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array,
+    if (s.length !== 10 || lazy.lengths.length !== LAZY_SECTIONS) throw new Error('saved index is incomplete');
+    const [docFile, titleLen, bodyLen, itemRank, docTermOff, df, termOff, gramKeys, gramDf, gramOff] = s as [
+      Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array,
     ];
+    // The lazy arrays: zeroed at their full length (the system maps their pages only once written), read in place.
+    const [termIdsBytes, termDocsBytes, termValsBytes, gramDocsBytes] = lazy.lengths as [number, number, number, number];
+    const docTermIds = new Int32Array(termIdsBytes / 4);
+    const termDocs = new Int32Array(termDocsBytes / 4);
+    const termVals = new Uint32Array(termValsBytes / 4);
+    const gramDocs = new Int32Array(gramDocsBytes / 4);
+    const readInto = (k: number, a: Int32Array | Uint32Array, from: number, to: number) => lazy.read(k, from * 4, new Uint8Array(a.buffer, a.byteOffset + from * 4, (to - from) * 4));
+    const lastOf = (u: Uint8Array) => (u.byteLength ? u32(u)[u.byteLength / 4 - 1] : 0);
+    if (lastOf(termOff) !== termDocs.length || termVals.length !== termDocs.length || lastOf(docTermOff) !== docTermIds.length || (h.gramsBuilt && lastOf(gramOff) !== gramDocs.length)) {
+      throw new Error('saved index is inconsistent');
+    }
     const index = new ItemIndex(tokenizer);
     const n = h.docs;
     index.nDocs = n;
@@ -1152,19 +1217,23 @@ export class ItemIndex {
     index.alive = new Uint8Array(n).fill(1);
     index.docItem = h.items;
     index.docTermOff = u32(docTermOff);
-    index.docTermIds.a = i32(docTermIds);
-    index.docTermIds.n = docTermIds.byteLength / 4;
+    index.docTermIds.a = docTermIds;
+    index.docTermIds.n = docTermIds.length;
+    index.docTermsUnread = () => readInto(0, docTermIds, 0, docTermIds.length);
     index.termList = h.terms;
     h.terms.forEach((t, id) => index.termIds.set(t, id));
     index.df = ensure(i32(df).slice(), h.terms.length + 1);
     index.bodyCount = new Uint16Array(index.df.length);
     index.titleCount = new Uint16Array(index.df.length);
-    index.terms.load(u32(termOff), i32(termDocs), u32(termVals));
+    index.terms.load(u32(termOff), termDocs, termVals, (from, to) => {
+      readInto(1, termDocs, from, to);
+      readInto(2, termVals, from, to);
+    });
     index.gramIds = IntIdMap.ofKeys(i32(gramKeys));
     index.gramLast = new Int32Array(Math.max(1024, index.gramIds.size));
     index.gramDf = ensure(i32(gramDf).slice(), index.gramIds.size + 1);
     index.gramsBuilt = h.gramsBuilt;
-    if (h.gramsBuilt) index.grams.load(u32(gramOff), i32(gramDocs), new Uint32Array(0));
+    if (h.gramsBuilt) index.grams.load(u32(gramOff), gramDocs, new Uint32Array(0), (from, to) => readInto(3, gramDocs, from, to));
     index.fileNames = h.files;
     index.fileRank = new Int32Array(Math.max(64, h.files.length));
     for (const [name, id, start, end] of h.live) {

@@ -135,6 +135,8 @@ export class PostingLists {
   vals: Uint32Array = new Uint32Array(0);
   private tails = new Map<number, Tail>();
   private tailEntries = 0;
+  /** Lists not read in yet (see load), how many are left, and how to read a range of the base. */
+  private unread: { lists: Uint8Array; left: number; read: (from: number, to: number) => void } | undefined;
   /**
    * The bulk load's (list, doc, value) triples, in chunks of fixed size: the queue grows without copying, and
    * without leaving ever larger buffers for the collector (tens of MB at 10,000 documents, each a full collection).
@@ -193,7 +195,9 @@ export class PostingLists {
     return this.tails.get(list);
   }
 
+  /** Where the base's range of `list` starts (read in first, when the base is still being read lazily). */
   baseStart(list: number): number {
+    if (this.unread) this.readList(list);
     return list < this.off.length - 1 ? (this.off[list] as number) : 0;
   }
 
@@ -232,6 +236,7 @@ export class PostingLists {
    * renumber documents on the way (ids must keep their order).
    */
   seal(lists: number, map?: Int32Array): void {
+    this.readAll();
     const withVals = this.withValues;
     const counts = new Uint32Array(lists + 1);
     const keep = (d: number) => (map ? (map[d] as number) >= 0 : true);
@@ -285,13 +290,44 @@ export class PostingLists {
     this.qn = 0;
   }
 
-  /** Replace the base with saved arrays (tails and queue empty). */
-  load(off: Uint32Array, docs: Int32Array, vals: Uint32Array): void {
+  /**
+   * Replace the base with saved arrays (tails and queue empty). With `read`, the lists are read in when first
+   * needed: `docs` and `vals` are zeroed arrays of their full length (pages the system maps only once written), and
+   * `read(from, to)` fills their range from…to-1 in place; a list is read at its first `baseStart` (every scan and
+   * lookup starts there), all of them before a seal.
+   */
+  load(off: Uint32Array, docs: Int32Array, vals: Uint32Array, read?: (from: number, to: number) => void): void {
     this.off = off;
     this.docs = docs;
     this.vals = vals;
     this.tails = new Map();
     this.tailEntries = 0;
+    this.unread = read && off.length > 1 ? { lists: new Uint8Array(off.length - 1).fill(1), left: off.length - 1, read } : undefined;
+  }
+
+
+  private readList(list: number): void {
+    const u = this.unread as NonNullable<typeof this.unread>;
+    if (list >= u.lists.length || !u.lists[list]) return;
+    const from = this.off[list] as number;
+    const to = this.off[list + 1] as number;
+    if (to > from) u.read(from, to);
+    u.lists[list] = 0;
+    if (--u.left === 0) this.unread = undefined;
+  }
+
+  /** Lists of a loaded base not read in yet. */
+  get unreadLists(): number {
+    return this.unread?.left ?? 0;
+  }
+
+  /** Read in every list not read yet (in one go: those read before are read again, the same). */
+  readAll(): void {
+    const u = this.unread;
+    if (!u) return;
+    this.unread = undefined;
+    const total = this.off[this.off.length - 1] as number;
+    if (total > 0) u.read(0, total);
   }
 }
 

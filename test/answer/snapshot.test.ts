@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAnswerer, type Answerer } from '../../src/answer/index.js';
-import { decodeSnapshot, encodeSnapshot, engineFingerprint } from '../../src/answer/snapshot.js';
+import { decodeSnapshot, encodeSnapshot, engineFingerprint, engineKey, openSnapshot } from '../../src/answer/snapshot.js';
 import { itemById } from '../../src/answer/topic.js';
 import type { WorkPlan } from '../../src/model.js';
 import { conversation, extraLines as lines } from '../helpers/conversation.js';
@@ -64,6 +66,95 @@ describe('answerer snapshot', () => {
     expect(loaded.removePlan('jd-new.txt')).toBe(true);
     built.removePlan('jd-new.txt');
     for (const q of qs) expect(loaded.answer(q, { today: '2021-06-01' })).toEqual(built.answer(q, { today: '2021-06-01' }));
+  });
+
+  describe('from a file', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'yd-snap-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, b: Uint8Array) => {
+      const path = join(dir, name);
+      writeFileSync(path, b);
+      return path;
+    };
+
+    it('reads a posting list at the first search for its term, and answers as the one built', () => {
+      const snap = openSnapshot(write('a.snapshot', bytes), fingerprint, { answerCache: 0 })!;
+      try {
+        const { index } = snap.answerer;
+        const terms = [...index.vocabulary()].length;
+        expect(index.unreadLists).toBeGreaterThanOrEqual(terms);
+        expect(snap.answerer.answer('依申请公开有什么要求').text).toBe(built.answer('依申请公开有什么要求').text);
+        const afterOne = index.unreadLists;
+        expect(afterOne).toBeLessThan(terms);
+        expect(afterOne).toBeGreaterThan(terms / 2);
+        expect(conversation(snap.answerer, lines)).toEqual(conversation(built, lines));
+      } finally {
+        snap.close();
+      }
+    });
+
+    it('takes a change, and a snapshot written from it reads every list first (the old file can then go)', () => {
+      const fresh = createAnswerer(plans, { answerCache: 0 });
+      const snap = openSnapshot(write('b.snapshot', bytes), fingerprint, { answerCache: 0 })!;
+      const extra = plan('jd-new.txt', '旌德县', 2021, [['一.1', '推进政府公报数字化转型。建设政府公报数字化平台。', ['县数据资源局*']]]);
+      const qs = ['政府公报数字化', '旌德县数据资源局牵头哪些工作', '依申请公开有什么要求', '有哪些文件'];
+      snap.answerer.addPlan(extra);
+      fresh.addPlan(extra);
+      for (const q of qs) expect(snap.answerer.answer(q, { today: '2021-06-01' })).toEqual(fresh.answer(q, { today: '2021-06-01' }));
+      const again = encodeSnapshot(snap.answerer, docs(), fingerprint);
+      expect(snap.answerer.index.unreadLists).toBe(0);
+      const path = write('c.snapshot', again.bytes);
+      const closeNew = again.bind(path);
+      snap.close();
+      snap.answerer.removePlan(plans[0]!.file);
+      fresh.removePlan(plans[0]!.file);
+      for (const q of qs) expect(snap.answerer.answer(q, { today: '2021-06-01' })).toEqual(fresh.answer(q, { today: '2021-06-01' }));
+      closeNew();
+      const reread = openSnapshot(path, fingerprint, { answerCache: 0 })!;
+      reread.answerer.removePlan(plans[0]!.file);
+      for (const q of qs) expect(reread.answerer.answer(q, { today: '2021-06-01' })).toEqual(fresh.answer(q, { today: '2021-06-01' }));
+      reread.close();
+    });
+
+    it('is not used when cut short before its plan texts', () => {
+      const path = write('d.snapshot', bytes);
+      truncateSync(path, Math.floor(bytes.length / 3));
+      expect(openSnapshot(path, fingerprint)).toBeUndefined();
+      expect(openSnapshot(join(dir, 'none.snapshot'), fingerprint)).toBeUndefined();
+    });
+  });
+
+  it('is trusted on the stamp of the engine files, else compared by their contents', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yd-key-'));
+    try {
+      const settings = join(dir, 'thesaurus.txt');
+      writeFileSync(settings, '咋整 => 办理\n');
+      const key = engineKey([settings], 'extra');
+      const written = encodeSnapshot(built, docs(), key).bytes;
+      // Same files as they lay: no hashing at all.
+      const again = engineKey([settings], 'extra');
+      const fingerprint = vi.fn(again.fingerprint);
+      expect(decodeSnapshot(written, { stamp: again.stamp, fingerprint })).toBeDefined();
+      expect(fingerprint).not.toHaveBeenCalled();
+      // Touched but the same: the stamp differs, the contents match.
+      utimesSync(settings, new Date(2020, 0, 1), new Date(2020, 0, 1));
+      const touched = engineKey([settings], 'extra');
+      expect(touched.stamp).not.toBe(key.stamp);
+      expect(decodeSnapshot(written, touched)).toBeDefined();
+      // Changed, or other settings given otherwise: not used.
+      writeFileSync(settings, '咋整 => 申请\n');
+      expect(decodeSnapshot(written, engineKey([settings], 'extra'))).toBeUndefined();
+      expect(decodeSnapshot(written, engineKey([settings], 'other'))).toBeUndefined();
+      // A key whose files changed after it was stamped gives a fingerprint no snapshot has.
+      const stale = engineKey([settings], 'extra');
+      writeFileSync(settings, '咋整 => 办理\n');
+      expect(stale.fingerprint()).not.toBe(key.fingerprint());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is not used when written by other code or settings, or when it is not a snapshot', () => {
