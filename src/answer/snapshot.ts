@@ -56,8 +56,10 @@ interface Header<M> {
   /** The engine's stamp when written (see EngineKey). */
   stamp: string;
   docs: SnapshotDoc<M>[];
-  /** Plans in the answerer's order: their light fields, the others null. */
-  plans: Record<string, unknown>[];
+  /** The plans' key lists (most plans share one), each plan's keys in its own order. */
+  planShapes: string[][];
+  /** Plans in the answerer's order: the index of their shape, then the values of their light fields in order. */
+  plans: unknown[][];
   /** Items per plan (their light and heavy texts, in turn, are numbered on from the plan's lines). */
   itemCounts: number[];
   /** Each plan's item ids, one a line (an item is found by id without reading the others). */
@@ -162,7 +164,7 @@ const jsonUtf16 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf16le');
 
 /** A plan's texts: where they are in a snapshot file (it was loaded or saved there), else encoded now. */
 function textsOf(p: WorkPlan): PlanTexts {
-  const known = texts.get(p);
+  const known = texts.get(p) ?? lazyPlans.get(p)?.first;
   if (known) return known;
   const light: Buffer[] = [];
   const heavy: Buffer[] = [];
@@ -245,7 +247,9 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
   };
   const itemCounts: number[] = [];
   const itemIds: string[] = [];
-  const skeletons = plans.map((p) => {
+  const planShapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const rows = plans.map((p) => {
     const t = textsOf(p);
     if (t.block) {
       // Copied as it lies in the file, in one read.
@@ -262,10 +266,17 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
     }
     itemCounts.push(t.count);
     itemIds.push(t.ids);
-    // Keys only: reading a plan loaded lazily would decode it.
-    const skeleton: Record<string, unknown> = {};
-    for (const k of Object.keys(p)) skeleton[k] = PLAN_LAZY.includes(k) ? null : (p as unknown as Record<string, unknown>)[k];
-    return skeleton;
+    // The light fields only: reading a lazy one of a plan loaded lazily would decode it.
+    const keys = Object.keys(p);
+    const signature = keys.join('\n');
+    let shape = shapeIds.get(signature);
+    if (shape === undefined) {
+      shapeIds.set(signature, (shape = planShapes.length));
+      planShapes.push(keys);
+    }
+    const row: unknown[] = [shape];
+    for (const k of keys) if (!PLAN_LAZY.includes(k)) row.push((p as unknown as Record<string, unknown>)[k]);
+    return row;
   });
   const directoryState = answerer.directory.state();
   const header: Header<M> = {
@@ -273,10 +284,11 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
     fingerprint: fingerprint(),
     stamp,
     docs,
-    plans: skeletons,
+    planShapes,
+    plans: rows,
     itemCounts,
     itemIds,
-    directory: { regions: directoryState.regions, aliases: directoryState.aliases, pending: directoryState.pending },
+    directory: { regions: directoryState.regions, aliases: directoryState.aliases, pending: directoryState.pending, forms: directoryState.forms },
     readings: [...answerer.readings.words],
   };
   const offsetArray = Float64Array.from(offsets);
@@ -308,7 +320,7 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
     bytes: Buffer.concat([head, front, ...lazyParts, ...parts]),
     bind(path) {
       const file = openFile(path);
-      bindTexts(plans, itemCounts, itemIds, offsetArray, file.from(HEAD + front.byteLength + lazyLength));
+      textsIn(itemCounts, itemIds, offsetArray, file.from(HEAD + front.byteLength + lazyLength)).forEach((t, i) => texts.set(plans[i] as WorkPlan, t));
       return file.close;
     },
   };
@@ -340,13 +352,11 @@ function openFile(path: string): { from(base: number): Source; close: () => void
   };
 }
 
-/** Point each plan's texts at `source` (plans in file order): a plan not read yet reads from there from now on. */
-function bindTexts(plans: WorkPlan[], itemCounts: number[], itemIds: string[], offsets: Float64Array, source: Source): PlanTexts[] {
+/** The texts of plans in a snapshot file, in file order (each plan's item count and ids given). */
+function textsIn(itemCounts: number[], itemIds: string[], offsets: Float64Array, source: Source): FileTexts[] {
   let part = 0;
-  return plans.map((plan, i) => {
-    const n = itemCounts[i] as number;
+  return itemCounts.map((n, i) => {
     const t = new FileTexts(source, offsets, part, n, itemIds[i] ?? '');
-    texts.set(plan, t);
     part += 2 + 2 * n;
     return t;
   });
@@ -460,10 +470,17 @@ function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: numbe
     read: (k: number, from: number, into: Uint8Array) => lazySource.readInto((starts[k] as number) + from, into),
   };
   const readUnits = () => lazySource.read(starts[unitsAt] as number, (starts[unitsAt] as number) + (lengths[unitsAt] as number));
-  const plans = header.plans as unknown as WorkPlan[];
-  if (!Array.isArray(header.itemIds) || header.itemIds.length !== plans.length) return undefined;
-  const bound = bindTexts(plans, header.itemCounts, header.itemIds, offsets, source);
-  plans.forEach((plan, i) => lazyPlan(plan, bound[i] as PlanTexts));
+  const rows = header.plans;
+  const shapes = header.planShapes;
+  if (!Array.isArray(rows) || !Array.isArray(shapes) || !Array.isArray(header.itemIds) || header.itemIds.length !== rows.length || header.itemCounts?.length !== rows.length) return undefined;
+  const planTexts = textsIn(header.itemCounts, header.itemIds, offsets, source);
+  const plans: WorkPlan[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as unknown[];
+    const keys = shapes[row[0] as number];
+    if (!keys) return undefined;
+    plans.push(lazyPlan(keys, row, planTexts[i] as FileTexts));
+  }
   const byFile = new Map(plans.map((p) => [p.file, p]));
   const { tokenizer, thesaurus } = engineBase(options, dictionaryFromSections(dictionaryBytes));
   let words: unknown;
@@ -573,13 +590,21 @@ const PLAN_ACCESSORS: PropertyDescriptorMap = Object.fromEntries(
 );
 
 /**
- * Make a plan's fields beyond the light ones read from the snapshot when first asked for (see the header): its
- * sections and notes together, its items one by one (found by id through itemById, or all at once through
- * `items`, the same objects either way), its lines apart. The texts stay where they are: a later snapshot copies
- * them.
+ * A plan loaded lazily: its light fields from `row` (after its shape), its other fields read from the snapshot when
+ * first asked for (see the header): its sections and notes together, its items one by one (found by id through
+ * itemById, or all at once through `items`, the same objects either way), its lines apart. Its keys come in its
+ * own order, each lazy one an accessor shared by every plan (so plans of one shape share their hidden class). The
+ * texts stay where they are: a later snapshot copies them.
  */
-function lazyPlan(plan: WorkPlan, first: PlanTexts): void {
-  lazyPlans.set(plan, { first, decoded: [] });
-  Object.defineProperties(plan, PLAN_ACCESSORS);
-  setItemLookup(plan, lazyItem);
+function lazyPlan(keys: string[], row: unknown[], first: PlanTexts): WorkPlan {
+  const plan: Record<string, unknown> = {};
+  let at = 1;
+  for (const k of keys) {
+    if (PLAN_LAZY.includes(k)) Object.defineProperty(plan, k, PLAN_ACCESSORS[k] as PropertyDescriptor);
+    else plan[k] = row[at++];
+  }
+  const p = plan as unknown as WorkPlan;
+  lazyPlans.set(p, { first, decoded: [] });
+  setItemLookup(p, lazyItem);
+  return p;
 }

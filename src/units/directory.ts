@@ -133,6 +133,12 @@ export interface DirectoryState {
   units: [string, string, string[]][];
   aliases: [string, string][];
   pending: [string, string[]][];
+  /**
+   * The region forms by first character, each list as "form\tregion name" lines in its order: a restore takes
+   * them as they are and reads a character's list the first time a question holds that character, instead of
+   * working out every region's forms again. Absent: worked out from the regions.
+   */
+  forms?: Record<string, string>;
 }
 
 export class UnitDirectory {
@@ -148,6 +154,8 @@ export class UnitDirectory {
    * position), longest first; forms of equal length in the order their regions were loaded.
    */
   private formsByFirst = new Map<string, [string, string][]>();
+  /** Lists of formsByFirst from a saved state, not read yet (see DirectoryState.forms). */
+  private savedForms: Map<string, string> | undefined;
   /** The global local name of printed names, by level character (cleared when alias groups change). */
   private globals = new Map<string, Map<string, string>>();
   /** Units by the global canonical form of each of their local names, to find a name's regions without trying all. */
@@ -169,11 +177,15 @@ export class UnitDirectory {
 
   /** The directory's state (see `restore`). */
   state(): DirectoryState {
+    const forms: Record<string, string> = {};
+    for (const [first, list] of this.savedForms ?? []) forms[first] = list;
+    for (const [first, list] of this.formsByFirst) forms[first] = list.map(([form, region]) => `${form}\t${region}`).join('\n');
     return {
       regions: [...this.regions.values()],
       units: [...this.units.values()].map((u) => [u.key, u.region.name, [...u.names]]),
       aliases: this.aliases.entries(),
       pending: this.pendingGroups.map(([r, names]) => [r, [...names]]),
+      forms,
     };
   }
 
@@ -183,10 +195,9 @@ export class UnitDirectory {
    */
   static restore(state: Omit<DirectoryState, 'units'> & { units: DirectoryState['units'] | (() => DirectoryState['units']) }, plans: Iterable<WorkPlan>, words?: string[]): UnitDirectory {
     const dir = new UnitDirectory(state.pending, AliasBook.fromEntries(state.aliases));
-    for (const r of state.regions) {
-      dir.regions.set(r.name, r);
-      dir.addForms(r);
-    }
+    for (const r of state.regions) dir.regions.set(r.name, r);
+    if (state.forms) dir.savedForms = new Map(Object.entries(state.forms));
+    else for (const r of state.regions) dir.addForms(r);
     const units = state.units;
     if (typeof units === 'function' && words) {
       dir.unitsToRestore = units;
@@ -276,6 +287,7 @@ export class UnitDirectory {
     this.regions.clear();
     this.byLocal.clear();
     this.formsByFirst = new Map();
+    this.savedForms = undefined;
     for (const p of this.plans.values()) {
       const region = regionOf(p);
       if (!this.regions.has(region.name)) {
@@ -356,10 +368,22 @@ export class UnitDirectory {
   }
 
   /** A newly loaded region's forms, each after the forms at least as long (so equal lengths keep load order). */
+  /** The forms starting with this character (a saved list is read now). */
+  private formsStarting(first: string): [string, string][] | undefined {
+    const list = this.formsByFirst.get(first);
+    if (list || !this.savedForms) return list;
+    const saved = this.savedForms.get(first);
+    if (saved === undefined) return undefined;
+    this.savedForms.delete(first);
+    const read = saved.split('\n').map((line) => line.split('\t') as [string, string]);
+    this.formsByFirst.set(first, read);
+    return read;
+  }
+
   private addForms(region: Region): void {
     for (const form of regionForms(region)) {
       const first = form[0] as string;
-      const list = this.formsByFirst.get(first);
+      const list = this.formsStarting(first);
       if (!list) {
         this.formsByFirst.set(first, [[form, region.name]]);
         continue;
@@ -372,7 +396,7 @@ export class UnitDirectory {
 
   /** Region forms that start `text` (longest first). */
   private formsAt(text: string, i = 0): [string, string][] {
-    return (this.formsByFirst.get(text[i] ?? '') ?? []).filter(([form]) => text.startsWith(form, i));
+    return (this.formsStarting(text[i] ?? '') ?? []).filter(([form]) => text.startsWith(form, i));
   }
 
   /** The level-free, globally canonical forms a local name may take (县财政局 → 财政局; 府办 → 政府办公室). */

@@ -55,5 +55,16 @@ describe('unit directory', () => {
     restored.addPlan(extra);
     expect(view(restored, [...names, '泰顺县财政局'], texts)).toEqual(view(dir, [...names, '泰顺县财政局'], texts));
     expect(restored.unitsOf('泰顺县').map((u) => u.names[0])).toEqual(['县财政局', '县大数据局']);
+    // Region forms are taken as saved, a first character's list read when needed: a new region sharing one (青阳县
+    // beside 青田县) goes into that list in its place.
+    const again = UnitDirectory.restore(JSON.parse(JSON.stringify(dir.state())), [...plans, extra]);
+    expect(again.state()).toEqual(dir.state());
+    const sharing = plan('qy.txt', '青阳县', 2021, [['一.1', '做好政务公开。', ['县财政局*']]]);
+    dir.addPlan(sharing);
+    again.addPlan(sharing);
+    const more = [...names, '泰顺县财政局', '青阳县财政局', '青阳财政局'];
+    expect(view(again, more, [...texts, '青阳县财政局牵头哪些', '青田和青阳'])).toEqual(view(dir, more, [...texts, '青阳县财政局牵头哪些', '青田和青阳']));
+    expect(again.regionsIn('青阳县和青田县').map((r) => r.region.name)).toEqual(['青阳县', '青田县']);
+    expect(again.state()).toEqual(dir.state());
   });
 });
