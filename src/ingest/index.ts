@@ -15,7 +15,7 @@ import { docToLines } from './doc.js';
 import { docxToText, docxToTextWithMammoth } from './docx.js';
 import { planHash } from '../plan-hash.js';
 import { duplicateOf } from './duplicates.js';
-import { type DocumentFormat, detectFormat, formatOf, unsupported } from './formats.js';
+import { type DocumentFormat, detectFormat, formatOf, INGEST_EXTENSIONS, unsupported } from './formats.js';
 import { htmlToText } from './html.js';
 import type { ParseIsolate } from './isolate.js';
 import { ofdToLines } from './ofd.js';
@@ -34,8 +34,14 @@ export { readTableHeaders, tableHeadersFrom } from './headers.js';
 export { createParseIsolate, type ParseIsolate, parseLimitOf } from './isolate.js';
 export type { Converted, SourceLine } from './source.js';
 
+/**
+ * A file name the loader reads: one of its endings, and not a readme, licence or hidden file (NOT_DOCUMENTS). One
+ * pattern rather than extname, basename and a lookup: a folder of thousands is listed at every start.
+ */
+const INGESTIBLE = new RegExp(`^(?!(?:${NOT_DOCUMENTS.source})).*(?:${INGEST_EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`, 'i');
+
 export function isIngestible(file: string): boolean {
-  return formatOf(file) !== undefined && !NOT_DOCUMENTS.test(basename(file));
+  return INGESTIBLE.test(file.includes('/') ? basename(file) : file);
 }
 
 function decodeHtml(buf: Uint8Array): string {

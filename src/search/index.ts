@@ -30,8 +30,11 @@ export interface SearchHit {
   file: string;
   item: string;
   score: number;
-  /** Terms the item matched (the best term of each concept found whole). */
-  terms: string[];
+  /**
+   * Terms the item matched (the best term of each concept found whole): worked out when first read, since most
+   * candidates of a search are ranked and never shown; read it before the index changes.
+   */
+  readonly terms: string[];
   /** Weighted share of the query's concepts the item holds (0–1). */
   cover: number;
   /** The same share counting the item title only. */
@@ -176,6 +179,8 @@ export class ItemIndex {
   private gramsBuilt = false;
 
   private nDocs = 0;
+  /** Bumped by every change of the indexed items (a search hit's terms are read before the next one). */
+  private changes = 0;
   private docFile: Int32Array = new Int32Array(1024);
   private titleLen: Int32Array = new Int32Array(1024);
   private bodyLen: Int32Array = new Int32Array(1024);
@@ -381,6 +386,7 @@ export class ItemIndex {
   }
 
   private indexPlan(plan: WorkPlan, bulk: boolean, cut?: ParallelCut): void {
+    this.changes++;
     this.readDocTerms();
     if (this.piecesVersion !== this.tokenizer.version) this.resetPieces();
     const start = this.nDocs;
@@ -611,6 +617,7 @@ export class ItemIndex {
   removePlan(file: string): boolean {
     const entry = this.byFile.get(file);
     if (!entry) return false;
+    this.changes++;
     this.readDocTerms();
     for (let d = entry.start; d < entry.end; d++) {
       if (!this.alive[d]) continue;
@@ -1100,17 +1107,25 @@ export class ItemIndex {
       chosen = above.concat(at.slice(0, limit - above.length));
     } else chosen = Array.from(pool.subarray(0, n));
     chosen.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
-    const hits = chosen.map((d) => {
+    const changes = this.changes;
+    const matched = (d: number): string[] => {
+      if (this.changes !== changes) throw new Error('a search hit\'s terms were read after the index changed');
       const terms: string[] = [];
       // A concept counts as matched when found whole: one part of a word (分类 of 垃圾分类) is not.
       for (const c of rc) {
         if (this.evalConcept(c, d, avgT, avgB) && this.eTerm >= 0 && (!c.sum || this.eCredit >= WHOLE)) terms.push(this.termList[this.eTerm] as string);
       }
+      return terms;
+    };
+    const hits = chosen.map((d): SearchHit => {
+      let terms: string[] | undefined;
       return {
         file: this.fileNames[this.docFile[d] as number] as string,
         item: this.docItem[d] as string,
         score: this.acc[d] as number,
-        terms,
+        get terms() {
+          return (terms ??= matched(d));
+        },
         cover: Math.min(1, this.cov[d] as number),
         titleCover: Math.min(1, this.tcov[d] as number),
       };

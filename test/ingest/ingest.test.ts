@@ -1,11 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docxToText } from '../../src/ingest/docx.js';
 import { chineseNumber, formatNumber } from '../../src/ingest/word-numbering.js';
 import { htmlToText } from '../../src/ingest/html.js';
-import { convertToText, fixPdfText, ingestDirectory, parseDocument } from '../../src/ingest/index.js';
+import { convertToText, fixPdfText, formatOf, ingestDirectory, isIngestible, parseDocument } from '../../src/ingest/index.js';
+import { NOT_DOCUMENTS } from '../../src/parse/index.js';
 import { readZip } from '../../src/ingest/zip.js';
 import { writeZip } from '../helpers/zip-writer.js';
 import { runIngest } from '../../src/cli/ingest.js';
@@ -137,5 +139,28 @@ describe('yaodian ingest', () => {
     expect(errs.join('')).toMatch(/\[1\/4\] ✓ a\.docx：2 个部分、3 项任务/);
     expect(chunks.join('')).toMatch(/读取成功 2 个，失败 2 个/);
     expect(chunks.join('')).toMatch(/✗ c\.txt/);
+  });
+});
+
+describe('which files a folder holds documents in', () => {
+  // The definition: a known ending, and not a readme, licence or hidden file.
+  const reference = (name: string) => formatOf(name) !== undefined && !NOT_DOCUMENTS.test(basename(name));
+
+  it('reads the endings it knows, in any case, and leaves readmes, licences and hidden files', () => {
+    for (const name of ['要点.txt', '要点.DOCX', 'a.b.pdf', '青田/要点.md', '要点.htm', 'README.md', 'license', '.要点.txt', 'notice.txt', '要点.zip', '要点', '要点.', 'readme2.txt'])
+      expect(isIngestible(name)).toBe(reference(name));
+    expect(isIngestible('readme2.txt')).toBe(true);
+    expect(isIngestible('Readme.TXT')).toBe(false);
+  });
+
+  it('agrees with the definition on any name', () => {
+    const part = fc.constantFrom('要点', 'readme', 'README', 'license', 'notice', '.', '/', 'txt', 'TXT', 'md', 'docx', 'doc', 'wps', 'pdf', 'ofd', 'html', 'htm', 'xlsx', 'rtf', 'markdown', 'text', 'zip', 'a', '2021');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+        const name = parts.join('');
+        expect(isIngestible(name), name).toBe(reference(name));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

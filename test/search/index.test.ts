@@ -55,6 +55,18 @@ describe('item index', () => {
     expect(index.removePlan('new.txt')).toBe(false);
   });
 
+  it("works out a hit's matched terms when read, and refuses once the index has changed", () => {
+    const index = new ItemIndex(tokenizer);
+    plans.forEach((p) => index.addPlan(p));
+    const hits = index.search('依申请公开 新媒体', { limit: 3 });
+    expect(hits[0]?.terms).toEqual(expect.arrayContaining(['依申请公开']));
+    expect(hits[0]?.terms).toBe(hits[0]?.terms);
+    index.addPlan(plan('new.txt', '旌德县', 2021, [['一.1', '推进政府公报数字化。', ['县政府办']]]));
+    // Read before the change: kept. Not read before it: refused, not answered for another item.
+    expect(hits[0]?.terms).toEqual(expect.arrayContaining(['依申请公开']));
+    expect(() => hits[1]?.terms).toThrow(/after the index changed/);
+  });
+
   it('filters by file', () => {
     const index = new ItemIndex(tokenizer);
     plans.forEach((p) => index.addPlan(p));
