@@ -71,6 +71,18 @@ export interface LibraryOptions {
 }
 
 const TOMBSTONES = '.removed.json';
+
+/** A document loaded from the snapshot: its report read from the saved text when first asked for (a listing). */
+function savedEntry(plan: WorkPlan, source: DocumentSource, saved: string | FileReport): LibraryEntry {
+  let report = typeof saved === 'string' ? undefined : saved;
+  return {
+    plan,
+    source,
+    get report(): FileReport {
+      return (report ??= JSON.parse(saved as string) as FileReport);
+    },
+  };
+}
 /** Wait this long after a change before writing the snapshot (changes in a row are written once). */
 const SNAPSHOT_DELAY_MS = 1000;
 
@@ -96,7 +108,8 @@ export function contentHash(bytes: Uint8Array): string {
 /** What the snapshot keeps of each document besides its plan. */
 interface DocMeta {
   source: DocumentSource;
-  report: FileReport;
+  /** The load report, as JSON text (parsed when the document is first listed; an object in older snapshots). */
+  report: string | FileReport;
   /** The plan's hash (see planHash), so that recording it or finding its text twice needs no reading of its lines. */
   planHash?: string;
   /** A folder file's size and modification time when it was hashed: the same again, and its hash is trusted. */
@@ -218,11 +231,14 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       if (d.size !== undefined && d.mtimeMs !== undefined) this.stats.set(d.file, { size: d.size, mtimeMs: d.mtimeMs });
       const fresh = parsed.get(d.file);
       const meta = fresh ? undefined : saved.get(d.file)?.meta;
-      const report = fresh?.report ?? meta?.report;
       const plan = inAnswerer.get(d.file);
       if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
-      if (plan && report) this.entries.set(d.file, { plan, source: d.source, report });
-      else if (report?.error) {
+      if (plan && (fresh?.report || meta?.report)) {
+        this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, meta?.report as DocMeta['report']));
+        continue;
+      }
+      const report = fresh?.report ?? (typeof meta?.report === 'string' ? (JSON.parse(meta.report) as FileReport) : meta?.report);
+      if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
         this.loadErrors.push({ file: d.file, ...report.error, source: d.source });
         logger.warn({ file: d.file, code: report.error.code, source: d.source }, report.error.message);
@@ -350,8 +366,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const key = this.engineKey;
     if (!path || !key) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
-    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: e.report, planHash: planHash(e.plan), ...this.stats.get(file) } });
-    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: f.report, ...this.stats.get(file) } });
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: JSON.stringify(e.report), planHash: planHash(e.plan), ...this.stats.get(file) } });
+    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: JSON.stringify(f.report), ...this.stats.get(file) } });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
       const encoded = encodeSnapshot(this.current, docs, key);

@@ -229,7 +229,10 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
           return item;
         },
         score: h.score * (0.5 + h.cover) * (1 + h.titleCover),
-        matched: h.terms,
+        // Worked out when read (see SearchHit.terms): a citation reads it, a candidate ranked out never does.
+        get matched(): string[] {
+          return h.terms;
+        },
         cover: h.cover,
       });
     }

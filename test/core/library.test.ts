@@ -60,6 +60,11 @@ describe('document library', () => {
     expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 2, parsed: 0 });
     expect(answers(again)).toEqual(before);
     expect(again.list().map((e) => [e.plan.file, e.source, e.report.items])).toEqual(first.list().map((e) => [e.plan.file, e.source, e.report.items]));
+    // Each document's load report, read from the snapshot when listed, is the one the first start made; and a
+    // restart after a restart keeps it.
+    expect(again.list().map((e) => e.report)).toEqual(first.list().map((e) => e.report));
+    const third = await restart(again);
+    expect(third.list().map((e) => e.report)).toEqual(first.list().map((e) => e.report));
   });
 
   it('parses only a document that changed or is new since the snapshot', async () => {
