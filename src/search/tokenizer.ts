@@ -114,45 +114,9 @@ export function bracketReadings(text: string): string {
   return out.join(' ');
 }
 
-/**
- * Characters normalizeText maps one by one: 1 kept as they are (CJK ideographs, ASCII but capitals), 2 replaced by
- * REPLACED (capitals, full-width forms, CJK punctuation NFKC changes: ， → ,); 0 any other, for which the whole
- * text goes through NFKC (a character that composes with its neighbours, a combining mark, half-width kana).
- */
-const CHAR_KIND = new Uint8Array(0x10000);
-const REPLACED: string[] = [];
-{
-  CHAR_KIND.fill(1, 0x3400, 0x4dc0);
-  CHAR_KIND.fill(1, 0x4e00, 0xa000);
-  const mark = /\p{M}/u;
-  const ranges: [number, number][] = [[0x20, 0x7f], [0x2010, 0x2028], [0x3000, 0x3040], [0xff01, 0xff61], [0xffe0, 0xffef]];
-  for (const [from, to] of ranges) {
-    for (let c = from; c < to; c++) {
-      const ch = String.fromCharCode(c);
-      const n = ch.normalize('NFKC').toLowerCase();
-      if (mark.test(ch) || mark.test(n)) continue;
-      CHAR_KIND[c] = n === ch ? 1 : 2;
-      if (n !== ch) REPLACED[c] = n;
-    }
-  }
-}
-
-/**
- * NFKC, then lowercase. A text of characters mapped one by one (see CHAR_KIND: what documents and questions are
- * made of) is mapped here, and given back as it is when nothing changes; any other goes through String.normalize.
- * The same result either way (test/search/tokenizer.test.ts); a build normalizes every item.
- */
+/** NFKC, then lowercase. */
 export function normalizeText(s: string): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const kind = CHAR_KIND[s.charCodeAt(i)];
-    if (kind === 1) continue;
-    if (kind === 0) return s.normalize('NFKC').toLowerCase();
-    out += s.slice(from, i) + (REPLACED[s.charCodeAt(i)] as string);
-    from = i + 1;
-  }
-  return from === 0 ? s : out + s.slice(from);
+  return s.normalize('NFKC').toLowerCase();
 }
 
 /** What the index reads of an item: its body and the readings of its bracketed alternatives, normalized. */

@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { normalizeText, Tokenizer } from '../../src/search/tokenizer.js';
+import { Tokenizer } from '../../src/search/tokenizer.js';
 import { createAnswerer } from '../../src/answer/index.js';
 import { fixturePlans } from '../helpers/plans.js';
 
@@ -48,39 +47,5 @@ describe('bracketed alternatives', () => {
     expect(bracketReadings('与村（居）务公开有效衔接').split(' ')).toEqual(['村务公开有', '居务公开有']);
     expect(bracketReadings('指导村(居)民委员会').split(' ')).toEqual(['村民委员会', '居民委员会']);
     expect(bracketReadings('没有括号的句子')).toBe('');
-  });
-});
-
-describe('normalizeText', () => {
-  const reference = (s: string) => s.normalize('NFKC').toLowerCase();
-  // Every character of the ranges the fast path looks at, and some it leaves to NFKC (combining marks, half-width
-  // kana and jamo that compose, surrogates, Latin with accents).
-  const fast: string[] = [];
-  for (const [from, to] of [[0x20, 0x7f], [0x2010, 0x2028], [0x3000, 0x3040], [0xff01, 0xff61], [0xffe0, 0xffef]] as const) {
-    for (let c = from; c < to; c++) fast.push(String.fromCharCode(c));
-  }
-  const others = ['\u0301', '\u3099', '\uff76', '\uff9e', '\uffa1', '\uffc2', '\u302a', 'é', 'İ', 'Σ', '𠀀', '\ud840', '①', '½', '\u1100', '\u1161'];
-
-  it('is NFKC then lowercase for each character and each pair of them', () => {
-    const chars = [...fast, ...others, '政', '务', '㐀'];
-    for (const a of chars) {
-      expect(normalizeText(a)).toBe(reference(a));
-      for (const b of chars) expect(normalizeText(a + b)).toBe(reference(a + b));
-    }
-  });
-
-  it('is NFKC then lowercase on any text, and the same string when nothing changes', () => {
-    const ch = fc.oneof(fc.constantFrom(...fast, ...others), fc.constantFrom('政', '务', '公', '开', '（', '）', '，', '。', '1', 'A', ' '));
-    fc.assert(
-      fc.property(fc.array(ch, { maxLength: 40 }), (chars) => {
-        const s = chars.join('');
-        expect(normalizeText(s)).toBe(reference(s));
-      }),
-      { numRuns: 3000 },
-    );
-    const plain = '推进政务公开标准化规范化建设，2021年底前完成。';
-    expect(normalizeText(plain)).toBe('推进政务公开标准化规范化建设,2021年底前完成。');
-    const kept = '推进政务公开标准化规范化建设';
-    expect(normalizeText(kept)).toBe(kept);
   });
 });
