@@ -6,6 +6,7 @@
  * Migrations are applied when a store is opened.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, type Selectable, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { WorkPlan } from '../model.js';
@@ -314,6 +315,15 @@ export function sqlitePath(dataDir: string): string {
   return dataDir === ':memory:' ? ':memory:' : join(dataDir, SQLITE_FILE);
 }
 
+/**
+ * better-sqlite3's addon where its install puts it, loaded directly: left to itself it goes through `bindings`,
+ * which tries a dozen paths at every start. Not there (another layout): the package finds it.
+ */
+function sqliteBinding(): { nativeBinding?: string } {
+  const path = createRequire(import.meta.url).resolve('better-sqlite3/package.json').replace(/package\.json$/, 'build/Release/better_sqlite3.node');
+  return existsSync(path) ? { nativeBinding: path } : {};
+}
+
 /** Is there a store to read (a DATABASE_URL, or the SQLite file in DATA_DIR)? */
 export function storeExists(options: OpenStoreOptions): boolean {
   return Boolean(options.databaseUrl) || (options.dataDir !== undefined && options.dataDir !== ':memory:' && existsSync(sqlitePath(options.dataDir)));
@@ -332,7 +342,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const dataDir = options.dataDir ?? './data';
     if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
     const Sqlite = (await import('better-sqlite3')).default;
-    const database = new Sqlite(sqlitePath(dataDir));
+    const database = new Sqlite(sqlitePath(dataDir), sqliteBinding());
     // WAL with synchronous=NORMAL: a commit is durable once the WAL is synced at checkpoints, never corrupts, and
     // does not fsync every conversation turn the bot writes.
     if (dataDir !== ':memory:') {
