@@ -97,7 +97,7 @@ export function engineKey(settings: (string | undefined)[] = [], extra = ''): En
   };
 }
 
-/** The engine's code files, in a fixed order, and jieba's package.json. */
+/** The engine's code files, in a fixed order, and jieba's package.json: their paths (src/… for the code). */
 function engineFiles(): string[] {
   const src = dirname(dirname(fileURLToPath(import.meta.url)));
   const ext = extname(fileURLToPath(import.meta.url));
@@ -118,7 +118,9 @@ function engineFiles(): string[] {
 /** The contents of the engine's files and of the settings files, hashed (see EngineKey). */
 export function engineFingerprint(settings: (string | undefined)[] = []): string {
   const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
-  for (const path of engineFiles()) h.update(`${path}\n`).update(readFileSync(path));
+  // Paths under src/ as they are there, so that the same install elsewhere (another folder) matches.
+  const src = dirname(dirname(fileURLToPath(import.meta.url)));
+  for (const path of engineFiles()) h.update(`${path.startsWith(src) ? path.slice(src.length) : 'jieba'}\n`).update(readFileSync(path));
   for (const path of settings) h.update(`\n${path ?? '-'}\n`).update(path ? readFileSync(path) : '');
   return h.digest('hex');
 }

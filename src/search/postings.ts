@@ -305,7 +305,7 @@ export class PostingLists {
     this.unread = read && off.length > 1 ? { lists: new Uint8Array(off.length - 1).fill(1), left: off.length - 1, read } : undefined;
   }
 
-
+  /** Read list `list` in, unless it is (see load). */
   private readList(list: number): void {
     const u = this.unread as NonNullable<typeof this.unread>;
     if (list >= u.lists.length || !u.lists[list]) return;
