@@ -72,14 +72,17 @@ export interface LibraryOptions {
 
 const TOMBSTONES = '.removed.json';
 
+/** A load report as the snapshot keeps it (text; an object in older snapshots). */
+const savedReport = (saved: string | FileReport): FileReport => (typeof saved === 'string' ? (JSON.parse(saved) as FileReport) : saved);
+
 /** A document loaded from the snapshot: its report read from the saved text when first asked for (a listing). */
 function savedEntry(plan: WorkPlan, source: DocumentSource, saved: string | FileReport): LibraryEntry {
-  let report = typeof saved === 'string' ? undefined : saved;
+  let report: FileReport | undefined;
   return {
     plan,
     source,
     get report(): FileReport {
-      return (report ??= JSON.parse(saved as string) as FileReport);
+      return (report ??= savedReport(saved));
     },
   };
 }
@@ -237,7 +240,7 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
         this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, meta?.report as DocMeta['report']));
         continue;
       }
-      const report = fresh?.report ?? (typeof meta?.report === 'string' ? (JSON.parse(meta.report) as FileReport) : meta?.report);
+      const report = fresh?.report ?? (meta?.report === undefined ? undefined : savedReport(meta.report));
       if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
         this.loadErrors.push({ file: d.file, ...report.error, source: d.source });

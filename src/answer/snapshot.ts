@@ -97,9 +97,12 @@ export function engineKey(settings: (string | undefined)[] = [], extra = ''): En
   };
 }
 
-/** The engine's code files, in a fixed order, and jieba's package.json: their paths (src/… for the code). */
+/** The folder of the engine's code (src/, or dist/src/ compiled). */
+const ENGINE_SRC = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** The paths of the engine's code files, in a fixed order, and of jieba's package.json. */
 function engineFiles(): string[] {
-  const src = dirname(dirname(fileURLToPath(import.meta.url)));
+  const src = ENGINE_SRC;
   const ext = extname(fileURLToPath(import.meta.url));
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -119,8 +122,7 @@ function engineFiles(): string[] {
 export function engineFingerprint(settings: (string | undefined)[] = []): string {
   const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
   // Paths under src/ as they are there, so that the same install elsewhere (another folder) matches.
-  const src = dirname(dirname(fileURLToPath(import.meta.url)));
-  for (const path of engineFiles()) h.update(`${path.startsWith(src) ? path.slice(src.length) : 'jieba'}\n`).update(readFileSync(path));
+  for (const path of engineFiles()) h.update(`${path.startsWith(ENGINE_SRC) ? path.slice(ENGINE_SRC.length) : 'jieba'}\n`).update(readFileSync(path));
   for (const path of settings) h.update(`\n${path ?? '-'}\n`).update(path ? readFileSync(path) : '');
   return h.digest('hex');
 }
@@ -371,6 +373,14 @@ export interface LoadedSnapshot<M> {
   close(): void;
 }
 
+/** A snapshot's head (HEAD bytes of a file `size` long): the lengths of its parts, or undefined when it is none. */
+function partsOf(head: Buffer, size: number): { frontLength: number; lazyLength: number } | undefined {
+  if (head.length < HEAD || head.readUInt32LE(0) !== MAGIC) return undefined;
+  const frontLength = head.readDoubleLE(8);
+  const lazyLength = head.readDoubleLE(16);
+  return frontLength > 0 && lazyLength >= 0 && HEAD + frontLength + lazyLength <= size ? { frontLength, lazyLength } : undefined;
+}
+
 /**
  * An answerer from a snapshot file, or undefined when the file holds no snapshot of this format and fingerprint.
  * `options` must be those the snapshot was written under (the fingerprint covers their files). The file stays open
@@ -387,13 +397,11 @@ export function openSnapshot<M>(path: string, key: EngineKey | string, options: 
   }
   try {
     const whole = file.from(0);
-    const head = whole.read(0, HEAD);
-    if (head.readUInt32LE(0) !== MAGIC) return void file.close();
-    const frontLength = head.readDoubleLE(8);
-    lazyLength = head.readDoubleLE(16);
-    if (!(frontLength > 0 && lazyLength >= 0 && HEAD + frontLength + lazyLength <= whole.size)) return void file.close();
+    const parts = partsOf(whole.read(0, HEAD), whole.size);
+    if (!parts) return void file.close();
+    lazyLength = parts.lazyLength;
     // Read over at once: no need to zero it first.
-    front = whole.read(HEAD, HEAD + frontLength);
+    front = whole.read(HEAD, HEAD + parts.frontLength);
   } catch {
     file.close();
     return undefined;
@@ -412,10 +420,9 @@ export function openSnapshot<M>(path: string, key: EngineKey | string, options: 
 /** An answerer from snapshot bytes held in memory (see openSnapshot), or undefined. */
 export function decodeSnapshot<M>(bytes: Uint8Array, key: EngineKey | string, options: AnswererOptions = {}): { answerer: Answerer; docs: SnapshotDoc<M>[] } | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < HEAD || b.readUInt32LE(0) !== MAGIC) return undefined;
-  const frontLength = b.readDoubleLE(8);
-  const lazyLength = b.readDoubleLE(16);
-  if (!(frontLength > 0 && lazyLength >= 0 && HEAD + frontLength + lazyLength <= b.length)) return undefined;
+  const parts = partsOf(b, b.length);
+  if (!parts) return undefined;
+  const { frontLength, lazyLength } = parts;
   const memory = (base: number): Source => ({
     size: b.length - base,
     read(from, to) {
@@ -432,10 +439,10 @@ export function decodeSnapshot<M>(bytes: Uint8Array, key: EngineKey | string, op
   return decodeFront<M>(front.byteOffset % 8 === 0 ? front : Buffer.from(front), memory(HEAD + frontLength), lazyLength, memory(HEAD + frontLength + lazyLength), keyOf(key), options);
 }
 
-/** The front part decoded, the lazy part (`lazyLength` bytes of `lazySource`) and the texts left where they are. */
 /** A key given as one string: stamp and fingerprint both. */
 const keyOf = (key: EngineKey | string): EngineKey => (typeof key === 'string' ? { stamp: key, fingerprint: () => key } : key);
 
+/** The front part decoded, the lazy part (`lazyLength` bytes of `lazySource`) and the texts left where they are. */
 function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: number, source: Source, key: EngineKey, options: AnswererOptions) {
   let sections: Uint8Array[];
   try {

@@ -109,7 +109,6 @@ export function lazySectionsOf(sections: Uint8Array[]): LazySections {
 
 export const docId = (file: string, item: string): string => `${file}#${item}`;
 
-
 /** Han characters (the blocks bigrams are kept for) as 0…HAN_SPAN-1, or -1. */
 const HAN_SPAN = 0x9fff - 0x3400 + 1 + 0x200;
 function hanIndex(c: number): number {

@@ -322,7 +322,7 @@ export class PostingLists {
   }
 
   /** Read in every list not read yet (in one go: those read before are read again, the same). */
-  readAll(): void {
+  private readAll(): void {
     const u = this.unread;
     if (!u) return;
     this.unread = undefined;
