@@ -72,17 +72,22 @@ export interface LibraryOptions {
 
 const TOMBSTONES = '.removed.json';
 
-/** A load report as the snapshot keeps it (text; an object in older snapshots). */
-const savedReport = (saved: string | FileReport): FileReport => (typeof saved === 'string' ? (JSON.parse(saved) as FileReport) : saved);
+/** A load report as the snapshot keeps it: JSON text, a document's detail (see SnapshotDoc.detail). */
+const savedReport = (text: string): FileReport => JSON.parse(text) as FileReport;
 
-/** A document loaded from the snapshot: its report read from the saved text when first asked for (a listing). */
-function savedEntry(plan: WorkPlan, source: DocumentSource, saved: string | FileReport): LibraryEntry {
+/** A document loaded from the snapshot: its report read from the snapshot when first asked for (a listing). */
+function savedEntry(plan: WorkPlan, source: DocumentSource, read: () => string | undefined): LibraryEntry {
   let report: FileReport | undefined;
   return {
     plan,
     source,
     get report(): FileReport {
-      return (report ??= savedReport(saved));
+      if (!report) {
+        const text = read();
+        if (text === undefined) throw new Error(`the snapshot holds no load report of ${plan.file}`);
+        report = savedReport(text);
+      }
+      return report;
     },
   };
 }
@@ -111,8 +116,6 @@ export function contentHash(bytes: Uint8Array): string {
 /** What the snapshot keeps of each document besides its plan. */
 interface DocMeta {
   source: DocumentSource;
-  /** The load report, as JSON text (parsed when the document is first listed; an object in older snapshots). */
-  report: string | FileReport;
   /** The plan's hash (see planHash), so that recording it or finding its text twice needs no reading of its lines. */
   planHash?: string;
   /** A folder file's size and modification time when it was hashed: the same again, and its hash is trusted. */
@@ -236,11 +239,14 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const meta = fresh ? undefined : saved.get(d.file)?.meta;
       const plan = inAnswerer.get(d.file);
       if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
-      if (plan && (fresh?.report || meta?.report)) {
-        this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, meta?.report as DocMeta['report']));
+      // The snapshot's load reports are read when a document is first listed (a failed one's now).
+      const savedText = () => (snap ? snap.detail(d.file) : undefined);
+      if (plan && (fresh || meta)) {
+        this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, savedText));
         continue;
       }
-      const report = fresh?.report ?? (meta?.report === undefined ? undefined : savedReport(meta.report));
+      const text = meta && savedText();
+      const report = fresh?.report ?? (text === undefined ? undefined : savedReport(text));
       if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
         this.loadErrors.push({ file: d.file, ...report.error, source: d.source });
@@ -369,8 +375,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
     const key = this.engineKey;
     if (!path || !key) return;
     const docs: SnapshotDoc<DocMeta>[] = [];
-    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, report: JSON.stringify(e.report), planHash: planHash(e.plan), ...this.stats.get(file) } });
-    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, report: JSON.stringify(f.report), ...this.stats.get(file) } });
+    for (const [file, e] of this.entries) docs.push({ file, hash: this.hashes.get(file) ?? '', meta: { source: e.source, planHash: planHash(e.plan), ...this.stats.get(file) }, detail: JSON.stringify(e.report) });
+    for (const [file, f] of this.failed) docs.push({ file, hash: f.hash, meta: { source: f.source, ...this.stats.get(file) }, detail: JSON.stringify(f.report) });
     const tmp = `${path}.${process.pid}.tmp`;
     try {
       const encoded = encodeSnapshot(this.current, docs, key);

@@ -30,7 +30,7 @@ import { type DirectoryState, UnitDirectory } from '../units/directory.js';
 import { type AnswererOptions, type Answerer, assemble, engineBase } from './index.js';
 import { setItemLookup } from './topic.js';
 
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 const MAGIC = 0x33534459; // 'YDS3'
 /** Magic, 4 bytes unused, the front part's length, the lazy part's (float64 each). */
 const HEAD = 24;
@@ -48,6 +48,11 @@ export interface SnapshotDoc<M> {
   file: string;
   hash: string;
   meta: M;
+  /**
+   * Text kept out of the front part (a load report, read only by a listing): written with the lazy sections and
+   * read, for all documents at once, the first time one is asked for (see LoadedSnapshot.detail).
+   */
+  detail?: string;
 }
 
 interface Header<M> {
@@ -287,7 +292,7 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
     format: SNAPSHOT_FORMAT,
     fingerprint: fingerprint(),
     stamp,
-    docs,
+    docs: docs.map(({ detail: _detail, ...doc }) => doc),
     planShapes,
     plans: rows,
     itemCounts,
@@ -297,8 +302,9 @@ export function encodeSnapshot<M>(answerer: Answerer, docs: SnapshotDoc<M>[], ke
   };
   const offsetArray = Float64Array.from(offsets);
   const index = answerer.index.saveParts();
-  // The lazy part: each section 8-byte aligned, where it starts and how long it is listed in the front.
-  const lazy = [...index.lazy, jsonUtf16(directoryState.units)];
+  // The lazy part: each section 8-byte aligned, where it starts and how long it is listed in the front. The index's
+  // sections, then the directory's units, then the documents' details.
+  const lazy = [...index.lazy, jsonUtf16(directoryState.units), jsonUtf16(docs.map((d) => d.detail ?? null))];
   const lazyTable = new Float64Array(2 * lazy.length);
   const lazyParts: Uint8Array[] = [];
   let lazyLength = 0;
@@ -368,7 +374,10 @@ function textsIn(itemCounts: number[], itemIds: string[], offsets: Float64Array,
 
 export interface LoadedSnapshot<M> {
   answerer: Answerer;
+  /** The documents, each without its detail (see `detail`). */
   docs: SnapshotDoc<M>[];
+  /** A document's detail, read with all the others on the first call (before `close`). */
+  detail(file: string): string | undefined;
   /** Let go of the file (plans not read by then can no longer be). */
   close(): void;
 }
@@ -418,7 +427,7 @@ export function openSnapshot<M>(path: string, key: EngineKey | string, options: 
 }
 
 /** An answerer from snapshot bytes held in memory (see openSnapshot), or undefined. */
-export function decodeSnapshot<M>(bytes: Uint8Array, key: EngineKey | string, options: AnswererOptions = {}): { answerer: Answerer; docs: SnapshotDoc<M>[] } | undefined {
+export function decodeSnapshot<M>(bytes: Uint8Array, key: EngineKey | string, options: AnswererOptions = {}): Omit<LoadedSnapshot<M>, 'close'> | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts = partsOf(b, b.length);
   if (!parts) return undefined;
@@ -472,13 +481,15 @@ function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: numbe
     starts.push(start);
     lengths.push(length);
   }
-  const unitsAt = starts.length - 1;
+  const detailsAt = starts.length - 1;
+  const unitsAt = detailsAt - 1;
   if (unitsAt < 0) return undefined;
   const lazyIndex = {
     lengths: lengths.slice(0, unitsAt),
     read: (k: number, from: number, into: Uint8Array) => lazySource.readInto((starts[k] as number) + from, into),
   };
-  const readUnits = () => lazySource.read(starts[unitsAt] as number, (starts[unitsAt] as number) + (lengths[unitsAt] as number));
+  const readLazy = (k: number) => lazySource.read(starts[k] as number, (starts[k] as number) + (lengths[k] as number));
+  const readUnits = () => readLazy(unitsAt);
   const rows = header.plans;
   const shapes = header.planShapes;
   if (!Array.isArray(rows) || !Array.isArray(shapes) || !Array.isArray(header.itemIds) || header.itemIds.length !== rows.length || header.itemCounts?.length !== rows.length) return undefined;
@@ -503,7 +514,15 @@ function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: numbe
   tokenizer.addWords(directory.words());
   const index = ItemIndex.loadParts(indexBytes, lazyIndex, tokenizer, (f) => byFile.get(f));
   const readings = { words: new Map(header.readings), chars: new Map<string, string[]>() };
-  return { answerer: assemble({ plans, directory, tokenizer, thesaurus, index, readings }, options), docs: header.docs };
+  let details: Map<string, string | null> | undefined;
+  const detail = (file: string): string | undefined => {
+    if (!details) {
+      const texts = JSON.parse(utf16(readLazy(detailsAt))) as (string | null)[];
+      details = new Map(header.docs.map((d, i) => [d.file, texts[i] ?? null]));
+    }
+    return details.get(file) ?? undefined;
+  };
+  return { answerer: assemble({ plans, directory, tokenizer, thesaurus, index, readings }, options), docs: header.docs, detail };
 }
 
 const parse = (b: Buffer) => JSON.parse(b.toString('utf8')) as unknown;

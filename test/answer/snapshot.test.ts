@@ -16,11 +16,16 @@ describe('answerer snapshot', () => {
   let bytes: Uint8Array;
   const fingerprint = engineFingerprint();
   const docs = () => built.plans().map((p) => ({ file: p.file, hash: `h-${p.file}`, meta: { source: 'samples' } }));
+  const detailOf = (file: string) => (file.includes('义乌') ? undefined : `report of ${file}`);
 
   beforeAll(async () => {
     plans = await samplePlans();
     built = createAnswerer(plans, { answerCache: 0 });
-    bytes = encodeSnapshot(built, docs(), fingerprint).bytes;
+    bytes = encodeSnapshot(
+      built,
+      docs().map((d) => ({ ...d, detail: detailOf(d.file) })),
+      fingerprint,
+    ).bytes;
   });
 
   it('loads to an answerer that answers every question as the one built', () => {
@@ -28,6 +33,15 @@ describe('answerer snapshot', () => {
     expect(loaded).toBeDefined();
     expect(loaded?.docs).toEqual(docs());
     expect(conversation(loaded!.answerer, lines)).toEqual(conversation(built, lines));
+  });
+
+  it('keeps each document\'s detail out of the list of documents, and gives it when asked', () => {
+    const loaded = decodeSnapshot(bytes, fingerprint)!;
+    expect(loaded.docs.every((d) => !('detail' in d))).toBe(true);
+    const files = built.plans().map((p) => p.file);
+    expect(files.some((f) => detailOf(f) === undefined) && files.some((f) => detailOf(f) !== undefined)).toBe(true);
+    for (const f of files) expect(loaded.detail(f)).toBe(detailOf(f));
+    expect(loaded.detail('no-such-file.txt')).toBeUndefined();
   });
 
   it('reads a plan only when it is asked for, and then gives the plan that was saved', () => {

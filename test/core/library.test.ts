@@ -67,6 +67,24 @@ describe('document library', () => {
     expect(third.list().map((e) => e.report)).toEqual(first.list().map((e) => e.report));
   });
 
+  it('keeps a document that failed in its snapshot: a restart reports it again without reading it', async () => {
+    await writeFile(join(root, 'docs', '损坏.docx'), Buffer.from('not a zip at all'));
+    const first = await open();
+    const error = first.loadErrors.find((e) => e.file === '损坏.docx');
+    expect(error?.code).toBeTruthy();
+    const again = await restart(first);
+    expect(again.startup).toEqual({ snapshot: true, fromSnapshot: 3, parsed: 0 });
+    expect(again.loadErrors).toEqual(first.loadErrors);
+    // A change writes a new snapshot (the old file is let go): the reports read from the old one are kept.
+    await again.put('新增.txt', await readFile(join(samplesDir, JINGDE)));
+    const third = await restart(again);
+    expect(third.startup).toMatchObject({ snapshot: true, parsed: 0 });
+    expect(third.loadErrors).toEqual(first.loadErrors);
+    const reports = (lib: DocumentLibrary) => lib.list().filter((e) => e.plan.file !== '新增.txt').map((e) => e.report);
+    expect(reports(third)).toEqual(reports(first));
+    expect(third.get('新增.txt')?.report.items).toBeGreaterThan(0);
+  });
+
   it('parses only a document that changed or is new since the snapshot', async () => {
     for (const f of ['2020-浙江省政务公开工作要点.txt', '2020-温州市鹿城区政务公开工作要点.txt']) await copyFile(join(samplesDir, f), join(root, 'docs', f));
     const first = await restart(await open());
