@@ -75,15 +75,18 @@ const TOMBSTONES = '.removed.json';
 /** A load report as the snapshot keeps it: JSON text, a document's detail (see SnapshotDoc.detail). */
 const savedReport = (text: string): FileReport => JSON.parse(text) as FileReport;
 
-/** A document loaded from the snapshot: its report read from the snapshot when first asked for (a listing). */
-function savedEntry(plan: WorkPlan, source: DocumentSource, read: () => string | undefined): LibraryEntry {
+/**
+ * A document loaded from the snapshot: its report read from the snapshot (`detail`, by file) when first asked for
+ * (a listing).
+ */
+function savedEntry(plan: WorkPlan, source: DocumentSource, detail: (file: string) => string | undefined): LibraryEntry {
   let report: FileReport | undefined;
   return {
     plan,
     source,
     get report(): FileReport {
       if (!report) {
-        const text = read();
+        const text = detail(plan.file);
         if (text === undefined) throw new Error(`the snapshot holds no load report of ${plan.file}`);
         report = savedReport(text);
       }
@@ -225,6 +228,8 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       );
     }
     const inAnswerer = new Map(this.current.plans().map((p) => [p.file, p]));
+    // The snapshot's load reports are read when a document is first listed (a failed one's now).
+    const detail = snap ? snap.detail : () => undefined;
     for (const d of found) {
       const original = twins.get(d.file);
       if (original) {
@@ -239,13 +244,11 @@ export class DocumentLibrary implements AnswerEngine, Catalog {
       const meta = fresh ? undefined : saved.get(d.file)?.meta;
       const plan = inAnswerer.get(d.file);
       if (plan && meta?.planHash) rememberPlanHash(plan, meta.planHash);
-      // The snapshot's load reports are read when a document is first listed (a failed one's now).
-      const savedText = () => (snap ? snap.detail(d.file) : undefined);
       if (plan && (fresh || meta)) {
-        this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, savedText));
+        this.entries.set(d.file, fresh ? { plan, source: d.source, report: fresh.report } : savedEntry(plan, d.source, detail));
         continue;
       }
-      const text = meta && savedText();
+      const text = meta && detail(d.file);
       const report = fresh?.report ?? (text === undefined ? undefined : savedReport(text));
       if (report?.error) {
         this.failed.set(d.file, { hash: d.hash, source: d.source, report });
