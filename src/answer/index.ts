@@ -9,7 +9,7 @@
 import { alignPlans, type Alignment } from '../align/index.js';
 import type { Logger } from '../logger.js';
 import { lru } from '../lru.js';
-import { collectGarbage } from '../memory.js';
+import { afterWork, collectGarbage } from '../memory.js';
 import type { Answer, AskContext, WorkPlan } from '../model.js';
 import { isFollowUp, mergeFollowUp, type Turn } from '../query/followup.js';
 import { normalizeQuestion } from '../query/normalize.js';
@@ -113,6 +113,7 @@ export function createAnswerer(initial: WorkPlan[], options: AnswererOptions = {
   // them now, before the engine settles into answering (see memory.ts). Put off to the next turn of the event loop,
   // the engine had already answered a while by then and its settled RSS at 1,000 documents rose from 176 to 198 MB.
   if (initial.length >= BULK_COLLECT) collectGarbage();
+  afterWork.touch();
   return assemble({ plans: initial, directory, tokenizer, thesaurus, index }, options);
 }
 
@@ -155,6 +156,7 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   };
 
   const changed = () => {
+    afterWork.touch();
     version++;
     planList = undefined;
     speller = undefined;
@@ -263,6 +265,8 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   }
 
   function answerOne(question: string, ctx: AskContext = {}): Answer {
+    // Once questions stop for a while, the young generation they grew is given back (see memory.ts).
+    afterWork.touch();
     const today = ctx.today ?? shanghaiDate(now());
     // A repeated question is answered from memory when its answer depends on nothing but the question, the
     // asker's unit and the day (not on the conversation), for this version of the plans.
