@@ -4,7 +4,7 @@
  * ranked by BM25F times how much of the question's meaning they cover, with the item title counting extra.
  */
 import type { Item, WorkPlan } from '../model.js';
-import type { Concept, ConceptTerm, ItemIndex } from '../search/index.js';
+import type { Concept, ConceptTerm, ItemIndex, SearchHit } from '../search/index.js';
 import { gramsOf } from '../search/index.js';
 import { EXPANSION_WEIGHT, type Thesaurus } from '../search/thesaurus.js';
 import { STRUCTURE_WORDS } from '../query/understand.js';
@@ -184,6 +184,33 @@ export function itemById(plan: WorkPlan, id: string): Item | undefined {
   return m.get(id);
 }
 
+/**
+ * A topic hit: its item looked up when read (most candidates are ranked and never shown, and, loaded from a
+ * snapshot, never need reading), its terms worked out when read (see SearchHit.terms). A class, so that the
+ * hundreds of candidates of a topic share one pair of getters (the hit memory keeps them).
+ */
+class TopicHit implements Hit {
+  private found: Item | undefined;
+  readonly cover: number;
+  constructor(
+    readonly plan: WorkPlan,
+    private readonly hit: SearchHit,
+    readonly score: number,
+  ) {
+    this.cover = hit.cover;
+  }
+
+  get item(): Item {
+    this.found ??= itemById(this.plan, this.hit.item);
+    if (!this.found) throw new Error(`the index names ${this.plan.file}#${this.hit.item}, which the plan does not hold`);
+    return this.found;
+  }
+
+  get matched(): string[] {
+    return this.hit.terms;
+  }
+}
+
 export interface TopicResult {
   hits: Hit[];
   /** No item held MIN_COVER: these hold the question's subject in their titles, not all it asks. */
@@ -217,24 +244,7 @@ export function topicHits(plan: TopicPlan, deps: TopicDeps, plans: WorkPlan[], s
       if (!keep(h)) continue;
       const p = byFile.get(h.file);
       if (!p) continue;
-      // The item is looked up when read: most candidates are ranked and never shown (and, loaded from a snapshot,
-      // never need reading).
-      const id = h.item;
-      let item: Item | undefined;
-      hits.push({
-        plan: p,
-        get item(): Item {
-          item ??= itemById(p, id);
-          if (!item) throw new Error(`the index names ${p.file}#${id}, which the plan does not hold`);
-          return item;
-        },
-        score: h.score * (0.5 + h.cover) * (1 + h.titleCover),
-        // Worked out when read (see SearchHit.terms): a citation reads it, a candidate ranked out never does.
-        get matched(): string[] {
-          return h.terms;
-        },
-        cover: h.cover,
-      });
+      hits.push(new TopicHit(p, h, h.score * (0.5 + h.cover) * (1 + h.titleCover)));
     }
     return hits.sort((a, b) => b.score - a.score);
   };

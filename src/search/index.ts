@@ -41,6 +41,32 @@ export interface SearchHit {
   titleCover: number;
 }
 
+/** How a search's hits work out the terms of a doc (see SearchHit.terms). */
+interface HitSource {
+  matched(doc: number): string[];
+}
+
+/**
+ * A search hit: plain fields, its terms worked out on first read through the search's source. A class, so that the
+ * hundreds of candidates a search ranks share one getter rather than each holding closures of its own.
+ */
+class RankedHit implements SearchHit {
+  private matchedTerms: string[] | undefined;
+  constructor(
+    readonly file: string,
+    readonly item: string,
+    readonly score: number,
+    readonly cover: number,
+    readonly titleCover: number,
+    private readonly doc: number,
+    private readonly source: HitSource,
+  ) {}
+
+  get terms(): string[] {
+    return (this.matchedTerms ??= this.source.matched(this.doc));
+  }
+}
+
 export interface SearchOptions {
   /** Only items of these files. */
   files?: ReadonlySet<string>;
@@ -1107,28 +1133,30 @@ export class ItemIndex {
     } else chosen = Array.from(pool.subarray(0, n));
     chosen.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
     const changes = this.changes;
-    const matched = (d: number): string[] => {
-      if (this.changes !== changes) throw new Error('a search hit\'s terms were read after the index changed');
-      const terms: string[] = [];
-      // A concept counts as matched when found whole: one part of a word (分类 of 垃圾分类) is not.
-      for (const c of rc) {
-        if (this.evalConcept(c, d, avgT, avgB) && this.eTerm >= 0 && (!c.sum || this.eCredit >= WHOLE)) terms.push(this.termList[this.eTerm] as string);
-      }
-      return terms;
+    // One source per search, shared by its hits: a hit holds its doc and works out its terms when read.
+    const source: HitSource = {
+      matched: (d) => {
+        if (this.changes !== changes) throw new Error('a search hit\'s terms were read after the index changed');
+        const terms: string[] = [];
+        // A concept counts as matched when found whole: one part of a word (分类 of 垃圾分类) is not.
+        for (const c of rc) {
+          if (this.evalConcept(c, d, avgT, avgB) && this.eTerm >= 0 && (!c.sum || this.eCredit >= WHOLE)) terms.push(this.termList[this.eTerm] as string);
+        }
+        return terms;
+      },
     };
-    const hits = chosen.map((d): SearchHit => {
-      let terms: string[] | undefined;
-      return {
-        file: this.fileNames[this.docFile[d] as number] as string,
-        item: this.docItem[d] as string,
-        score: this.acc[d] as number,
-        get terms() {
-          return (terms ??= matched(d));
-        },
-        cover: Math.min(1, this.cov[d] as number),
-        titleCover: Math.min(1, this.tcov[d] as number),
-      };
-    });
+    const hits = chosen.map(
+      (d): SearchHit =>
+        new RankedHit(
+          this.fileNames[this.docFile[d] as number] as string,
+          this.docItem[d] as string,
+          this.acc[d] as number,
+          Math.min(1, this.cov[d] as number),
+          Math.min(1, this.tcov[d] as number),
+          d,
+          source,
+        ),
+    );
     this.reset(pool, n);
     return hits;
   }
