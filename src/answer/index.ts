@@ -199,7 +199,13 @@ export function assemble(parts: EngineParts, options: AnswererOptions = {}): Ans
   const lists = new WeakMap<WorkPlan[], number>();
   let listCount = 0;
   const hitMemo = lru<TopicResult>(options.answerCache === 0 ? 0 : HIT_MEMO_SIZE);
+  let hitVersion = index.version;
   const hitsOf = (topic: TopicPlan, list: WorkPlan[], scoped: boolean): TopicResult => {
+    // The hits work out their terms when read: kept no longer than the index's numbering (a save renumbers it).
+    if (index.version !== hitVersion) {
+      hitMemo.clear();
+      hitVersion = index.version;
+    }
     let id = lists.get(list);
     if (id === undefined) lists.set(list, (id = listCount++));
     const key = `${id}\u0000${scoped ? 1 : 0}\u0000${topic.text}`;

@@ -204,7 +204,10 @@ export class ItemIndex {
   private gramsBuilt = false;
 
   private nDocs = 0;
-  /** Bumped by every change of the indexed items (a search hit's terms are read before the next one). */
+  /**
+   * Bumped by every change of the indexed items and every renumbering of them (a save drops removed items): a
+   * search hit's terms are read before the next one (see `version`).
+   */
   private changes = 0;
   private docFile: Int32Array = new Int32Array(1024);
   private titleLen: Int32Array = new Int32Array(1024);
@@ -275,6 +278,14 @@ export class ItemIndex {
 
   get size(): number {
     return this.liveDocs;
+  }
+
+  /**
+   * Changes so far, renumberings included: search hits taken at another version can no longer work out their
+   * terms, so whoever keeps hits drops them when it moves.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   /** Term posting lists of a loaded index not read in yet (see loadParts). */
@@ -666,6 +677,7 @@ export class ItemIndex {
 
   /** Drop dead items from the postings and renumber the live ones (in order). */
   private compact(): void {
+    this.changes++;
     this.readDocTerms();
     const n = this.nDocs;
     const map = new Int32Array(n).fill(-1);

@@ -35,6 +35,18 @@ describe('answerer snapshot', () => {
     expect(conversation(loaded!.answerer, lines)).toEqual(conversation(built, lines));
   });
 
+  it('answers as before after writing a snapshot that drops removed items and renumbers the rest', () => {
+    // The removed plan first, so that dropping its items renumbers all the others.
+    const engine = createAnswerer([plan('jd-new.txt', '旌德县', 2021, [['一.1', '推进政府公报数字化转型。', ['县数据资源局*']]]), ...plans]);
+    // Removed, but too few items to be compacted now: the snapshot drops them.
+    engine.removePlan('jd-new.txt');
+    conversation(engine, lines);
+    encodeSnapshot(engine, docs(), fingerprint);
+    // The same topics again, for askers of other units: the hits kept for them are read further down.
+    const asked = lines.map((l) => ({ ...l, unit: l.unit ? undefined : '县政府办公室' }));
+    expect(conversation(engine, asked)).toEqual(conversation(built, asked));
+  });
+
   it('keeps each document\'s detail out of the list of documents, and gives it when asked', () => {
     const loaded = decodeSnapshot(bytes, fingerprint)!;
     expect(loaded.docs.every((d) => !('detail' in d))).toBe(true);

@@ -67,6 +67,19 @@ describe('item index', () => {
     expect(() => hits[1]?.terms).toThrow(/after the index changed/);
   });
 
+  it("refuses a hit's terms once a save has renumbered the items (dead ones dropped), rather than read another's", () => {
+    const index = new ItemIndex(tokenizer);
+    plans.forEach((p) => index.addPlan(p));
+    const extra = plan('new.txt', '旌德县', 2021, [['一.1', '推进政府公报数字化。', ['县政府办']]]);
+    index.addPlan(extra);
+    // Removed, but too few to be compacted now: the save drops them and renumbers the rest.
+    index.removePlan('new.txt');
+    const hits = index.search('依申请公开 新媒体', { limit: 3 });
+    index.save();
+    expect(() => hits[0]?.terms).toThrow(/after the index changed/);
+    expect(index.search('依申请公开 新媒体', { limit: 3 })[0]?.terms).toEqual(expect.arrayContaining(['依申请公开']));
+  });
+
   it('filters by file', () => {
     const index = new ItemIndex(tokenizer);
     plans.forEach((p) => index.addPlan(p));
