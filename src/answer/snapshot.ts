@@ -98,7 +98,13 @@ export function engineKey(settings: (string | undefined)[] = [], extra = ''): En
   let fingerprint: string | undefined;
   return {
     stamp,
-    fingerprint: () => (fingerprint ??= engineStamp(settings) + extra === stamp ? engineFingerprint(settings) + extra : `changed since ${stamp}`),
+    fingerprint: () => {
+      if (fingerprint === undefined) {
+        const files = engineFiles();
+        fingerprint = engineStamp(settings, files) + extra === stamp ? engineFingerprint(settings, files) + extra : `changed since ${stamp}`;
+      }
+      return fingerprint;
+    },
   };
 }
 
@@ -124,18 +130,18 @@ function engineFiles(): string[] {
 }
 
 /** The contents of the engine's files and of the settings files, hashed (see EngineKey). */
-export function engineFingerprint(settings: (string | undefined)[] = []): string {
+export function engineFingerprint(settings: (string | undefined)[] = [], files = engineFiles()): string {
   const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
   // Paths under src/ as they are there, so that the same install elsewhere (another folder) matches.
-  for (const path of engineFiles()) h.update(`${path.startsWith(ENGINE_SRC) ? path.slice(ENGINE_SRC.length) : 'jieba'}\n`).update(readFileSync(path));
+  for (const path of files) h.update(`${path.startsWith(ENGINE_SRC) ? path.slice(ENGINE_SRC.length) : 'jieba'}\n`).update(readFileSync(path));
   for (const path of settings) h.update(`\n${path ?? '-'}\n`).update(path ? readFileSync(path) : '');
   return h.digest('hex');
 }
 
 /** How the engine's files and the settings files lie on disk, hashed (see EngineKey). */
-function engineStamp(settings: (string | undefined)[]): string {
+function engineStamp(settings: (string | undefined)[], files = engineFiles()): string {
   const h = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
-  for (const path of [...engineFiles(), ...settings]) {
+  for (const path of [...files, ...settings]) {
     const s = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
     h.update(s ? `${path} ${s.size} ${s.mtimeMs} ${s.ctimeMs} ${s.ino}\n` : `${path ?? ''} -\n`);
   }
@@ -470,7 +476,7 @@ function decodeFront<M>(front: Uint8Array, lazySource: Source, lazyLength: numbe
   if (header.format !== SNAPSHOT_FORMAT || (header.stamp !== key.stamp && header.fingerprint !== key.fingerprint())) return undefined;
   const offsets = new Float64Array(offsetBytes.buffer, offsetBytes.byteOffset, offsetBytes.byteLength / 8);
   if ((offsets[offsets.length - 1] ?? 0) > source.size) return undefined;
-  // The lazy sections: the index's, then the units.
+  // The lazy sections: the index's, then the units, then the documents' details.
   const lazyTable = new Float64Array(lazyTableBytes.buffer, lazyTableBytes.byteOffset, lazyTableBytes.byteLength / 8);
   const starts: number[] = [];
   const lengths: number[] = [];

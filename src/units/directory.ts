@@ -367,7 +367,6 @@ export class UnitDirectory {
     for (const e of this.units.values()) for (const n of e.names) this.indexLocal(e, n);
   }
 
-  /** A newly loaded region's forms, each after the forms at least as long (so equal lengths keep load order). */
   /** The forms starting with this character (a saved list is read now). */
   private formsStarting(first: string): [string, string][] | undefined {
     const list = this.formsByFirst.get(first);
@@ -380,6 +379,7 @@ export class UnitDirectory {
     return read;
   }
 
+  /** A newly loaded region's forms, each after the forms at least as long (so equal lengths keep load order). */
   private addForms(region: Region): void {
     for (const form of regionForms(region)) {
       const first = form[0] as string;
