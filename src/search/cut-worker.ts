@@ -34,9 +34,10 @@ export function cutBatch(tokenizer: Tokenizer, bodies: readonly string[], k: num
   const meta: number[] = [];
   for (let i = from; i < to; i++) {
     const body = bodies[i] as string;
-    const pieces = tokenizer.pieces(body);
-    meta.push(body.length, pieces.length);
-    for (const p of pieces) meta.push(p.length);
+    const head = meta.length;
+    meta.push(body.length, 0);
+    tokenizer.pieceLengths(body, meta);
+    meta[head + 1] = meta.length - head - 2;
   }
   return { k, text: bodies.slice(from, to).join(''), meta: Int32Array.from(meta) };
 }
@@ -59,6 +60,7 @@ if (data) {
     port.once('message', (history: (string[] | string)[]) => {
       try {
         tokenizer.replay(history);
+        tokenizer.bulk(true);
         for (let k = Atomics.add(signal, SIGNAL.claim, 1); k < batches; k = Atomics.add(signal, SIGNAL.claim, 1)) {
           const from = k * batchItems;
           const to = Math.min(from + batchItems, bodies.length);

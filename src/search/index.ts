@@ -111,6 +111,8 @@ const COMPACT_SHARE = 0.3;
 const MAX_TF = 0xffff;
 /** Relative slack on pruning bounds, so that rounding never drops an item that belongs in the result. */
 const SLACK = 1 - 1e-9;
+/** Fewest characters to cut in one addPlans that are worth the tokenizer's trie (some 50 documents of 要点). */
+const BULK_CUT_CHARS = 200_000;
 /** Saved index format. */
 const FORMAT = 4;
 /** Sections of a saved index read when first needed: docs' term ids, term docs, term values, bigram docs. */
@@ -249,7 +251,8 @@ export class ItemIndex {
   private bodyCount: Uint16Array = new Uint16Array(1024);
   private titleCount: Uint16Array = new Uint16Array(1024);
   private readonly seen = new IntList(256);
-  private readonly noLens = new Int32Array(0);
+  /** The pieces' lengths of the item being indexed, when cut here. */
+  private readonly cutHere = new IntList(1024);
   /** The stamp of the last doc each bigram was counted for (stamps only grow, so no reset is needed). */
   private gramLast: Int32Array = new Int32Array(1024);
   private gramStamp = 0;
@@ -353,13 +356,21 @@ export class ItemIndex {
    * pieces come from it, in order (a worker cutting with the same dictionary, see parallel-cut.ts).
    */
   addPlans(plans: Iterable<WorkPlan>, cut?: ParallelCut): void {
+    const list = [...plans];
+    // Cutting many items is worth the tokenizer's trie (see DictSegmenter.bulk), also beside a cut worker (this
+    // thread cuts some batches too); let go once done.
+    let chars = 0;
+    for (const p of list) for (const it of p.items) chars += it.body.length;
+    const bulkCut = chars >= BULK_CUT_CHARS;
+    if (bulkCut) this.tokenizer.bulk(true);
     try {
-      for (const plan of plans) {
+      for (const plan of list) {
         if (this.byFile.has(plan.file)) this.removePlan(plan.file);
         this.indexPlan(plan, true, cut);
       }
     } finally {
       cut?.close();
+      if (bulkCut) this.tokenizer.bulk(false);
     }
     this.seal();
     this.docTermIds.trim();
@@ -479,15 +490,12 @@ export class ItemIndex {
     return slot;
   }
 
-  /**
-   * The slot of the piece text[at … at+len-1], given as a string when there is one (jieba's): one or two characters
-   * are looked up without it.
-   */
-  private slotAt(text: string, at: number, len: number, given?: string): number {
+  /** The slot of the piece text[at … at+len-1]: one or two characters are looked up without making a string. */
+  private slotAt(text: string, at: number, len: number): number {
     if (len === 1) {
       const c = text.charCodeAt(at);
       let slot = this.singleSlot[c] as number;
-      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(given ?? text.slice(at, at + 1));
+      if (slot < 0) this.singleSlot[c] = slot = this.newSlot(text.slice(at, at + 1));
       return slot;
     }
     if (len === 2) {
@@ -500,23 +508,22 @@ export class ItemIndex {
           this.pairSlot.fill(-1, old);
         }
         let slot = this.pairSlot[id] as number;
-        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(given ?? text.slice(at, at + 2));
+        if (slot < 0) this.pairSlot[id] = slot = this.newSlot(text.slice(at, at + 2));
         return slot;
       }
     }
-    const piece = given ?? text.slice(at, at + len);
+    const piece = text.slice(at, at + len);
     let slot = this.pieceSlot.get(piece);
-    if (slot === undefined) this.pieceSlot.set(given ?? ownString(piece), (slot = this.newSlot(piece)));
+    if (slot === undefined) this.pieceSlot.set(ownString(piece), (slot = this.newSlot(piece)));
     return slot;
   }
 
   private indexItem(fileId: number, it: Item, rank: number, bulk: boolean, cut?: ParallelCut): void {
     const d = this.nDocs++;
     this.growDocs(d + 1);
-    // The pieces: from the cut worker as lengths (lens[lo … hi-1]), or jieba's strings cut here.
+    // The pieces' lengths, lens[lo … hi-1]: from the cut worker, or cut here.
     let body: string;
-    let pieces: string[] | undefined;
-    let lens: Int32Array = this.noLens;
+    let lens: Int32Array;
     let lo = 0;
     let hi: number;
     if (cut?.next()) {
@@ -526,8 +533,11 @@ export class ItemIndex {
       hi = lo + cut.count;
     } else {
       body = indexedText(it);
-      pieces = this.tokenizer.pieces(body);
-      hi = pieces.length;
+      const cutHere = this.cutHere;
+      cutHere.clear();
+      this.tokenizer.pieceLengths(body, cutHere);
+      lens = cutHere.a;
+      hi = cutHere.n;
     }
     const title = normalizeText(it.title);
     const titleEnd = body.startsWith(title) ? title.length : -1;
@@ -546,9 +556,8 @@ export class ItemIndex {
     let gramLast = this.gramLast;
     let gramDf = this.gramDf;
     for (let p = lo; p < hi; p++) {
-      const piece = pieces?.[p];
-      const len = piece === undefined ? (lens[p] as number) : piece.length;
-      const slot = this.slotAt(body, at, len, piece);
+      const len = lens[p] as number;
+      const slot = this.slotAt(body, at, len);
       if (slot >= firsts.length || gramLast !== this.gramLast) {
         firsts = this.slotFirst.a;
         lasts = this.slotLast.a;

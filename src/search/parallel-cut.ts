@@ -26,7 +26,7 @@ import { indexedText, type Tokenizer } from './tokenizer.js';
 /**
  * Builds over fewer characters (about 2,000 documents of 要点) cut in this thread. Below it a worker saves under a
  * second, and the memory its allocators keep once it has ended (30–70 MB of resident memory after a build of 1,000
- * documents: jieba's in the worker, the messages' in this thread) is not worth it.
+ * documents: the worker's, the messages' in this thread) is not worth it.
  */
 export const PARALLEL_CUT_CHARS = 8_000_000;
 /**

@@ -5,23 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Jieba } from '@node-rs/jieba';
-import { DictSegmenter, packDictionary, type PackedDictionary } from './segmenter.js';
+import { DictSegmenter, type LengthSink, packDictionary, type PackedDictionary } from './segmenter.js';
 
 /**
- * jieba's default dictionary, read for each tokenizer and let go once jieba holds it (the package's own dict.js
- * keeps it and the unused idf table in memory for the life of the process).
+ * jieba's default dictionary (the text of @node-rs/jieba's dict.txt), packed for each tokenizer (the package's own
+ * dict.js would keep the text and the unused idf table in memory for the life of the process).
  */
-function defaultDictionary(): Buffer {
-  return readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
-}
-
-/** What the tokenizer asks of jieba: the native one, or DictSegmenter over the same dictionary. */
-interface Segmenter {
-  cut(text: string, hmm?: boolean | null): string[];
-  cutForSearch(text: string, hmm?: boolean | null): string[];
-  tag(text: string, hmm?: boolean | null): { word: string; tag: string }[];
-  loadDict(dict: Uint8Array): void;
+function defaultDictionary(): PackedDictionary {
+  return packDictionary(readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'), 'utf8'));
 }
 
 /** 政务 terms the default dictionary cuts apart (依申请公开 → 依/申请/公开). */
@@ -84,21 +75,13 @@ export interface TokenizerOptions {
   userDictPath?: string;
   /** Extra words (unit names, region names). */
   words?: Iterable<string>;
-  /**
-   * jieba's default dictionary, packed (a snapshot's): words are cut by DictSegmenter over it, the same cut as the
-   * native jieba's without building its trie. Unset: the native jieba.
-   */
+  /** jieba's default dictionary, packed (a snapshot's); unset, it is packed from @node-rs/jieba's dict.txt. */
   dictionary?: PackedDictionary;
 }
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 const DOMAIN_FREQ = 200000;
 
-/** Domain words into a segmenter, as "word DOMAIN_FREQ n" lines of a jieba dictionary (DictSegmenter without the text). */
-function loadDomainWords(segmenter: Segmenter, words: string[]): void {
-  if (segmenter instanceof DictSegmenter) segmenter.addWords(words, DOMAIN_FREQ, 'n');
-  else segmenter.loadDict(Buffer.from(words.map((w) => `${w} ${DOMAIN_FREQ} n`).join('\n') + '\n'));
-}
 
 /**
  * The readings a bracketed alternative stands for, for indexing: 村（居）务公开 → 村务公开 居务公开,
@@ -125,9 +108,9 @@ export function indexedText(item: { body: string }): string {
 }
 
 export class Tokenizer {
-  private jieba: Segmenter;
-  /** jieba's dictionary packed, once words are cut over it (see TokenizerOptions and packedDictionary). */
-  private dictionary: PackedDictionary | undefined;
+  /** jieba's cut over its packed dictionary (DictSegmenter: the same words as the native jieba, see segmenter.ts). */
+  private readonly jieba: DictSegmenter;
+  private readonly dictionary: PackedDictionary;
   /** What was loaded on top of jieba's dictionary, in order (the domain words in batches, user dictionary text). */
   private readonly loaded: (string[] | string)[] = [];
   private readonly known = new Set<string>();
@@ -136,8 +119,8 @@ export class Tokenizer {
   version = 0;
 
   constructor(options: TokenizerOptions = {}) {
-    this.dictionary = options.dictionary;
-    this.jieba = options.dictionary ? new DictSegmenter(options.dictionary) : Jieba.withDict(defaultDictionary());
+    this.dictionary = options.dictionary ?? defaultDictionary();
+    this.jieba = new DictSegmenter(this.dictionary);
     this.addWords(GOV_TERMS);
     if (options.userDictPath) this.loadUserDict(readFileSync(options.userDictPath, 'utf8'));
     if (options.words) this.addWords(options.words);
@@ -154,7 +137,7 @@ export class Tokenizer {
     }
     if (fresh.length) {
       this.loaded.push(fresh);
-      loadDomainWords(this.jieba, fresh);
+      this.jieba.addWords(fresh, DOMAIN_FREQ, 'n');
       this.version++;
     }
     return fresh.length;
@@ -176,27 +159,19 @@ export class Tokenizer {
     if (lines.length) {
       const dict = lines.join('\n') + '\n';
       this.loaded.push(dict);
-      this.jieba.loadDict(Buffer.from(dict));
+      this.jieba.loadDict(dict);
       this.version++;
     }
   }
 
-  /**
-   * jieba's default dictionary packed (for a snapshot), the words added since left out. A tokenizer still cutting
-   * with the native jieba packs it now and cuts over it from then on: the same cut (test/search/segmenter.test.ts),
-   * with the words loaded so far loaded again in their order, and no packing at the next snapshot.
-   */
+  /** jieba's default dictionary packed (for a snapshot), the words added since left out. */
   packedDictionary(): PackedDictionary {
-    if (this.dictionary) return this.dictionary;
-    const packed = packDictionary(defaultDictionary().toString('utf8'));
-    const segmenter = new DictSegmenter(packed);
-    for (const load of this.loaded) {
-      if (typeof load === 'string') segmenter.loadDict(load);
-      else loadDomainWords(segmenter, load);
-    }
-    this.jieba = segmenter;
-    this.dictionary = packed;
-    return packed;
+    return this.dictionary;
+  }
+
+  /** Cut in bulk (an index build) from now on, or no longer (see DictSegmenter.bulk). */
+  bulk(on: boolean): void {
+    this.jieba.bulk(on);
   }
 
   /**
@@ -257,9 +232,15 @@ export class Tokenizer {
   }
 
   /**
-   * The pieces jieba cuts an already normalized text into, punctuation and spaces included, so that they join back
-   * into the text (offsets are the running sum of lengths). `tokenize` of the text is `tokenize` of each piece.
+   * The pieces jieba cuts an already normalized text into, punctuation and spaces included, as their lengths: they
+   * join back into the text (offsets are the running sum of lengths). `tokenize` of the text is `tokenize` of each
+   * piece.
    */
+  pieceLengths(normalized: string, out: LengthSink): void {
+    this.jieba.cutLengths(normalized, out);
+  }
+
+  /** The pieces of `pieceLengths` as strings. */
   pieces(normalized: string): string[] {
     return this.jieba.cut(normalized, false);
   }

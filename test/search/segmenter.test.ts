@@ -25,6 +25,8 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
   let packed: PackedDictionary;
   let native: Jieba;
   let ours: DictSegmenter;
+  /** The same over its trie (as a bulk build cuts), some words loaded before the trie was built, some after. */
+  let bulk: DictSegmenter;
   let plans: WorkPlan[];
   // Words loaded on top as the tokenizer loads them: domain words, a unit name, a known word's new frequency (its
   // tag stays), a word with no frequency.
@@ -36,6 +38,11 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
     ours = new DictSegmenter(packed);
     native.loadDict(Buffer.from(extra));
     ours.loadDict(Buffer.from(extra));
+    bulk = new DictSegmenter(packed);
+    const [before, after] = [extra.slice(0, extra.indexOf('县数据资源局')), extra.slice(extra.indexOf('县数据资源局'))];
+    bulk.loadDict(before);
+    bulk.bulk(true);
+    bulk.loadDict(after);
     plans = await samplePlans();
   });
 
@@ -50,7 +57,9 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
     let chars = 0;
     for (const s of texts) {
       chars += s.length;
-      expect(cuts(ours, s), s).toEqual(cuts(native, s));
+      const expected = cuts(native, s);
+      expect(cuts(ours, s), s).toEqual(expected);
+      expect(cuts(bulk, s), s).toEqual(expected);
     }
     expect(chars).toBeGreaterThan(150_000);
   });
@@ -63,7 +72,9 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string({ unit: 'grapheme', maxLength: 3 })), { maxLength: 30 }), (parts) => {
         const s = parts.join('');
-        expect(cuts(ours, s)).toEqual(cuts(native, s));
+        const expected = cuts(native, s);
+        expect(cuts(ours, s)).toEqual(expected);
+        expect(cuts(bulk, s)).toEqual(expected);
       }),
       { numRuns: 400 },
     );
@@ -77,7 +88,22 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
     expect(Array.from(d.tags, (t) => d.tagNames[t])).toEqual(['n', 'a', 'v', '']);
     expect(() => packDictionary('甲 3.5 n\n')).toThrow(/3\.5/);
     const j = Jieba.withDict(Buffer.from('乙 5 n\n甲乙 3 v\n甲 2 a\n乙 7 x\n甲乙丙\n'));
-    for (const s of ['甲乙', '甲乙丙乙', '乙甲', '丙甲乙']) expect(cuts(new DictSegmenter(d), s)).toEqual(cuts(j, s));
+    const overTrie = new DictSegmenter(d);
+    overTrie.bulk(true);
+    for (const s of ['甲乙', '甲乙丙乙', '乙甲', '丙甲乙']) {
+      expect(cuts(new DictSegmenter(d), s)).toEqual(cuts(j, s));
+      expect(cuts(overTrie, s)).toEqual(cuts(j, s));
+    }
+    // Routes of equal value (words of frequency 0): the longer word wins, as in jieba.
+    const tied = '甲 0 n\n甲乙 0 n\n乙 0 n\n丙 5 n\n';
+    const tiedTrie = new DictSegmenter(packDictionary(tied));
+    tiedTrie.bulk(true);
+    for (const s of ['甲乙', '丙甲乙丙']) {
+      const nativeTied = Jieba.withDict(Buffer.from(tied));
+      expect(cuts(new DictSegmenter(packDictionary(tied)), s)).toEqual(cuts(nativeTied, s));
+      expect(cuts(tiedTrie, s)).toEqual(cuts(nativeTied, s));
+    }
+    expect(tiedTrie.cut('丙甲乙丙')).toEqual(['丙', '甲乙', '丙']);
   });
 
   it('is read back from saved sections without copying, and refuses sections that do not fit', () => {
@@ -91,38 +117,42 @@ describe('DictSegmenter (jieba over a packed dictionary)', () => {
     expect(dictionaryFromSections([sections[0]!, sections[0]!, sections[2]!, sections[3]!, sections[4]!, sections[5]!])).toBeUndefined();
   });
 
-  it('gives a tokenizer the same words, tokens and tags as the native jieba, words added later included', () => {
+  it('gives a tokenizer the same words, tokens, pieces and tags over its trie as without, words added later included', () => {
     const a = new Tokenizer({ dictionary: packed, words: ['县数据资源局', '青田县财政局'] });
     const b = new Tokenizer({ words: ['县数据资源局', '青田县财政局'] });
+    b.bulk(true);
     a.addWords(['县府办', '数管中心']);
     b.addWords(['县府办', '数管中心']);
     for (const s of [...(plans[0] as WorkPlan).lines.slice(0, 200), '青田县财政局和县府办负责哪些任务', '数管中心咋整', '依申情公开']) {
-      expect(a.tokenize(s)).toEqual(b.tokenize(s));
-      expect(a.words(s)).toEqual(b.words(s));
-      expect(a.tagged(s)).toEqual(b.tagged(s));
-      expect(a.isWord(s.slice(0, 4))).toBe(b.isWord(s.slice(0, 4)));
+      expect(b.tokenize(s)).toEqual(a.tokenize(s));
+      expect(b.words(s)).toEqual(a.words(s));
+      expect(b.tagged(s)).toEqual(a.tagged(s));
+      expect(b.isWord(s.slice(0, 4))).toBe(a.isWord(s.slice(0, 4)));
+      const lengths: number[] = [];
+      b.pieceLengths(s, lengths);
+      expect(lengths).toEqual(a.pieces(s).map((p) => p.length));
+      expect(lengths.reduce((x, y) => x + y, 0)).toBe(s.length);
     }
     expect(a.packedDictionary()).toBe(packed);
+    // Let go of the trie, it cuts the same.
+    b.bulk(false);
+    expect(b.tokenize('县府办和数管中心的依申请公开')).toEqual(a.tokenize('县府办和数管中心的依申请公开'));
   });
 
-  it('lets a tokenizer built on the native jieba go on over the packed dictionary once it packs it, cutting the same', () => {
+  it('lets a tokenizer made over another’s packed dictionary, its history replayed, cut as that one does (a restart)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yd-dict-'));
     const userDict = join(dir, 'user.txt');
     writeFileSync(userDict, '数管中心 5 nt\n人民 7\n');
     const t = new Tokenizer({ userDictPath: userDict, words: ['县数据资源局'] });
     t.addWords(['青田县财政局', '县府办']);
     const texts = [...(plans[1] as WorkPlan).lines.slice(0, 150), '青田县财政局和县府办负责哪些任务', '数管中心咋整', '人民群众'];
-    const before = texts.map((s) => [t.tokenize(s), t.words(s), t.tagged(s)]);
-    const version = t.version;
-    const packed = t.packedDictionary();
-    expect(t.packedDictionary()).toBe(packed);
-    expect(texts.map((s) => [t.tokenize(s), t.words(s), t.tagged(s)])).toEqual(before);
-    expect(t.version).toBe(version);
+    const restarted = new Tokenizer({ dictionary: t.packedDictionary() });
+    restarted.replay(t.history());
+    restarted.bulk(true);
+    for (const s of texts) expect([restarted.tokenize(s), restarted.words(s), restarted.tagged(s)]).toEqual([t.tokenize(s), t.words(s), t.tagged(s)]);
     // Words added afterwards are cut alike too.
-    const native = new Tokenizer({ userDictPath: userDict, words: ['县数据资源局'] });
-    native.addWords(['青田县财政局', '县府办']);
     t.addWords(['龙泉市大数据中心']);
-    native.addWords(['龙泉市大数据中心']);
-    for (const s of ['龙泉市大数据中心牵头的任务', ...texts.slice(0, 40)]) expect(t.tokenize(s)).toEqual(native.tokenize(s));
+    restarted.addWords(['龙泉市大数据中心']);
+    for (const s of ['龙泉市大数据中心牵头的任务', ...texts.slice(0, 40)]) expect(restarted.tokenize(s)).toEqual(t.tokenize(s));
   });
 });
