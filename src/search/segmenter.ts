@@ -255,6 +255,9 @@ export class DictSegmenter {
   // Route scratch, grown to the longest run cut: best value and next word end from each unit of the run.
   private value = new Float64Array(256);
   private route = new Int32Array(256);
+  // Without the trie: the words starting at a character, their ends and frequencies (see edges).
+  private readonly ends: number[] = [];
+  private readonly freqs: number[] = [];
 
   constructor(private readonly base: PackedDictionary) {
     this.total = base.total;
@@ -416,8 +419,7 @@ export class DictSegmenter {
     const value = this.value;
     const route = this.route;
     value[n] = 0;
-    const ends: number[] = [];
-    const freqs: number[] = [];
+    const { ends, freqs } = this;
     const logTotal = this.logTotal;
     const trie = this.trie;
     // Code point starts, from the last one back.

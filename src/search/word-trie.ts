@@ -5,7 +5,7 @@
  * the route's sums are the same doubles as with the frequencies looked up.
  *
  * The root's children are a table by unit; every other edge (parent, unit) → child lives in one open-addressing
- * hash table of typed arrays. About 500,000 nodes for jieba's dictionary: some 15 MB, built in 60–100 ms.
+ * hash table of typed arrays. About 500,000 nodes for jieba's dictionary: some 15 MB, built in about 100 ms.
  */
 import type { PackedDictionary } from './segmenter.js';
 
