@@ -3,18 +3,18 @@
  * restart reads the dictionary as bytes from the snapshot instead of building jieba's trie from its 349,046 lines
  * (150–200 ms on a 2-vCPU machine, most of a restart). A bulk cut (an index build) walks a trie of the words
  * instead (word-trie.ts) and gives the words as lengths: no string made per word, where the native jieba spends
- * most of its time (a cut of 1,000 documents: 0.4–0.5 s against 1.0–1.4 s). It follows jieba-rs step for step: text split into runs of
- * CJK, ASCII letters and digits and `+#&._%-` (every other character a token of its own, \r\n together); in a
- * run, every dictionary word starting at each character (a character no word starts with stands alone with
- * frequency 1); the route of highest Σ ln(freq) − ln(total), a tie going to the longer word; single ASCII letters
- * and digits in a row joined. Search mode adds the dictionary's two- and three-character words inside longer
- * words; tags come from the dictionary, else m (digits), eng (Latin) or x.
+ * most of its time (a cut of 1,000 documents: 0.4–0.5 s against 1.0–1.4 s). It follows jieba-rs step for step:
+ * text split into runs of CJK, ASCII letters and digits and `+#&._%-` (every other character a token of its own,
+ * \r\n together); in a run, every dictionary word starting at each character (a character no word starts with
+ * stands alone with frequency 1); the route of highest Σ ln(freq) − ln(total), a tie going to the longer word;
+ * single ASCII letters and digits in a row joined. Search mode adds the dictionary's two- and three-character
+ * words inside longer words; tags come from the dictionary, else m (digits), eng (Latin) or x.
  *
  * test/search/segmenter.test.ts holds it to the native jieba on documents, questions and random text.
  */
 import { WordTrie } from './word-trie.js';
 
-/** Where lengths of pieces go (an IntList). */
+/** Where the lengths of pieces go (an IntList, an array). */
 export interface LengthSink {
   push(length: number): void;
 }
@@ -277,8 +277,8 @@ export class DictSegmenter {
 
   /**
    * Cut with the words as a trie from now on (true), or go back to the packed arrays and let the trie go (false). A
-   * bulk cut (an index build) is some eight times faster with it; building it takes 60–100 ms and some 15 MB, which
-   * a restart, a question or one upload would not earn back.
+   * bulk cut (an index build) is six to eight times faster with it; building it takes about 100 ms and some 15 MB,
+   * which a restart, a question or one upload would not earn back.
    */
   bulk(on: boolean): void {
     if (!on) {

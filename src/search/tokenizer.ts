@@ -82,7 +82,6 @@ export interface TokenizerOptions {
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 const DOMAIN_FREQ = 200000;
 
-
 /**
  * The readings a bracketed alternative stands for, for indexing: 村（居）务公开 → 村务公开 居务公开,
  * 村（居）民委员会 → 村民委员会 居民委员会. Returns the readings only (empty when there are none).
